@@ -1,0 +1,176 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from accounts.models import User
+from orgs.models import ADMIN_ROLES, Department, Role
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", max_length=128, widget=forms.PasswordInput)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
+    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_old_password(self):
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError("原密码不正确。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password2")
+        if new and again and new != again:
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        elif new:
+            try:
+                validate_password(new, self.user)
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
+        return data
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label="用户名",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _。"},
+    )
+    name = forms.CharField(label="姓名", max_length=50)
+    email = forms.EmailField(label="邮箱", required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("该用户名已存在。")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("username"):
+            try:
+                validate_password(data["password"], User(username=data["username"]))
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class UserEditForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    email = forms.EmailField(label="邮箱", required=False)
+    is_active = forms.BooleanField(label="启用", required=False)
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label="新密码", widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        value = self.cleaned_data["password"]
+        validate_password(value, self.user)
+        return value
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    departments = forms.ModelMultipleChoiceField(
+        label="联络部门",
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, by, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.for_org(organisation)
+        self.by = by
+        self.target = target
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role == Role.LIAISON and not data.get("departments"):
+            self.add_error("departments", "部门联络员须指定至少一个部门。")
+        if self.target == self.by:
+            raise forms.ValidationError("不能修改自己的角色。")
+        current = self.target.membership.role
+        if role and current and (role in ADMIN_ROLES) != (current in ADMIN_ROLES):
+            # 三员分立: administrators use accounts of their own, never a business account.
+            raise forms.ValidationError("管理员角色须使用单独的账号，不能与业务角色互换。")
+        return data
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100)
+    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    sort_order = forms.IntegerField(label="排序", min_value=0, max_value=10000, initial=100)
+    aliases = forms.CharField(
+        label="别名",
+        required=False,
+        max_length=1000,
+        help_text="多个别名用顿号（、）或逗号分隔，如：统战部、党委统战部",
+    )
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args, organisation, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance = instance
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Department.objects.for_org(self.organisation).filter(name=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("已有同名部门。")
+        return name
+
+    def clean_aliases(self):
+        raw = self.cleaned_data["aliases"]
+        parts = [p.strip() for p in raw.replace("，", "、").replace(",", "、").split("、")]
+        return list(dict.fromkeys(p for p in parts if p))
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label="用户", required=False, max_length=150)
+    action = forms.ChoiceField(label="操作", required=False)
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from core.audit import ACTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "全部"), *list(ACTIONS.items())]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("起始日期不能晚于截止日期。")
+        return data
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("user"):
+            queryset = queryset.filter(username__icontains=data["user"])
+        if data.get("action"):
+            queryset = queryset.filter(action=data["action"])
+        if data.get("date_from"):
+            queryset = queryset.filter(at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(at__date__lte=data["date_to"])
+        return queryset

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password-change"),
+    path("admin/users/", views.user_list, name="user-list"),
+    path("admin/users/new/", views.user_create, name="user-create"),
+    path("admin/users/<int:pk>/", views.user_edit, name="user-edit"),
+    path("admin/users/<int:pk>/password/", views.user_password, name="user-password"),
+    path("admin/departments/", views.department_list, name="department-list"),
+    path("admin/departments/new/", views.department_create, name="department-create"),
+    path("admin/departments/<int:pk>/", views.department_edit, name="department-edit"),
+    path("security/roles/", views.role_list, name="role-list"),
+    path("security/roles/<int:pk>/", views.role_edit, name="role-edit"),
+    path("security/unlock/", views.unlock, name="unlock"),
+    path("security/policy/", views.policy, name="policy"),
+    path("audit/", views.audit_log, name="audit-log"),
+]

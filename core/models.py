@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_org(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit log. Written only through `core.audit.record`."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+        DENIED = "denied", "拒绝"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="组织", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更", default=dict, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    result = models.CharField("结果", max_length=16, choices=Result.choices, default=Result.SUCCESS)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计日志"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: an existing line is never rewritten.
+        if self.pk is not None:
+            raise ValueError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)

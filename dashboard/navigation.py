@@ -1,0 +1,48 @@
+"""The navigation each role sees: only what the role may use."""
+
+from django.urls import reverse
+
+from orgs.models import Role
+
+# (label, url name, roles)
+ENTRIES = [
+    ("首页", "dashboard:home", set(Role) | {""}),
+    ("统战对象", "people:list", {Role.UFD_STAFF}),
+    ("账号管理", "accounts:user-list", {Role.SYSADMIN}),
+    ("部门管理", "accounts:department-list", {Role.SYSADMIN}),
+    ("角色分配", "accounts:role-list", {Role.SECADMIN}),
+    ("安全策略", "accounts:policy", {Role.SECADMIN}),
+    ("审计日志", "accounts:audit-log", {Role.AUDITADMIN}),
+]
+
+MEMBER_TABS = [
+    ("首页", "dashboard:home"),
+    ("我的", "people:me"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = getattr(request, "membership", None)
+    role = membership.role if membership else ""
+    path = request.path
+    items = []
+    for label, name, roles in ENTRIES:
+        if role in roles:
+            url = reverse(name)
+            active = path == url if url == "/" else path.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
+    tabs = []
+    if role == Role.MEMBER:
+        for label, name in MEMBER_TABS:
+            url = reverse(name)
+            tabs.append({"label": label, "url": url, "active": path == url})
+    return {
+        "nav_items": items,
+        "member_tabs": tabs,
+        "current_role": role,
+        "current_role_label": Role(role).label if role else "未分配角色",
+        "current_organisation": membership.organisation if membership else None,
+    }

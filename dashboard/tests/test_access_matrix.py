@@ -1,0 +1,124 @@
+"""Every URL × every role (and anonymous, and the same role in another organisation).
+
+A URL added to the project fails `test_every_url_is_in_the_matrix` until it is listed here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from orgs.models import Role
+
+ALL = set(Role)
+ANON = "anonymous"
+
+# url name -> (roles allowed, method the view takes on GET: "get" renders, "post" answers 405)
+MATRIX = {
+    "dashboard:home": (ALL, "get"),
+    "accounts:login": ("public", "get"),
+    "accounts:logout": ("public", "post"),
+    "accounts:password-change": (ALL, "get"),
+    "accounts:user-list": ({Role.SYSADMIN}, "get"),
+    "accounts:user-create": ({Role.SYSADMIN}, "get"),
+    "accounts:user-edit": ({Role.SYSADMIN}, "get"),
+    "accounts:user-password": ({Role.SYSADMIN}, "get"),
+    "accounts:department-list": ({Role.SYSADMIN}, "get"),
+    "accounts:department-create": ({Role.SYSADMIN}, "get"),
+    "accounts:department-edit": ({Role.SYSADMIN}, "get"),
+    "accounts:role-list": ({Role.SECADMIN}, "get"),
+    "accounts:role-edit": ({Role.SECADMIN}, "get"),
+    "accounts:unlock": ({Role.SECADMIN}, "post"),
+    "accounts:policy": ({Role.SECADMIN}, "get"),
+    "accounts:audit-log": ({Role.AUDITADMIN}, "get"),
+    "people:list": ({Role.UFD_STAFF}, "get"),
+    "people:create": ({Role.UFD_STAFF}, "get"),
+    "people:detail": ({Role.UFD_STAFF}, "get"),
+    "people:edit": ({Role.UFD_STAFF}, "get"),
+    "people:delete": ({Role.UFD_STAFF}, "post"),
+    "people:me": ({Role.MEMBER}, "get"),
+    "set_language": ("public", "redirect"),
+}
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(MATRIX) - names == set(), "these matrix entries have no URL any more"
+
+
+@pytest.fixture
+def url_kwargs(personas, ufd_department, person):
+    """Objects of `org` that the object URLs point at."""
+    return {
+        "accounts:user-edit": {"pk": personas[Role.MEMBER].pk},
+        "accounts:user-password": {"pk": personas[Role.MEMBER].pk},
+        "accounts:role-edit": {"pk": personas[Role.MEMBER].pk},
+        "accounts:department-edit": {"pk": ufd_department.pk},
+        "people:detail": {"pk": person.pk},
+        "people:edit": {"pk": person.pk},
+        "people:delete": {"pk": person.pk},
+    }
+
+
+def _expected(name, who, *, other_org=False, object_url=False):
+    allowed, method = MATRIX[name]
+    if method == "redirect":
+        return 302
+    if allowed == "public":
+        return 405 if method == "post" else (302 if who != ANON and name == "accounts:login" else 200)
+    if who == ANON:
+        return 302
+    if who not in allowed:
+        return 403
+    if method == "post":
+        return 405
+    if other_org and object_url:
+        return 404
+    return 200
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix_every_role(client, name, personas, other_personas, url_kwargs):
+    url = reverse(name, kwargs=url_kwargs.get(name))
+    object_url = name in url_kwargs
+    results, expected = {}, {}
+
+    response = client.get(url)
+    results[ANON], expected[ANON] = response.status_code, _expected(name, ANON)
+    for role, user in personas.items():
+        client.force_login(user)
+        results[role] = client.get(url).status_code
+        expected[role] = _expected(name, role)
+    for role, user in other_personas.items():
+        client.force_login(user)
+        results[f"other:{role}"] = client.get(url).status_code
+        expected[f"other:{role}"] = _expected(name, role, other_org=True, object_url=object_url)
+    client.logout()
+    assert results == expected
+
+
+def test_anonymous_is_sent_to_login(client, person):
+    response = client.get(reverse("people:detail", kwargs={"pk": person.pk}))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", ["people:edit", "accounts:department-edit", "accounts:user-edit"])
+def test_other_org_post_changes_nothing(client, name, url_kwargs, other_personas, person, ufd_department, personas):
+    role = MATRIX[name][0]
+    user = other_personas[next(iter(role))]
+    client.force_login(user)
+    url = reverse(name, kwargs=url_kwargs[name])
+    response = client.post(url, {"name": "篡改", "sort_order": 1, "version": 1})
+    assert response.status_code == 404
+    person.refresh_from_db()
+    ufd_department.refresh_from_db()
+    personas[Role.MEMBER].refresh_from_db()
+    assert "篡改" not in (person.name, ufd_department.name, personas[Role.MEMBER].name)

@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A tenant: one college, or a provincial UFD whose children are colleges."""
+
+    name = models.CharField("名称", max_length=100)
+    slug = models.SlugField("代码", max_length=50, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级组织", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "组织"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def for_org(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class Department(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="组织", related_name="departments", on_delete=models.CASCADE
+    )
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "部门"
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [a.name for a in self.aliases.all()]
+
+    @property
+    def liaisons(self):
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model()
+            .objects.filter(membership__role=Role.LIAISON, membership__departments=self)
+            .order_by("name")
+        )
+
+
+class DepartmentAlias(models.Model):
+    """Another name the documents use for a department (统战部 = 党委统战部)."""
+
+    department = models.ForeignKey(Department, related_name="aliases", on_delete=models.CASCADE)
+    name = models.CharField("别名", max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "部门别名"
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="alias_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    UFD_STAFF = "ufd_staff", "统战部工作人员"
+    LIAISON = "liaison", "部门联络员"
+    MEMBER = "member", "统战成员"
+    LEADER = "leader", "校领导"
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITADMIN = "auditadmin", "审计管理员"
+
+
+ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN}
+
+
+class Membership(models.Model):
+    """A user's one role in one organisation. One row per user, so an account never
+    holds two roles (and so never two of the three admin roles)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, related_name="membership", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="组织", related_name="memberships", on_delete=models.PROTECT
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)  # blank: not yet assigned
+    departments = models.ManyToManyField(Department, verbose_name="联络部门", blank=True, related_name="memberships")
+
+    class Meta:
+        verbose_name = "角色分配"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
