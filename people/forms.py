@@ -9,11 +9,13 @@ from people.models import Category, Person
 MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*月?\s*$")
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A year and month typed as 1980-05, 1980.05, 1980/5 or 1980年5月."""
 
+    widget = forms.TextInput
+
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip()[:20]
         if not value:
             return None
         match = MONTH.match(value)
@@ -28,7 +30,7 @@ class MonthField(forms.CharField):
 class PersonForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Person.Gender.choices], required=False)
-    birth_month = MonthField(label="出生年月", required=False, max_length=20, help_text="如 1980-05")
+    birth_month = MonthField(label="出生年月", required=False, help_text="如 1980-05")
     staff_number = forms.CharField(label="工号", max_length=32, required=False)
     department = forms.ModelChoiceField(label="所在部门", queryset=Department.objects.none(), required=False)
     job_title = forms.CharField(label="职务", max_length=100, required=False)
