@@ -1,8 +1,11 @@
 """Persona fixtures: one user per role in `org`, plus staff of `other_org`."""
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from orgs.models import Role
 from orgs.tests.factories import DepartmentFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -110,3 +113,64 @@ def person(org, ufd_department):
 @pytest.fixture
 def user_factory():
     return UserFactory
+
+
+# --- Browser tests (Playwright driving Debian's Chromium) ---------------------------------
+# Mark a module `pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]`
+# and use the `page` (1280x800) or `phone` (375x740) fixture with `live_server`.
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs it with apt")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, base, username, password=PASSWORD):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

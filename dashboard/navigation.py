@@ -17,6 +17,7 @@ ENTRIES = [
 
 MEMBER_TABS = [
     ("首页", "dashboard:home"),
+    ("通知", "notifications:list"),
     ("我的", "people:me"),
 ]
 
@@ -39,7 +40,10 @@ def navigation(request):
         for label, name in MEMBER_TABS:
             url = reverse(name)
             tabs.append({"label": label, "url": url, "active": path == url})
+    from notifications.models import Notification
+
     return {
+        "unread_count": Notification.objects.filter(user=user).unread().count(),
         "nav_items": items,
         "member_tabs": tabs,
         "current_role": role,

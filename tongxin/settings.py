@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "orgs",
     "accounts",
     "people",
+    "notifications",
     "plans",
     "dashboard",
 ]
@@ -222,6 +223,8 @@ HUEY["consumer"] = {"workers": env_int("TONGXIN_HUEY_WORKERS", 2), "worker_type"
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))
 
 # E-mail: the console in development, SMTP when EMAIL_HOST is set.
+# The address users reach Tongxin at, for links in e-mails and calendar feeds.
+TONGXIN_BASE_URL = env("TONGXIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")

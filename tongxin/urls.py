@@ -5,5 +5,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
     path("people/", include("people.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -35,6 +35,11 @@ MATRIX = {
     "people:delete": ({Role.UFD_STAFF}, "post"),
     "people:me": ({Role.MEMBER}, "get"),
     "set_language": ("public", "redirect"),
+    "notifications:list": (ALL, "get"),
+    "notifications:open": (ALL, "post"),
+    "notifications:read-all": (ALL, "post"),
+    # Only the job's owner (a UFD staff user of `org`) sees it; everybody else gets 404.
+    "core:job-status": ("owner", "get"),
 }
 
 
@@ -54,9 +59,16 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def url_kwargs(personas, ufd_department, person):
+def url_kwargs(personas, ufd_department, person, org):
     """Objects of `org` that the object URLs point at."""
+    from core.jobs import create_job
+    from notifications.models import Notification
+
+    job = create_job("测试", user=personas[Role.UFD_STAFF], organisation=org)
+    note = Notification.objects.create(user=personas[Role.MEMBER], organisation=org, title="t")
     return {
+        "core:job-status": {"pk": job.pk},
+        "notifications:open": {"pk": note.pk},
         "accounts:user-edit": {"pk": personas[Role.MEMBER].pk},
         "accounts:user-password": {"pk": personas[Role.MEMBER].pk},
         "accounts:role-edit": {"pk": personas[Role.MEMBER].pk},
@@ -71,6 +83,10 @@ def _expected(name, who, *, other_org=False, object_url=False):
     allowed, method = MATRIX[name]
     if method == "redirect":
         return 302
+    if allowed == "owner":
+        if who == ANON:
+            return 302
+        return 200 if (who == Role.UFD_STAFF and not other_org) else 404
     if allowed == "public":
         return 405 if method == "post" else (302 if who != ANON and name == "accounts:login" else 200)
     if who == ANON:

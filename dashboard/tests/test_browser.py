@@ -2,73 +2,12 @@
 
 Screenshots land in test-artifacts/ (not committed)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from conftest import PASSWORD
+from conftest import log_in, shot
 from orgs.models import Role
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs it with apt")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page, base, username, password=PASSWORD):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
 
 
 HOME_MARK = {
@@ -93,7 +32,7 @@ def test_each_role_logs_in_and_sees_its_home(live_server, page, personas):
 def test_member_logs_in_on_a_phone_without_horizontal_scrolling(live_server, phone, member):
     log_in(phone, live_server.url, "member")
     assert "张建言，您好" in phone.locator("main").inner_text()
-    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "我的"]
+    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "通知", "我的"]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-home-375")
     phone.click("text=我的")

@@ -30,7 +30,7 @@ def test_each_role_sees_only_its_navigation(client, personas, role):
 def test_member_home_has_the_phone_tab_bar(client, member):
     client.force_login(member)
     response = client.get(reverse("dashboard:home"))
-    assert [t["label"] for t in response.context["member_tabs"]] == ["首页", "我的"]
+    assert [t["label"] for t in response.context["member_tabs"]] == ["首页", "通知", "我的"]
     assert 'class="tabbar"' in response.content.decode()
     assert response.context["nav_items"][0]["label"] == "首页"
 
@@ -83,7 +83,12 @@ def test_load_demo_is_idempotent(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert counts == (1, 14, 7, 30)
-    assert (Organisation.objects.count(), Department.objects.count(), User.objects.count(), Person.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        Department.objects.count(),
+        User.objects.count(),
+        Person.objects.count(),
+    ) == counts
     assert "已存在，未改动" in out
     assert "用户名 ufd" in out and "Tongxin@2026" in out
     member = User.objects.get(username="member")
@@ -99,7 +104,9 @@ def test_demo_aliases_resolve(capsys):
 
     call_command("load_demo")
     org = Organisation.objects.get(slug="demo")
-    assert {alias: find_department(org, alias).name for alias in ["统战部", "宣传部", "组织部", "人事处", "学工处"]} == {
+    assert {
+        alias: find_department(org, alias).name for alias in ["统战部", "宣传部", "组织部", "人事处", "学工处"]
+    } == {
         "统战部": "党委统战部",
         "宣传部": "党委宣传部",
         "组织部": "党委组织部",
