@@ -22,9 +22,7 @@ def test_sysadmin_creates_an_account_without_a_role(client, sysadmin, org):
 @pytest.mark.django_db
 def test_sysadmin_create_refuses_weak_password_and_duplicate(client, sysadmin, member):
     client.force_login(sysadmin)
-    response = client.post(
-        reverse("accounts:user-create"), {"username": "MEMBER", "name": "x", "password": "short"}
-    )
+    response = client.post(reverse("accounts:user-create"), {"username": "MEMBER", "name": "x", "password": "short"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "该用户名已存在" in body
@@ -59,7 +57,13 @@ def test_sysadmin_creates_department_with_aliases(client, sysadmin, org):
     client.force_login(sysadmin)
     response = client.post(
         reverse("accounts:department-create"),
-        {"name": "党委宣传部", "short_name": "宣传部", "sort_order": 20, "aliases": "宣传部，党宣、宣传部", "is_active": "on"},
+        {
+            "name": "党委宣传部",
+            "short_name": "宣传部",
+            "sort_order": 20,
+            "aliases": "宣传部，党宣、宣传部",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     department = Department.objects.get(organisation=org, name="党委宣传部")
