@@ -1,0 +1,323 @@
+"""Plan (工作要点) → Section (部分) → Item (要点/任务), with counted targets, achievements,
+progress reports (进展) with evidence, milestones and the item's timeline."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+DUE_SOON_DAYS = 7
+MILESTONE_SOON_DAYS = 3
+QUIET_DAYS = 30
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_org(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    organisation = models.ForeignKey("orgs.Organisation", related_name="plans", on_delete=models.PROTECT)
+    year = models.PositiveIntegerField("年度")
+    title = models.CharField("标题", max_length=200)
+    preamble = models.TextField("指导思想", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source_name = models.CharField("来源文件", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name = "工作要点"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, related_name="sections", on_delete=models.CASCADE)
+    marker = models.CharField("编号", max_length=20, blank=True)
+    number = models.PositiveIntegerField("序号")
+    title = models.CharField("标题", max_length=500)
+    text = models.TextField("内容", blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "部分"
+
+    def __str__(self) -> str:
+        return f"{self.marker}{self.title}"
+
+
+class ItemQuerySet(models.QuerySet):
+    def for_org(self, organisation):
+        return self.filter(plan__organisation=organisation)
+
+    def open(self):
+        return self.filter(accepted_at__isnull=True)
+
+    def overdue(self, today: date | None = None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_soon(self, today: date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+
+    def quiet(self, now=None):
+        """Open items with no progress report in the last 30 days."""
+        cutoff = (now or timezone.now()) - timedelta(days=QUIET_DAYS)
+        return self.open().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
+
+    def for_department(self, department):
+        return self.filter(models.Q(lead_department=department) | models.Q(support_departments=department)).distinct()
+
+    def with_lists(self):
+        return self.select_related("section", "lead_department", "owner", "plan").prefetch_related(
+            "support_departments", "targets", "milestones"
+        )
+
+
+class Item(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "未启动"
+        IN_PROGRESS = "in_progress", "推进中"
+        DONE = "done", "已完成"
+        OVERDUE = "overdue", "逾期"
+
+    class Light(models.TextChoices):
+        GREEN = "green", "正常"
+        YELLOW = "yellow", "临近期限"
+        RED = "red", "已逾期"
+
+    plan = models.ForeignKey(Plan, related_name="items", on_delete=models.CASCADE)
+    section = models.ForeignKey(Section, related_name="items", on_delete=models.CASCADE)
+    parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.CASCADE)
+    marker = models.CharField("编号", max_length=20, blank=True)
+    number = models.PositiveIntegerField("序号")
+    title = models.CharField("任务", max_length=500)
+    text = models.TextField("具体内容", blank=True)
+    lead_department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name="牵头部门",
+        null=True,
+        blank=True,
+        related_name="led_items",
+        on_delete=models.SET_NULL,
+    )
+    support_departments = models.ManyToManyField(
+        "orgs.Department", verbose_name="配合部门", blank=True, related_name="supported_items"
+    )
+    owner = models.ForeignKey(
+        "people.Person",
+        verbose_name="责任人",
+        null=True,
+        blank=True,
+        related_name="owned_items",
+        on_delete=models.SET_NULL,
+    )
+    due_date = models.DateField("完成时限")
+    order = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    started = models.BooleanField(default=False)
+    last_report_at = models.DateTimeField(null=True, blank=True)
+    closing_requested_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "任务"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    # Status and traffic light are derived from what was recorded and today's date.
+    def status_on(self, today: date) -> str:
+        if self.accepted_at:
+            return self.Status.DONE
+        if self.due_date < today:
+            return self.Status.OVERDUE
+        if self.started or self.closing_requested_at:
+            return self.Status.IN_PROGRESS
+        return self.Status.NOT_STARTED
+
+    def light_on(self, today: date) -> str:
+        if self.accepted_at:
+            return self.Light.GREEN
+        if self.due_date < today:
+            return self.Light.RED
+        open_milestones = [m for m in self.milestones.all() if not m.done_at]
+        if any(m.due_date < today for m in open_milestones):
+            return self.Light.RED
+        if (self.due_date - today).days <= DUE_SOON_DAYS:
+            return self.Light.YELLOW
+        if any((m.due_date - today).days <= MILESTONE_SOON_DAYS for m in open_milestones):
+            return self.Light.YELLOW
+        return self.Light.GREEN
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def light(self) -> str:
+        return self.light_on(timezone.localdate())
+
+    @property
+    def light_label(self) -> str:
+        return self.Light(self.light).label
+
+    @property
+    def is_closing_pending(self) -> bool:
+        return bool(self.closing_requested_at and not self.accepted_at)
+
+    def departments(self):
+        return [d for d in [self.lead_department, *self.support_departments.all()] if d]
+
+
+class Target(models.Model):
+    """A counted target of an item ("召开1次座谈会": count 1), satisfied by achievements."""
+
+    item = models.ForeignKey(Item, related_name="targets", on_delete=models.CASCADE)
+    text = models.CharField("目标", max_length=300)
+    count = models.PositiveIntegerField("数量", default=1)
+    achieved = models.PositiveIntegerField("已完成", default=0)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "量化目标"
+
+    def __str__(self) -> str:
+        return f"{self.text}（{self.achieved}/{self.count}）"
+
+    @property
+    def is_met(self) -> bool:
+        return self.achieved >= self.count
+
+
+class Achievement(models.Model):
+    """A record of any kind (an event held, a suggestion adopted...) counting towards a target."""
+
+    target = models.ForeignKey(Target, related_name="achievements", on_delete=models.CASCADE)
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    label = models.CharField("来源", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "目标完成记录"
+        constraints = [
+            models.UniqueConstraint(fields=["target", "source_type", "source_id"], name="achievement_unique_source")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Milestone(models.Model):
+    item = models.ForeignKey(Item, related_name="milestones", on_delete=models.CASCADE)
+    title = models.CharField("节点", max_length=200)
+    due_date = models.DateField("节点时间")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+        verbose_name = "节点"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "进展报告"
+        CLOSING = "closing", "办结报告"
+
+    item = models.ForeignKey(Item, related_name="reports", on_delete=models.CASCADE)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PROGRESS)
+    department = models.ForeignKey("orgs.Department", null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField("内容")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "进展"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.report.item.plan_id}/{instance.report.item_id}/{filename}"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(ProgressReport, related_name="evidence", on_delete=models.CASCADE)
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "图片"
+
+
+class ItemEvent(models.Model):
+    """The item's timeline: reports, closing, acceptance, returns, urges, status changes, edits."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "报送进展"
+        CLOSING = "closing", "申请办结"
+        ACCEPTED = "accepted", "销号"
+        RETURNED = "returned", "退回"
+        URGED = "urged", "催办"
+        STATUS = "status", "状态变化"
+        EDITED = "edited", "修改"
+        ACHIEVEMENT = "achievement", "目标进展"
+
+    item = models.ForeignKey(Item, related_name="events", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+    report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "任务动态"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.note[:30]}"

@@ -1,0 +1,473 @@
+"""Plan services: saving an imported plan, publishing, progress, closing, supervision, and
+the achievements API through which other modules feed the plan's counted targets."""
+
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core import audit
+from notifications.services import notify
+from orgs.models import Department, Membership, Role
+from plans.models import Achievement, Evidence, Item, ItemEvent, Plan, ProgressReport, Section, Target
+
+ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
+
+
+class StaleEdit(Exception):
+    """Someone else saved the item since this edit began."""
+
+
+class NotAllowed(Exception):
+    """The action is not open to this user or in this state; the message says why."""
+
+
+# --- Achievements: the one way other modules feed the plan ---------------------------------
+
+
+def _recount(target: Target) -> None:
+    Target.objects.filter(pk=target.pk).update(achieved=target.achievements.count())
+    refresh_progress(target.item)
+
+
+@transaction.atomic
+def record_achievement(target: Target, *, source, by=None, label: str = "") -> Achievement:
+    """Counts `source` (any model instance: an event held, a suggestion adopted) towards
+    `target`. Idempotent per source. Recomputes the item's progress; logs on the timeline."""
+    source_type = ContentType.objects.get_for_model(source)
+    achievement, created = Achievement.objects.get_or_create(
+        target=target,
+        source_type=source_type,
+        source_id=source.pk,
+        defaults={"label": (label or str(source))[:300], "recorded_by": by},
+    )
+    if created:
+        _recount(target)
+        ItemEvent.objects.create(
+            item=target.item,
+            kind=ItemEvent.Kind.ACHIEVEMENT,
+            user=by,
+            note=f"“{target.text}”计入：{achievement.label}",
+        )
+    return achievement
+
+
+@transaction.atomic
+def withdraw_achievement(target: Target, *, source, by=None) -> bool:
+    """Takes the count of `source` back from `target` (an event deleted or un-held)."""
+    source_type = ContentType.objects.get_for_model(source)
+    deleted, _ = Achievement.objects.filter(target=target, source_type=source_type, source_id=source.pk).delete()
+    if deleted:
+        _recount(target)
+        ItemEvent.objects.create(
+            item=target.item, kind=ItemEvent.Kind.ACHIEVEMENT, user=by, note=f"“{target.text}”撤回：{source}"
+        )
+    return bool(deleted)
+
+
+def withdraw_all_achievements(source, *, by=None) -> int:
+    """Withdraws `source` from every target it counted towards."""
+    source_type = ContentType.objects.get_for_model(source)
+    targets = Target.objects.filter(achievements__source_type=source_type, achievements__source_id=source.pk)
+    return sum(withdraw_achievement(t, source=source, by=by) for t in list(targets))
+
+
+def targets_for_org(organisation):
+    """Targets of the organisation's plans, for modules that link records to targets."""
+    return Target.objects.filter(item__plan__organisation=organisation).select_related("item", "item__plan")
+
+
+# --- Progress and status --------------------------------------------------------------------
+
+
+def compute_progress(item: Item) -> int:
+    """Counted targets: achieved / target (capped per target). Otherwise 100 once accepted."""
+    targets = list(item.targets.all())
+    if item.accepted_at:
+        return 100
+    if targets:
+        wanted = sum(t.count for t in targets)
+        done = sum(min(t.achieved, t.count) for t in targets)
+        return round(done * 100 / wanted) if wanted else 0
+    return 0
+
+
+def refresh_progress(item: Item, *, by=None) -> Item:
+    """Recomputes progress and the started flag; logs a status change on the timeline."""
+    item = Item.objects.prefetch_related("targets", "milestones").get(pk=item.pk)
+    today = timezone.localdate()
+    before = item.status_on(today)
+    item.progress = compute_progress(item)
+    item.started = item.started or item.progress > 0 or item.reports.exists()
+    item.save(update_fields=["progress", "started"])
+    after = item.status_on(today)
+    if before != after:
+        ItemEvent.objects.create(
+            item=item,
+            kind=ItemEvent.Kind.STATUS,
+            user=by,
+            note=f"{Item.Status(before).label} → {Item.Status(after).label}",
+        )
+    return item
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+def _is_inline_point(node: dict) -> bool:
+    return node.get("marker", "").endswith("是")
+
+
+def _node_text(node: dict) -> str:
+    """An item's text, with its inline points (一是…二是…) folded back in."""
+    parts = [node.get("text", "")]
+    for child in node.get("children", []):
+        if _is_inline_point(child):
+            parts.append(f"{child['marker']}{child['title']}。{child.get('text', '')}".rstrip("。"))
+    return "\n".join(p for p in parts if p).strip()
+
+
+def plan_rows(parsed: dict) -> list[dict]:
+    """The parsed tree flattened to the rows of the review table: sections (depth 0) and items
+    (depth 1+), each with a stable key ("0", "0.2", "0.2.1")."""
+    rows = []
+
+    def walk(node, key, depth):
+        rows.append({"key": key, "depth": depth, "node": node})
+        for index, child in enumerate(node.get("children", [])):
+            if depth >= 1 and _is_inline_point(child):
+                continue
+            walk(child, f"{key}.{index}", depth + 1)
+
+    for index, section in enumerate(parsed.get("sections", [])):
+        walk(section, str(index), 0)
+    return rows
+
+
+@transaction.atomic
+def save_parsed_plan(
+    organisation,
+    parsed: dict,
+    *,
+    by,
+    year: int,
+    title: str = "",
+    source_name: str = "",
+    department_map: dict[str, Department | None],
+    overrides: dict[str, dict] | None = None,
+    replace: Plan | None = None,
+    request=None,
+) -> Plan:
+    """Saves a reviewed parse as a draft plan, all in one transaction.
+
+    `department_map` maps every department name as written to a Department (None: unresolved,
+    dropped only if the reviewer chose so). `overrides` holds the reviewer's edits by row key:
+    title, lead (Department|None), support (list[Department]), due_date. `replace` is a draft of
+    the same year to delete first. Audits."""
+    overrides = overrides or {}
+    if replace is not None:
+        if replace.is_published:
+            raise NotAllowed("已发布的工作要点不能被替换。")
+        audit.record("delete", user=by, organisation=organisation, obj=replace, request=request)
+        replace.delete()
+    plan = Plan.objects.create(
+        organisation=organisation,
+        year=year,
+        title=(title or parsed.get("title") or f"{year}年工作要点")[:200],
+        preamble=parsed.get("preamble", ""),
+        source_name=source_name[:200],
+        created_by=by,
+    )
+    year_end = date(year, 12, 31)
+    order = 0
+    sections: dict[str, Section] = {}
+    items: dict[str, Item] = {}
+    supports: list[tuple[Item, list[Department]]] = []
+    targets: list[Target] = []
+    for row in plan_rows(parsed):
+        node, key, edit = row["node"], row["key"], overrides.get(row["key"], {})
+        order += 1
+        node_title = (edit.get("title") or node.get("title") or "").strip()[:500]
+        if row["depth"] == 0:
+            sections[key] = Section.objects.create(
+                plan=plan,
+                marker=node.get("marker", ""),
+                number=node.get("number") or 0,
+                title=node_title,
+                text=node.get("text", ""),
+                order=order,
+            )
+            continue
+        section_key = key.split(".")[0]
+        parent_key = key.rsplit(".", 1)[0]
+        names = node.get("departments", {"lead": [], "support": []})
+        lead = (
+            edit["lead"]
+            if "lead" in edit
+            else next((department_map.get(n) for n in names["lead"] if department_map.get(n)), None)
+        )
+        support = (
+            edit["support"]
+            if "support" in edit
+            else [department_map[n] for n in names["support"] if department_map.get(n)]
+        )
+        item = Item.objects.create(
+            plan=plan,
+            section=sections[section_key],
+            parent=items.get(parent_key),
+            marker=node.get("marker", ""),
+            number=node.get("number") or 0,
+            title=node_title,
+            text=_node_text(node),
+            lead_department=lead,
+            due_date=edit.get("due_date") or year_end,
+            order=order,
+        )
+        items[key] = item
+        supports.append((item, [d for d in dict.fromkeys(support) if d and d != lead]))
+        for index, target in enumerate(node.get("targets", [])):
+            targets.append(
+                Target(item=item, text=target["text"][:300], count=max(1, int(target["count"])), order=index)
+            )
+    Target.objects.bulk_create(targets)
+    through = Item.support_departments.through
+    through.objects.bulk_create(
+        [through(item_id=item.pk, department_id=d.pk) for item, departments in supports for d in departments]
+    )
+    audit.record(
+        "create",
+        user=by,
+        organisation=organisation,
+        obj=plan,
+        request=request,
+        changes={"sections": ["", str(len(sections))], "items": ["", str(len(items))]},
+    )
+    return plan
+
+
+@transaction.atomic
+def publish_plan(plan: Plan, *, by, request=None) -> int:
+    """Draft → published; notifies each department's liaisons of the items they lead or
+    support. Returns the number of liaisons notified."""
+    if plan.is_published:
+        raise NotAllowed("该工作要点已发布。")
+    plan.status = Plan.Status.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_at"])
+    lead_counts: dict[int, int] = {}
+    support_counts: dict[int, int] = {}
+    for item in plan.items.prefetch_related("support_departments"):
+        if item.lead_department_id:
+            lead_counts[item.lead_department_id] = lead_counts.get(item.lead_department_id, 0) + 1
+        for department in item.support_departments.all():
+            support_counts[department.pk] = support_counts.get(department.pk, 0) + 1
+    notified = 0
+    memberships = Membership.objects.filter(organisation=plan.organisation, role=Role.LIAISON).select_related("user")
+    for membership in memberships.prefetch_related("departments"):
+        ids = [d.pk for d in membership.departments.all()]
+        lead = sum(lead_counts.get(i, 0) for i in ids)
+        support = sum(support_counts.get(i, 0) for i in ids)
+        if lead or support:
+            notified += notify(
+                [membership.user],
+                organisation=plan.organisation,
+                title=f"{plan.title}已发布",
+                body=f"贵部门牵头 {lead} 项、配合 {support} 项任务，请及时报送进展。",
+                url="/plans/my-department/",
+                email=True,
+            )
+    audit.record(
+        "update",
+        user=by,
+        organisation=plan.organisation,
+        obj=plan,
+        request=request,
+        changes={"status": ["草稿", "已发布"]},
+    )
+    return notified
+
+
+@transaction.atomic
+def delete_plan(plan: Plan, *, by, request=None) -> None:
+    if plan.is_published:
+        raise NotAllowed("已发布的工作要点不能删除。")
+    audit.record("delete", user=by, organisation=plan.organisation, obj=plan, request=request)
+    plan.delete()
+
+
+# --- Tracking -------------------------------------------------------------------------------
+
+
+def user_departments(user) -> list[Department]:
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.role != Role.LIAISON:
+        return []
+    return list(membership.departments.all())
+
+
+def can_report(item: Item, user) -> bool:
+    """Liaisons of the lead or a support department may report."""
+    ids = {d.pk for d in user_departments(user)}
+    return bool(ids) and (item.lead_department_id in ids or any(d.pk in ids for d in item.support_departments.all()))
+
+
+def can_close(item: Item, user) -> bool:
+    """Only the lead department's liaisons submit the closing report."""
+    return item.lead_department_id in {d.pk for d in user_departments(user)}
+
+
+def _reporting_department(item: Item, user) -> Department | None:
+    departments = user_departments(user)
+    lead = next((d for d in departments if d.pk == item.lead_department_id), None)
+    support_ids = {d.pk for d in item.support_departments.all()}
+    return lead or next((d for d in departments if d.pk in support_ids), None)
+
+
+@transaction.atomic
+def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, request=None) -> ProgressReport:
+    """A progress (进展) or closing (办结) report with evidence files (already checked by the
+    form). Marks the item started; a closing report waits for UFD acceptance. Audits."""
+    if not item.plan.is_published:
+        raise NotAllowed("工作要点发布后才能报送进展。")
+    if item.accepted_at:
+        raise NotAllowed("该任务已销号，不能再报送。")
+    if closing and not can_close(item, by):
+        raise NotAllowed("只有牵头部门可以提交办结报告。")
+    if not can_report(item, by):
+        raise NotAllowed("只有牵头或配合部门的联络员可以报送进展。")
+    kind = ProgressReport.Kind.CLOSING if closing else ProgressReport.Kind.PROGRESS
+    report = ProgressReport.objects.create(
+        item=item, kind=kind, department=_reporting_department(item, by), author=by, text=text
+    )
+    for upload, file_kind in files:
+        Evidence.objects.create(
+            report=report, file=upload, original_name=upload.name[:200], kind=file_kind.label, size=upload.size
+        )
+    now = timezone.now()
+    fields = {"last_report_at": now, "started": True}
+    if closing:
+        fields["closing_requested_at"] = now
+    Item.objects.filter(pk=item.pk).update(**fields)
+    ItemEvent.objects.create(
+        item=item,
+        kind=ItemEvent.Kind.CLOSING if closing else ItemEvent.Kind.REPORT,
+        user=by,
+        note=text[:500],
+        report=report,
+    )
+    _log_status_change(item, by=by)
+    audit.record(
+        "create",
+        user=by,
+        organisation=item.plan.organisation,
+        obj=report,
+        request=request,
+        changes={"item": ["", str(item)], "files": ["", str(len(files))]},
+    )
+    return report
+
+
+def _log_status_change(item: Item, *, by) -> None:
+    before = item.status
+    fresh = Item.objects.prefetch_related("milestones").get(pk=item.pk)
+    after = fresh.status
+    if before != after:
+        ItemEvent.objects.create(
+            item=item,
+            kind=ItemEvent.Kind.STATUS,
+            user=by,
+            note=f"{Item.Status(before).label} → {Item.Status(after).label}",
+        )
+
+
+@transaction.atomic
+def accept_closing(item: Item, *, by, note: str = "", request=None) -> Item:
+    """UFD staff accept the closing report (销号): the item is done."""
+    if not item.is_closing_pending:
+        raise NotAllowed("该任务没有待审核的办结报告。")
+    Item.objects.filter(pk=item.pk).update(accepted_at=timezone.now())
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.ACCEPTED, user=by, note=note)
+    _log_status_change(item, by=by)
+    item = refresh_progress(item, by=by)
+    audit.record(
+        "update",
+        user=by,
+        organisation=item.plan.organisation,
+        obj=item,
+        request=request,
+        changes={"accepted": ["", "销号"]},
+    )
+    _notify_departments(item, title=f"任务已销号：{item.title}", body=note)
+    return item
+
+
+@transaction.atomic
+def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
+    """UFD staff return the closing report with a reason; the item goes on."""
+    if not item.is_closing_pending:
+        raise NotAllowed("该任务没有待审核的办结报告。")
+    Item.objects.filter(pk=item.pk).update(closing_requested_at=None)
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.RETURNED, user=by, note=reason)
+    audit.record(
+        "update",
+        user=by,
+        organisation=item.plan.organisation,
+        obj=item,
+        request=request,
+        changes={"closing": ["待审核", f"退回：{reason}"]},
+    )
+    _notify_departments(item, title=f"办结报告被退回：{item.title}", body=reason, lead_only=True)
+    return item
+
+
+def _notify_departments(item: Item, *, title: str, body: str = "", lead_only: bool = False) -> int:
+    departments = [item.lead_department] if lead_only else item.departments()
+    ids = [d.pk for d in departments if d]
+    memberships = Membership.objects.filter(role=Role.LIAISON, departments__in=ids).select_related("user").distinct()
+    return notify(
+        [m.user for m in memberships],
+        organisation=item.plan.organisation,
+        title=title,
+        body=body,
+        url=f"/plans/items/{item.pk}/",
+        email=True,
+    )
+
+
+@transaction.atomic
+def urge(item: Item, *, by, note: str = "", request=None) -> int:
+    """催办: notifies the lead and support departments' liaisons; logged on the item."""
+    if item.accepted_at:
+        raise NotAllowed("该任务已销号，无需催办。")
+    count = _notify_departments(item, title=f"催办：{item.title}", body=note or "请尽快推进并报送进展。")
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.URGED, user=by, note=note)
+    audit.record(
+        "update",
+        user=by,
+        organisation=item.plan.organisation,
+        obj=item,
+        request=request,
+        changes={"urged": ["", note or "催办"]},
+    )
+    return count
+
+
+@transaction.atomic
+def update_item(item: Item, *, by, data: dict, version: int, request=None) -> Item:
+    """Saves an edit only if nobody saved since `version` was read; else raises StaleEdit."""
+    before = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
+    updated = Item.objects.filter(pk=item.pk, version=version).update(
+        version=F("version") + 1, **{f: data[f] for f in ITEM_FIELDS if f in data}
+    )
+    if not updated:
+        raise StaleEdit
+    item = Item.objects.get(pk=item.pk)
+    if "support_departments" in data:
+        item.support_departments.set([d for d in data["support_departments"] if d != item.lead_department])
+    after = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
+    changes = audit.diff(before, after)
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.EDITED, user=by, note="、".join(changes))
+    audit.record("update", user=by, organisation=item.plan.organisation, obj=item, changes=changes, request=request)
+    return item
