@@ -4,6 +4,7 @@ Loaded once: a second run finds the organisation and changes nothing."""
 
 import random
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 
@@ -122,4 +123,29 @@ def load_demo() -> tuple[Organisation, bool]:
         if i == 0:
             person.user = users["member"]
             person.save(update_fields=["user"])
+    load_demo_plan(org, users)
     return org, True
+
+
+SEED_PLAN = Path(__file__).parent / "demo_data" / "seed_plan_2023.txt"
+
+
+def load_demo_plan(org: Organisation, users: dict) -> None:
+    """The seed plan (职业技术学院2023年统战工作要点), published, with progress on a few items."""
+    from plans import services as plan_services
+    from plans.imports import import_without_review
+
+    plan = import_without_review(
+        org, data=SEED_PLAN.read_bytes(), filename=SEED_PLAN.name, by=users["ufd"], publish=True
+    )
+    items = {item.number: item for item in plan.items.all()}
+    liaison = users["liaison"]  # 学生工作处 leads item 13
+    plan_services.post_report(
+        items[13], by=liaison, text="已召开少数民族学生座谈会，收集意见建议12条，正在逐条落实。"
+    )
+    plan_services.post_report(
+        items[13], by=liaison, text="少数民族学生活动已举办，全年任务完成。", closing=True
+    )
+    plan_services.accept_closing(items[13], by=users["ufd"], note="材料齐全，同意销号。")
+    plan_services.urge(items[10], by=users["ufd"], note="请人事劳资处报送留学回国人员明细清单更新情况。")
+

@@ -7,6 +7,9 @@ from orgs.models import Role
 # (label, url name, roles)
 ENTRIES = [
     ("首页", "dashboard:home", set(Role) | {""}),
+    ("工作要点", "plans:list", {Role.UFD_STAFF, Role.LEADER, Role.LIAISON}),
+    ("本部门任务", "plans:my-department", {Role.LIAISON}),
+    ("督办", "plans:supervision", {Role.UFD_STAFF, Role.LEADER}),
     ("统战对象", "people:list", {Role.UFD_STAFF}),
     ("账号管理", "accounts:user-list", {Role.SYSADMIN}),
     ("部门管理", "accounts:department-list", {Role.SYSADMIN}),

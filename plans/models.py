@@ -83,12 +83,17 @@ class ItemQuerySet(models.QuerySet):
         cutoff = (now or timezone.now()) - timedelta(days=QUIET_DAYS)
         return self.open().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
 
-    def for_department(self, department):
-        return self.filter(models.Q(lead_department=department) | models.Q(support_departments=department)).distinct()
+    def for_department_ids(self, ids):
+        """Items a department leads or supports (as a subquery, so it composes with prefetches)."""
+        supported = Item.support_departments.through.objects.filter(department_id__in=ids).values("item_id")
+        return self.filter(models.Q(lead_department_id__in=ids) | models.Q(pk__in=supported))
 
     def with_lists(self):
+        from orgs.models import Department
+
+        supports = Department.objects.order_by("itemsupport__order", "itemsupport__id")
         return self.select_related("section", "lead_department", "owner", "plan").prefetch_related(
-            "support_departments", "targets", "milestones"
+            models.Prefetch("support_departments", queryset=supports), "targets", "milestones"
         )
 
 
@@ -120,7 +125,7 @@ class Item(models.Model):
         on_delete=models.SET_NULL,
     )
     support_departments = models.ManyToManyField(
-        "orgs.Department", verbose_name="配合部门", blank=True, related_name="supported_items"
+        "orgs.Department", verbose_name="配合部门", blank=True, related_name="supported_items", through="ItemSupport"
     )
     owner = models.ForeignKey(
         "people.Person",
@@ -194,6 +199,21 @@ class Item(models.Model):
 
     def departments(self):
         return [d for d in [self.lead_department, *self.support_departments.all()] if d]
+
+
+class ItemSupport(models.Model):
+    """A support (配合) department of an item, in the order the plan lists them."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE)
+    department = models.ForeignKey("orgs.Department", on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "department"], name="item_support_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.department_id}"
 
 
 class Target(models.Model):
@@ -321,3 +341,25 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.note[:30]}"
+
+
+class PlanImport(models.Model):
+    """An uploaded plan document between parse and review. The upload itself is deleted after
+    parsing; the parse waits here until the reviewer confirms (which creates the Plan)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("core.BackgroundJob", null=True, on_delete=models.SET_NULL, related_name="+")
+    source_name = models.CharField(max_length=200, blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    parsed = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "导入记录"
+
+    def __str__(self) -> str:
+        return self.source_name or f"导入 {self.pk}"

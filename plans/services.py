@@ -11,7 +11,17 @@ from django.utils import timezone
 from core import audit
 from notifications.services import notify
 from orgs.models import Department, Membership, Role
-from plans.models import Achievement, Evidence, Item, ItemEvent, Plan, ProgressReport, Section, Target
+from plans.models import (
+    Achievement,
+    Evidence,
+    Item,
+    ItemEvent,
+    ItemSupport,
+    Plan,
+    ProgressReport,
+    Section,
+    Target,
+)
 
 ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
 
@@ -232,9 +242,12 @@ def save_parsed_plan(
                 Target(item=item, text=target["text"][:300], count=max(1, int(target["count"])), order=index)
             )
     Target.objects.bulk_create(targets)
-    through = Item.support_departments.through
-    through.objects.bulk_create(
-        [through(item_id=item.pk, department_id=d.pk) for item, departments in supports for d in departments]
+    ItemSupport.objects.bulk_create(
+        [
+            ItemSupport(item=item, department=d, order=index)
+            for item, departments in supports
+            for index, d in enumerate(departments)
+        ]
     )
     audit.record(
         "create",
@@ -300,6 +313,11 @@ def delete_plan(plan: Plan, *, by, request=None) -> None:
 # --- Tracking -------------------------------------------------------------------------------
 
 
+def _locked(item: Item) -> Item:
+    """The item as it is now in the database, locked for this transaction."""
+    return Item.objects.select_for_update().select_related("plan", "plan__organisation").get(pk=item.pk)
+
+
 def user_departments(user) -> list[Department]:
     membership = getattr(user, "membership", None)
     if membership is None or membership.role != Role.LIAISON:
@@ -329,6 +347,7 @@ def _reporting_department(item: Item, user) -> Department | None:
 def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, request=None) -> ProgressReport:
     """A progress (进展) or closing (办结) report with evidence files (already checked by the
     form). Marks the item started; a closing report waits for UFD acceptance. Audits."""
+    item = _locked(item)
     if not item.plan.is_published:
         raise NotAllowed("工作要点发布后才能报送进展。")
     if item.accepted_at:
@@ -385,6 +404,7 @@ def _log_status_change(item: Item, *, by) -> None:
 @transaction.atomic
 def accept_closing(item: Item, *, by, note: str = "", request=None) -> Item:
     """UFD staff accept the closing report (销号): the item is done."""
+    item = _locked(item)
     if not item.is_closing_pending:
         raise NotAllowed("该任务没有待审核的办结报告。")
     Item.objects.filter(pk=item.pk).update(accepted_at=timezone.now())
@@ -406,6 +426,7 @@ def accept_closing(item: Item, *, by, note: str = "", request=None) -> Item:
 @transaction.atomic
 def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
     """UFD staff return the closing report with a reason; the item goes on."""
+    item = _locked(item)
     if not item.is_closing_pending:
         raise NotAllowed("该任务没有待审核的办结报告。")
     Item.objects.filter(pk=item.pk).update(closing_requested_at=None)
@@ -439,6 +460,7 @@ def _notify_departments(item: Item, *, title: str, body: str = "", lead_only: bo
 @transaction.atomic
 def urge(item: Item, *, by, note: str = "", request=None) -> int:
     """催办: notifies the lead and support departments' liaisons; logged on the item."""
+    item = _locked(item)
     if item.accepted_at:
         raise NotAllowed("该任务已销号，无需催办。")
     count = _notify_departments(item, title=f"催办：{item.title}", body=note or "请尽快推进并报送进展。")
@@ -465,7 +487,13 @@ def update_item(item: Item, *, by, data: dict, version: int, request=None) -> It
         raise StaleEdit
     item = Item.objects.get(pk=item.pk)
     if "support_departments" in data:
-        item.support_departments.set([d for d in data["support_departments"] if d != item.lead_department])
+        wanted = [d for d in data["support_departments"] if d != item.lead_department]
+        ItemSupport.objects.filter(item=item).exclude(department__in=wanted).delete()
+        kept = set(ItemSupport.objects.filter(item=item).values_list("department_id", flat=True))
+        start = len(kept)
+        ItemSupport.objects.bulk_create(
+            [ItemSupport(item=item, department=d, order=start + i) for i, d in enumerate(wanted) if d.pk not in kept]
+        )
     after = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
     changes = audit.diff(before, after)
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.EDITED, user=by, note="、".join(changes))

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("people/", include("people.urls")),
     path("notifications/", include("notifications.urls")),
+    path("plans/", include("plans.urls")),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

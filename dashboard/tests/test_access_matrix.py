@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from orgs.models import Role
+from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
 
 ALL = set(Role)
 ANON = "anonymous"
@@ -40,6 +41,7 @@ MATRIX = {
     "notifications:read-all": (ALL, "post"),
     # Only the job's owner (a UFD staff user of `org`) sees it; everybody else gets 404.
     "core:job-status": ("owner", "get"),
+    **PLANS_MATRIX,
 }
 
 
@@ -59,8 +61,9 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def url_kwargs(personas, ufd_department, person, org):
+def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
     """Objects of `org` that the object URLs point at."""
+    settings.MEDIA_ROOT = tmp_path
     from core.jobs import create_job
     from notifications.models import Notification
 
@@ -76,6 +79,7 @@ def url_kwargs(personas, ufd_department, person, org):
         "people:detail": {"pk": person.pk},
         "people:edit": {"pk": person.pk},
         "people:delete": {"pk": person.pk},
+        **plans_url_kwargs(org, personas, ufd_department),
     }
 
 

@@ -1,0 +1,180 @@
+from datetime import date
+
+from django import forms
+
+from core.files import EVIDENCE, check_upload
+from orgs.models import Department
+from people.models import Person
+from plans.models import Item, Milestone
+from plans.parsing import MAX_BYTES
+
+PLAN_EXTENSIONS = (".txt", ".docx", ".pdf", ".doc", ".text", ".md")
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label="上传文件", required=False, help_text="支持 .docx、.pdf（含文字层）、.txt，最大 20 MB")
+    text = forms.CharField(label="或粘贴文本", required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100, help_text="留空则从标题识别")
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), (data.get("text") or "").strip()
+        if not upload and not text:
+            raise forms.ValidationError("请上传文件或粘贴工作要点全文。")
+        if upload:
+            if upload.size > MAX_BYTES:
+                raise forms.ValidationError("文件超过 20 MB，请拆分或压缩后再导入。")
+            if not upload.name.lower().endswith(PLAN_EXTENSIONS):
+                raise forms.ValidationError("只支持 .docx、.pdf、.txt 文件（旧版 .doc 请先另存为 .docx）。")
+            data["data"], data["filename"] = upload.read(), upload.name
+        else:
+            data["data"], data["filename"] = text.encode("utf-8"), "粘贴文本.txt"
+        return data
+
+
+def department_choices(organisation):
+    return [(d.pk, d.name) for d in Department.objects.for_org(organisation)]
+
+
+class ReviewHeadForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    existing = forms.ChoiceField(
+        label="同年度已有草稿", required=False,
+        choices=[("keep", "保留原草稿，另存一份"), ("replace", "替换原草稿")], initial="keep",
+    )
+
+
+class UnresolvedForm(forms.Form):
+    """What to do with one department name the plan uses but the organisation doesn't know."""
+
+    ACTIONS = [
+        ("alias", "选择已有部门，并把此名称记为别名"),
+        ("map", "仅本次对应到已有部门"),
+        ("create", "新建部门"),
+        ("ignore", "忽略（不指定部门）"),
+    ]
+    action = forms.ChoiceField(label="处理方式", choices=ACTIONS, initial="alias")
+    department = forms.TypedChoiceField(label="已有部门", required=False, coerce=int, empty_value=None)
+    new_name = forms.CharField(label="新部门名称", required=False, max_length=100)
+
+    def __init__(self, *args, name: str, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        self.fields["department"].choices = [("", "—")] + choices
+        self.fields["new_name"].initial = name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("alias", "map") and not data.get("department"):
+            self.add_error("department", f"请为“{self.name}”选择对应的部门。")
+        return data
+
+
+class ReviewRowForm(forms.Form):
+    """One editable row of the review table (a section or an item)."""
+
+    title = forms.CharField(label="标题", max_length=500)
+    lead = forms.TypedChoiceField(label="牵头部门", required=False, coerce=int, empty_value=None)
+    support = forms.TypedMultipleChoiceField(label="配合部门", required=False, coerce=int)
+    due_date = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, choices, is_section: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_section = is_section
+        self.fields["lead"].choices = [("", "—")] + choices
+        self.fields["support"].choices = choices
+        if is_section:
+            for name in ("lead", "support", "due_date"):
+                del self.fields[name]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern from Django's documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    files = MultipleFileField(label="佐证材料", required=False, help_text="图片、PDF、Word、Excel，单个不超过 20 MB，最多 10 个")
+    closing = forms.BooleanField(label="这是办结报告（申请销号）", required=False)
+
+    def __init__(self, *args, can_close: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_close:
+            del self.fields["closing"]
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > 10:
+            raise forms.ValidationError("一次最多上传 10 个文件。")
+        return [(upload, check_upload(upload, kinds=EVIDENCE)) for upload in uploads]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ItemEditForm(forms.Form):
+    title = forms.CharField(label="任务", max_length=500)
+    text = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    lead_department = forms.ModelChoiceField(label="牵头部门", queryset=Department.objects.none(), required=False)
+    support_departments = forms.ModelMultipleChoiceField(
+        label="配合部门", queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    owner = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none(), required=False)
+    due_date = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, item: Item, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": item.title, "text": item.text, "lead_department": item.lead_department_id,
+                "support_departments": list(item.support_departments.all()), "owner": item.owner_id,
+                "due_date": item.due_date, "version": item.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        organisation = item.plan.organisation
+        self.fields["lead_department"].queryset = Department.objects.for_org(organisation)
+        self.fields["support_departments"].queryset = Department.objects.for_org(organisation)
+        self.fields["owner"].queryset = Person.objects.for_org(organisation).select_related("department")
+        self.fields["owner"].label_from_instance = lambda p: f"{p.name}（{p.department or '未填部门'}）"
+        self.item = item
+
+    def clean(self):
+        data = super().clean()
+        owner, lead = data.get("owner"), data.get("lead_department")
+        if owner and lead and owner.department_id != lead.pk:
+            self.add_error("owner", "责任人须是牵头部门的人员。")
+        due = data.get("due_date")
+        if due and not date(self.item.plan.year, 1, 1) <= due <= date(self.item.plan.year + 1, 12, 31):
+            self.add_error("due_date", "完成时限须在计划年度内（最迟次年年底）。")
+        return data
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+

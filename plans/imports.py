@@ -1,0 +1,153 @@
+"""Plan import: upload or paste → parse in the background → review → confirm.
+
+The parser (plans.parsing) is pure Python; this module keeps the upload, runs the parse for a
+job, and turns a reviewed parse into `services.save_parsed_plan` arguments."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from core import jobs
+from orgs.models import Department, DepartmentAlias
+from orgs.services import department_directory
+from plans.models import PlanImport
+from plans.parsing import ParseError, parse_plan, resolve_departments
+
+UPLOAD_DIR = "plan-imports"
+
+
+def all_department_names(parsed: dict) -> list[str]:
+    names: list[str] = []
+
+    def walk(node):
+        names.extend(node["departments"]["lead"])
+        names.extend(node["departments"]["support"])
+        for child in node.get("children", []):
+            walk(child)
+
+    for section in parsed.get("sections", []):
+        walk(section)
+    return list(dict.fromkeys(names))
+
+
+def resolve_names(organisation, names: list[str]) -> dict[str, Department | None]:
+    """Each name as written → its Department (by name, short name or alias), or None."""
+    resolution = resolve_departments(names, department_directory(organisation))
+    by_name = {d.name: d for d in Department.objects.for_org(organisation)}
+    return {name: by_name.get(resolution.resolved.get(name, "")) for name in names}
+
+
+def start_import(organisation, *, by, data: bytes, filename: str, year: int | None) -> PlanImport:
+    """Keeps the upload and queues the parse (after commit). Returns the import record."""
+    job = jobs.create_job("解析工作要点", user=by, organisation=organisation, total=1)
+    record = PlanImport.objects.create(
+        organisation=organisation, created_by=by, job=job, source_name=filename[:200], year=year
+    )
+    path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    from plans.tasks import parse_plan_import
+
+    transaction.on_commit(lambda: parse_plan_import(record.pk))
+    return record
+
+
+def upload_path(record: PlanImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
+
+
+def run_parse(record: PlanImport) -> None:
+    """Parses the kept upload. On success the parse waits for review; on failure the job shows
+    the parser's message and nothing is kept."""
+    path = upload_path(record)
+    jobs.report_progress(record.job_id, 0, total=1, message="正在解析文档…")
+    try:
+        plan = parse_plan(path.read_bytes(), filename=record.source_name)
+    except ParseError as error:
+        path.unlink(missing_ok=True)
+        record.error = error.message
+        record.save(update_fields=["error"])
+        jobs.fail_job(record.job_id, error.message)
+        return
+    finally:
+        path.unlink(missing_ok=True)
+    record.parsed = plan.to_dict()
+    if record.year is None:
+        record.year = plan.year
+    record.save(update_fields=["parsed", "year"])
+    items = sum(1 for _ in _walk_items(record.parsed))
+    jobs.finish_job(
+        record.job_id,
+        result={"url": f"/plans/import/{record.pk}/", "label": "审核解析结果"},
+        message=f"识别出 {len(record.parsed['sections'])} 个部分、{items} 项任务。",
+    )
+
+
+def _walk_items(parsed: dict):
+    def walk(node, depth):
+        if depth:
+            yield node
+        for child in node.get("children", []):
+            yield from walk(child, depth + 1)
+
+    for section in parsed.get("sections", []):
+        yield from walk(section, 0)
+
+
+@transaction.atomic
+def apply_department_choices(organisation, choices: dict[str, tuple[str, Department | None, str]], *, by) -> dict:
+    """For each unresolved name: ("map", department) uses it, ("alias", department) also saves
+    the name as an alias, ("create", None, new name) creates a department, ("ignore", …) drops it.
+    Returns name → Department | None."""
+    from orgs import services as org_services
+
+    result = {}
+    for name, (action, department, new_name) in choices.items():
+        if action == "alias" and department is not None:
+            DepartmentAlias.objects.get_or_create(department=department, name=name)
+            result[name] = department
+        elif action == "create":
+            existing = Department.objects.for_org(organisation).filter(name=new_name or name).first()
+            result[name] = existing or org_services.create_department(organisation, by=by, name=new_name or name)
+        elif action == "map":
+            result[name] = department
+        else:
+            result[name] = None
+    return result
+
+
+class UnresolvedDepartments(Exception):
+    def __init__(self, names: list[str]):
+        super().__init__("、".join(names))
+        self.names = names
+
+
+def import_without_review(
+    organisation, *, data: bytes, filename: str, year: int | None = None, by=None,
+    create_departments: bool = False, publish: bool = False,
+):
+    """Parse and save in one go (the command and the demo). Unknown department names raise
+    UnresolvedDepartments unless `create_departments`. Raises ParseError for bad input."""
+    from plans import services
+
+    parsed = parse_plan(data, filename=filename).to_dict()
+    year = year or parsed.get("year")
+    if not year:
+        raise ParseError("无法从文档识别年度，请用 --year 指定。")
+    names = all_department_names(parsed)
+    department_map = resolve_names(organisation, names)
+    unknown = [n for n, d in department_map.items() if d is None]
+    with transaction.atomic():
+        if unknown:
+            if not create_departments:
+                raise UnresolvedDepartments(unknown)
+            department_map |= apply_department_choices(
+                organisation, {n: ("create", None, n) for n in unknown}, by=by
+            )
+        plan = services.save_parsed_plan(
+            organisation, parsed, by=by, year=year, source_name=filename, department_map=department_map
+        )
+        if publish:
+            services.publish_plan(plan, by=by)
+    return plan

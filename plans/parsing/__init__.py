@@ -1,0 +1,106 @@
+"""Parse a plan document (工作要点) — text, scraped text, .docx or .pdf — into a structured plan.
+
+Pure Python, no Django. ``parse_plan(data, filename=..., departments=...)`` returns a
+:class:`ParsedPlan`; ``ParsedPlan.to_dict()`` is the JSON contract of ``manage.py parse_plan``.
+"""
+
+from __future__ import annotations
+
+from .clean import remove_stray_spaces
+from .departments import DepartmentSpec, Resolution, render_tag, resolve_departments
+from .document import find_front, find_year, trim_trailer
+from .model import MAX_BYTES, Departments, Node, Para, ParsedPlan, ParseError, Target
+from .reader import Source, read_source
+from .structure import TreeBuilder, drop_outline
+
+__all__ = [
+    "MAX_BYTES", "Departments", "Node", "ParseError", "ParsedPlan", "Resolution", "Target",
+    "parse_plan", "render_text", "resolve_departments",
+]
+
+
+def parse_plan(data: bytes | str, *, filename: str | None = None,
+               departments: DepartmentSpec | None = None) -> ParsedPlan:
+    """Parse a plan document into sections, items, departments and counted targets.
+
+    ``data`` is the file's bytes (format detected from magic bytes and ``filename``) or pasted text.
+    ``departments``, when given, is the organisation's departments as (canonical name, aliases)
+    pairs; names in the plan are resolved against it and unknown ones reported.
+    Raises :class:`ParseError` (a one-line Chinese message) for empty, unreadable, unsupported,
+    unsafe or oversized input.
+    """
+    source = read_source(data, filename)
+    return build_plan(source, departments=departments)
+
+
+def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> ParsedPlan:
+    """Turn the paragraphs read from a document into a plan."""
+    paras = list(source.paras)
+    texts = [p.text for p in paras]
+    front = find_front(texts, source.site_title)
+    body = paras[front.start:]
+    if front.remainder.strip():
+        body.insert(0, Para(front.remainder))
+    body = _trim(body)
+    built = TreeBuilder(body, flat=source.flat).build()
+    sections, dropped = drop_outline(built.sections)
+    warnings = source.warnings + front.warnings + built.warnings
+    if dropped:
+        warnings.append("已忽略文首的提纲（与正文标题重复）")
+    if not sections:
+        warnings.append("未识别到任何带编号的部分或条目，请检查文档格式")
+    preamble = "\n".join(p for p in (remove_stray_spaces(x) for x in built.preamble) if p)
+    plan = ParsedPlan(
+        title=front.title or None,
+        year=find_year(front.title, preamble or "\n".join(texts[:50])),
+        preamble=preamble,
+        sections=sections,
+        warnings=warnings,
+        source_format=source.fmt,
+    )
+    if departments is not None:
+        resolution = resolve_departments(plan.department_names(), departments)
+        plan.resolved_departments = resolution.resolved
+        plan.unresolved_departments = resolution.unknown
+        plan.warnings.extend(f"未识别的部门：{name}" for name in resolution.unknown)
+    return plan
+
+
+def _trim(body: list[Para]) -> list[Para]:
+    keep = len(body)
+    while keep and body[keep - 1].marker is None and keep > len(body) - 12:
+        keep -= 1
+    tail_texts, _ = trim_trailer([p.text for p in body[keep:]])
+    if keep == 0 or body[keep - 1].marker is not None or keep < len(body):
+        pass
+    head = body[:keep]
+    tail = [Para(t) for t in tail_texts]
+    if tail and body[keep:] and tail[-1].text != body[keep + len(tail) - 1].text:
+        return head + tail
+    return head + body[keep:keep + len(tail)]
+
+
+def render_text(plan: ParsedPlan) -> str:
+    """Render a plan back to plain text that parses to the same tree."""
+    lines: list[str] = []
+    if plan.title:
+        lines.append(plan.title)
+    if plan.preamble:
+        lines.extend(plan.preamble.split("\n"))
+    for section in plan.sections:
+        _render_node(section, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _render_node(node: Node, lines: list[str]) -> None:
+    text_lines = node.text.split("\n") if node.text else []
+    head = node.marker + node.title
+    if text_lines:
+        head += "。" + text_lines[0]
+        text_lines = text_lines[1:]
+    tag = render_tag(node.departments)
+    out = [head, *text_lines]
+    out[-1] += tag
+    lines.extend(out)
+    for child in node.children:
+        _render_node(child, lines)

@@ -1,0 +1,427 @@
+"""Read a .docx safely: paragraphs in order, Word's automatic numbering rendered, tables as items."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .clean import FOOTER_LINE, META_LINE, SITE_NOISE, normalize_spaces
+from .markers import find_markers
+from .model import Para, ParseError
+from .numerals import CIRCLED, int_to_cn
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ENTRIES = 5000
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+MSG_BOMB = "Word 文档解压后过大或压缩比异常（疑似压缩炸弹），已拒绝导入"
+MSG_DTD = "Word 文档含有 DTD/实体声明（可能是恶意文件），已拒绝导入"
+MSG_DEPTH = "Word 文档结构嵌套过深或 XML 格式错误，已拒绝导入"
+MSG_BAD = "Word 文档已损坏或不是 .docx 格式；请在 Word 中重新“另存为” .docx 后再导入"
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse zip bombs, non-Word archives and XML with DTDs before python-docx opens the file."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ParseError(MSG_BAD) from exc
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "word/document.xml" not in names:
+            if "xl/workbook.xml" in names:
+                raise ParseError("这是 Excel 文件；请导入工作要点的 .docx、.pdf 或 .txt 文件")
+            if "ppt/presentation.xml" in names:
+                raise ParseError("这是 PowerPoint 文件；请导入工作要点的 .docx、.pdf 或 .txt 文件")
+            raise ParseError(MSG_BAD)
+        if len(infos) > MAX_ENTRIES:
+            raise ParseError(MSG_BOMB)
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if total > MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+                raise ParseError(MSG_BOMB)
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    content = archive.read(info)
+                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                    raise ParseError(MSG_BAD) from exc
+                if _DTD.search(content):
+                    raise ParseError(MSG_DTD)
+
+
+# --- numbering -------------------------------------------------------------------------------
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = "%1."
+    legal: bool = False
+
+
+@dataclass
+class _Numbering:
+    levels: dict[str, dict[int, _Level]] = field(default_factory=dict)  # abstractNumId -> ilvl -> level
+    nums: dict[str, str] = field(default_factory=dict)  # numId -> abstractNumId
+    overrides: dict[str, dict[int, int]] = field(default_factory=dict)  # numId -> ilvl -> start
+    counters: dict[str, list[int | None]] = field(default_factory=dict)
+    started_nums: set[str] = field(default_factory=set)
+
+    def next(self, num_id: str, ilvl: int) -> tuple[str, int, str] | None:
+        """Advance the counter of a numbered paragraph; return (rendered marker, number, list key)."""
+        abstract = self.nums.get(num_id)
+        if abstract is None or abstract not in self.levels:
+            return None
+        levels = self.levels[abstract]
+        level = levels.get(ilvl)
+        if level is None or level.fmt in ("bullet", "none"):
+            return None
+        counters = self.counters.setdefault(abstract, [None] * 10)
+        if num_id not in self.started_nums:
+            self.started_nums.add(num_id)
+            for lvl, start in self.overrides.get(num_id, {}).items():
+                if 0 <= lvl < 10:
+                    counters[lvl] = start - 1
+        current = counters[ilvl]
+        counters[ilvl] = level.start if current is None else current + 1
+        for deeper in range(ilvl + 1, 10):
+            counters[deeper] = None
+        number = counters[ilvl] or 0
+
+        def render(match: re.Match[str]) -> str:
+            lvl = int(match.group(1)) - 1
+            lv = levels.get(lvl, _Level())
+            value = counters[lvl] if lvl < 10 and counters[lvl] is not None else lv.start
+            return format_number(value or 0, "decimal" if level.legal and lvl != ilvl else lv.fmt)
+
+        marker = re.sub(r"%([1-9])", render, level.text).strip()
+        return marker, number, f"docx:{abstract}:{ilvl}"
+
+
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+
+
+def format_number(value: int, fmt: str) -> str:
+    """Render a counter in one of Word's number formats."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "chineseLegalSimplified", "koreanCounting"):
+        return int_to_cn(value)
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join("〇一二三四五六七八九"[int(d)] for d in str(value))
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 0 < value <= 20:
+        return CIRCLED[value - 1]
+    if fmt == "decimalEnclosedParen" and 0 < value <= 20:
+        return chr(0x2474 + value - 1)
+    if fmt == "decimalEnclosedFullstop" and 0 < value <= 20:
+        return chr(0x2488 + value - 1)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(value).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalZero":
+        return f"{value:02d}"
+    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and 0 < value < 40:
+        roman = _roman(value)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt == "ideographTraditional" and 0 < value <= 10:
+        return _TIANGAN[value - 1]
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for amount, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while value >= amount:
+            out += letters
+            value -= amount
+    return out
+
+
+def _val(element, tag: str) -> str | None:
+    child = element.find(W + tag) if element is not None else None
+    return child.get(W + "val") if child is not None else None
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def load_numbering(numbering_el) -> _Numbering:
+    """Read numbering.xml: abstract numbering definitions and the numbering instances using them."""
+    numbering = _Numbering()
+    if numbering_el is None:
+        return numbering
+    for abstract in numbering_el.iterchildren(W + "abstractNum"):
+        levels: dict[int, _Level] = {}
+        for lvl in abstract.iterchildren(W + "lvl"):
+            levels[_int(lvl.get(W + "ilvl"), 0)] = _Level(
+                start=_int(_val(lvl, "start"), 1),
+                fmt=_val(lvl, "numFmt") or "decimal",
+                text=_val(lvl, "lvlText") if _val(lvl, "lvlText") is not None else "",
+                legal=lvl.find(W + "isLgl") is not None,
+            )
+        numbering.levels[abstract.get(W + "abstractNumId") or ""] = levels
+    for num in numbering_el.iterchildren(W + "num"):
+        num_id = num.get(W + "numId") or ""
+        numbering.nums[num_id] = _val(num, "abstractNumId") or ""
+        for override in num.iterchildren(W + "lvlOverride"):
+            start = _val(override, "startOverride")
+            if start is not None:
+                numbering.overrides.setdefault(num_id, {})[_int(override.get(W + "ilvl"), 0)] = _int(start, 1)
+    return numbering
+
+
+def _style_numpr(styles_el) -> dict[str, tuple[str | None, int | None]]:
+    """Numbering attached to paragraph styles (e.g. a heading style with numbering), following basedOn."""
+    raw: dict[str, tuple[str | None, int | None, str | None]] = {}
+    if styles_el is None:
+        return {}
+    for style in styles_el.iterchildren(W + "style"):
+        ppr = style.find(W + "pPr")
+        numpr = ppr.find(W + "numPr") if ppr is not None else None
+        num_id = _val(numpr, "numId") if numpr is not None else None
+        ilvl = _int(_val(numpr, "ilvl"), 0) if numpr is not None and _val(numpr, "ilvl") else None
+        raw[style.get(W + "styleId") or ""] = (num_id, ilvl, _val(style, "basedOn"))
+    resolved: dict[str, tuple[str | None, int | None]] = {}
+    for style_id in raw:
+        seen, current = set(), style_id
+        num_id, ilvl = None, None
+        while current in raw and current not in seen:
+            seen.add(current)
+            n, lv, based = raw[current]
+            num_id = num_id or n
+            ilvl = ilvl if ilvl is not None else lv
+            current = based or ""
+        resolved[style_id] = (num_id, ilvl)
+    return resolved
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+def paragraph_text(p) -> str:
+    """Visible text of a w:p: runs, tabs as spaces, breaks as newlines; no deleted or fallback text."""
+    parts: list[str] = []
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+        if _hidden(el, p):
+            continue
+        tag = el.tag
+        if tag == W + "t":
+            parts.append(el.text or "")
+        elif tag == W + "tab":
+            parts.append(" ")
+        elif tag == W + "noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _hidden(el, stop) -> bool:
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in (W + "del", MC_FALLBACK, W + "pPr"):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+_HEADER_WORDS = {
+    "number": ("序号", "编号", "序"),
+    "content": ("工作任务", "工作内容", "任务内容", "具体任务", "重点任务", "主要任务", "工作要点", "具体措施",
+                "工作措施", "重点工作", "工作事项", "任务", "内容", "要点", "事项", "措施"),
+    "lead": ("牵头部门", "牵头单位", "责任部门", "责任单位", "牵头", "责任处室", "主责部门", "负责部门"),
+    "support": ("配合部门", "配合单位", "协同部门", "参与部门", "协办单位", "配合", "协同", "协办"),
+}
+
+
+def _header_map(cells: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        text = re.sub(r"\s+", "", cell)
+        if len(text) > 12:
+            continue
+        for role in ("support", "lead", "number", "content"):
+            if role not in found and any(word in text for word in _HEADER_WORDS[role]):
+                if role == "content" and ("部门" in text or "单位" in text or "时间" in text):
+                    continue
+                found[role] = i
+                break
+    return found
+
+
+class DocxReader:
+    """Walks the document body in order and produces paragraphs with Word numbering resolved."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+        part = document.part
+        try:
+            numbering_el = part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            numbering_el = None
+        self.numbering = load_numbering(numbering_el)
+        try:
+            styles_el = part.styles.element if hasattr(part.styles, "element") else part.styles._element
+        except (KeyError, NotImplementedError, AttributeError):
+            styles_el = None
+        self.style_numpr = _style_numpr(styles_el)
+        self.paras: list[Para] = []
+
+    def read(self) -> list[Para]:
+        """Return the body's paragraphs (and table rows) in document order."""
+        body = self.document.element.body
+        stack = [iter(body.iterchildren())]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
+            if child.tag == W + "p":
+                self._paragraph(child)
+            elif child.tag == W + "tbl":
+                self._table(child)
+            elif child.tag in (W + "sdt", W + "customXml", W + "sdtContent"):
+                stack.append(iter(child.iterchildren()))
+        return self.paras
+
+    def _number_of(self, p) -> tuple[str, int, str] | None:
+        ppr = p.find(W + "pPr")
+        numpr = ppr.find(W + "numPr") if ppr is not None else None
+        num_id = _val(numpr, "numId") if numpr is not None else None
+        ilvl = _int(_val(numpr, "ilvl"), -1) if numpr is not None else -1
+        style_id = _val(ppr, "pStyle") if ppr is not None else None
+        if style_id and (num_id is None or ilvl < 0):
+            style_num, style_lvl = self.style_numpr.get(style_id, (None, None))
+            num_id = num_id or style_num
+            if ilvl < 0:
+                ilvl = style_lvl if style_lvl is not None else 0
+        if not num_id or num_id == "0":
+            return None
+        return self.numbering.next(num_id, max(ilvl, 0))
+
+    def _paragraph(self, p) -> None:
+        numbered = self._number_of(p)
+        text = normalize_spaces(paragraph_text(p))
+        lines = [line.strip() for line in text.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if numbered:
+            marker, number, list_key = numbered
+            kind = _kind_of(marker) or list_key
+            self.paras.append(Para(lines[0], marker=marker, number=number, kind=kind))
+            lines = lines[1:]
+        for line in lines:
+            if not _is_noise(line):
+                self.paras.append(Para(line))
+
+    def _table(self, tbl) -> None:
+        rows: list[list[str]] = []
+        for tr in tbl.iterchildren(W + "tr"):
+            cells = []
+            for tc in tr.iterchildren(W + "tc"):
+                tcpr = tc.find(W + "tcPr")
+                merged = tcpr is not None and tcpr.find(W + "vMerge") is not None and \
+                    (_val(tcpr, "vMerge") or "continue") == "continue"
+                texts = [normalize_spaces(paragraph_text(p)).strip() for p in tc.iter(W + "p")]
+                cells.append("" if merged else _join_cell([t for t in texts if t]))
+            rows.append(cells)
+        header_at, columns = None, {}
+        for i, row in enumerate(rows[:3]):
+            columns = _header_map(row)
+            if "content" in columns and ("lead" in columns or "number" in columns):
+                header_at = i
+                break
+        if header_at is None:
+            for row in rows:
+                for cell in dict.fromkeys(c for c in row if c):
+                    for line in cell.split("\n"):
+                        if line.strip() and not _is_noise(line):
+                            self.paras.append(Para(line.strip()))
+            return
+        for row in rows[header_at + 1:]:
+            self._table_row(row, columns)
+
+    def _table_row(self, row: list[str], columns: dict[str, int]) -> None:
+        def cell(role: str) -> str:
+            index = columns.get(role)
+            return row[index].replace("\n", "") if index is not None and index < len(row) else ""
+
+        distinct = list(dict.fromkeys(c for c in row if c))
+        content = cell("content")
+        if len(distinct) == 1 and (not content or content == distinct[0]) and not cell("number"):
+            self.paras.append(Para(distinct[0].replace("\n", "")))  # a merged row: a section heading
+            return
+        if not content:
+            return
+        parts = []
+        if cell("lead"):
+            parts.append("牵头部门：" + cell("lead"))
+        if cell("support"):
+            parts.append("配合部门：" + cell("support"))
+        tag = "（" + "；".join(parts) + "）" if parts else ""
+        number_text = cell("number").strip()
+        if re.fullmatch(r"[0-9０-９]{1,3}", number_text):
+            self.paras.append(Para(content + tag, marker=number_text, number=int(number_text), kind="ar"))
+        elif number_text and find_markers(number_text + "字"):
+            m = find_markers(number_text + "字")[0]
+            self.paras.append(Para(content + tag, marker=number_text, number=m.number, kind=m.kind))
+        else:
+            self.paras.append(Para(content + tag))
+
+
+def _join_cell(texts: list[str]) -> str:
+    out = ""
+    for text in texts:
+        if out and out[-1] not in "。；;：:，,、！!？?）)":
+            out += "。"
+        out += text
+    return out
+
+
+def _kind_of(marker: str) -> str | None:
+    found = find_markers(marker + "字")
+    if found and found[0].start == 0 and found[0].end >= len(marker.rstrip()):
+        return found[0].kind
+    return None
+
+
+def _is_noise(line: str) -> bool:
+    return bool(SITE_NOISE.search(line) or FOOTER_LINE.match(line) or (META_LINE.match(line) and len(line) < 120))
+
+
+def read_docx(data: bytes):
+    """Read .docx bytes into a Source, refusing unsafe files with a clear ParseError."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    from .reader import Source
+
+    check_zip(data)
+    try:
+        document = Document(io.BytesIO(data))
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(MSG_DEPTH) from exc
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise ParseError(MSG_BAD) from exc
+    try:
+        paras = DocxReader(document).read()
+    except (etree.XMLSyntaxError, RecursionError) as exc:
+        raise ParseError(MSG_DEPTH) from exc
+    if not any(p.text.strip() for p in paras):
+        raise ParseError("Word 文档中没有文字；如果内容是图片，请先进行 OCR 文字识别")
+    return Source(paras, "docx")

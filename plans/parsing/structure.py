@@ -1,0 +1,324 @@
+"""Build the tree of sections, items and points from clean paragraphs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .clean import remove_stray_spaces
+from .departments import extract_tags, merge
+from .markers import AR_PAREN, ARABIC, BARE, CN_DUN, CN_PAREN, DECIMAL2, DECIMAL3, INLINE, PART, Marker, find_markers
+from .model import Departments, Node, Para
+from .numerals import int_to_cn
+from .targets import find_targets
+
+STRONG_BOUNDARY = set("。；;！!？?：:）)】」』”\"")
+WEAK_BOUNDARY = set("，,、")
+TITLE_END = set("。；;！!？?：:")
+OPENERS, CLOSERS = "“‘《〈「『（([【", "”’》〉」』）)]】"
+_EDGE_PUNCT = " 　。；;，,：:、.．!！?？\t\n"
+_LINE_START_ONLY = {DECIMAL2, DECIMAL3, PART}
+_MIDLINE_NO_BOUNDARY = {ARABIC, CN_PAREN, AR_PAREN}
+_WS = re.compile(r"\s+")
+_ANNEX = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*(?:[:：]|$|\s)")
+
+
+@dataclass
+class _Draft:
+    node: Node
+    heading: str = ""
+    body: list[str] = field(default_factory=list)
+    midline_inline: bool = False
+
+
+@dataclass
+class Built:
+    """The tree and the text before its first node."""
+
+    sections: list[Node]
+    preamble: list[str]
+    warnings: list[str]
+
+
+def split_title(heading: str) -> tuple[str, str]:
+    """Split a heading into its title (the first sentence) and the rest of the text.
+
+    Terminators inside quotes or brackets do not end the title, unless a bracket is never closed.
+    """
+    depth = 0
+    quote_open = False
+    first_any = -1
+    for i, ch in enumerate(heading):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            quote_open = not quote_open
+        elif i > 0 and (ch in TITLE_END or _is_sentence_dot(heading, i)):
+            if depth == 0 and not quote_open:
+                return heading[:i], heading[i + 1:]
+            if first_any < 0:
+                first_any = i
+    if first_any >= 0 and (depth > 0 or quote_open):
+        return heading[:first_any], heading[first_any + 1:]
+    return heading, ""
+
+
+def _is_sentence_dot(text: str, i: int) -> bool:
+    if text[i] != ".":
+        return False
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return not before.isdigit() and not after.isdigit() and not before.isascii()
+
+
+def fold(text: str) -> str:
+    """Fold punctuation width and remove spaces, for comparing titles."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+class TreeBuilder:
+    """Walks paragraphs, accepts markers that fit the numbering so far, and opens nodes."""
+
+    def __init__(self, paras: list[Para], *, flat: bool) -> None:
+        self.paras = paras
+        self.flat = flat
+        self.sections: list[Node] = []
+        self.preamble: list[str] = []
+        self.stack: list[tuple[str, _Draft]] = []
+        self.drafts: list[_Draft] = []
+        self.last_by_kind: dict[str, int] = {}
+        self.inferred: list[Node] = []
+        self.warnings: list[str] = []
+
+    # --- numbering state ---------------------------------------------------------------------
+    def _stack_index(self, kind: str) -> int | None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == kind:
+                return i
+        return None
+
+    def _fits(self, kind: str, number: int) -> tuple[bool, bool]:
+        """(fits as the next sibling, fits as the first child / a continued sequence)."""
+        index = self._stack_index(kind)
+        if index is not None:
+            return number == self.stack[index][1].node.number + 1, False
+        return False, number == 1 or number == self.last_by_kind.get(kind, -5) + 1
+
+    def _bare_kind(self, text: str) -> str | None:
+        wanted = (ARABIC, CN_DUN) if text in ".．、" else (AR_PAREN, CN_PAREN)
+        for kind, _ in reversed(self.stack):
+            if kind in wanted:
+                return kind
+        return None
+
+    def _accept(self, m: Marker, text: str, next_text: str, at_start: bool) -> bool:
+        if m.kind == INLINE:
+            if not self.stack:
+                return False
+            if not at_start:
+                prev = text[:m.start].rstrip()[-1:]
+                if prev not in STRONG_BOUNDARY and prev not in WEAK_BOUNDARY:
+                    return False
+            index = self._stack_index(INLINE)
+            if index is not None and self.stack[index][1].node.number + 1 == m.number:
+                return True
+            return m.number == 1 and _has_second_point(text[m.end:], next_text)
+        if m.kind == BARE:
+            prev = text[:m.start].rstrip()[-1:]
+            ok_place = at_start or (self.flat and prev in "。；;）)】")
+            return ok_place and self._bare_kind(m.text) is not None
+        if at_start:
+            return True
+        if m.kind in _LINE_START_ONLY or (m.kind == AR_PAREN and m.text[:1] not in "（("):
+            return False
+        fit_next, fit_new = self._fits(m.kind, m.number)
+        if not (fit_next or fit_new):
+            return False
+        before = text[:m.start]
+        prev = before.rstrip()[-1:]
+        if prev in STRONG_BOUNDARY:
+            return True
+        if fit_next and (prev in WEAK_BOUNDARY or before.endswith(" ") or self.flat):
+            return True
+        return self.flat and fit_new and m.kind in _MIDLINE_NO_BOUNDARY
+
+    # --- nodes --------------------------------------------------------------------------------
+    def _open(self, kind: str, number: int, marker: str, midline: bool) -> _Draft:
+        index = self._stack_index(kind)
+        if index is not None:
+            prev_number = self.stack[index][1].node.number
+            del self.stack[index:]
+            if number not in (prev_number + 1, 1) and kind != BARE:
+                self.warnings.append(f"编号不连续：“{marker}”前一项是 {prev_number}")
+        node = Node(marker=marker, number=number, title="", kind=kind)
+        if self.stack:
+            self.stack[-1][1].node.children.append(node)
+        else:
+            self.sections.append(node)
+        draft = _Draft(node, midline_inline=midline and kind == INLINE)
+        self.stack.append((kind, draft))
+        self.drafts.append(draft)
+        self.last_by_kind[kind] = number
+        return draft
+
+    def _append_text(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if self.stack:
+            draft = self.stack[-1][1]
+            if not draft.heading and not draft.body:
+                draft.heading = text
+            else:
+                draft.body.append(text)
+        else:
+            self.preamble.append(text)
+
+    def _para_markers(self, index: int, para: Para) -> list[Marker]:
+        text = para.text
+        next_text = self.paras[index + 1].text if index + 1 < len(self.paras) else ""
+        accepted: list[Marker] = []
+        if para.marker is not None and para.number is not None:
+            explicit = Marker(0, 0, para.kind or f"docx:{para.marker}", para.number, para.marker)
+            accepted.append(explicit)
+            self._open_marker(explicit, midline=False)
+        for m in find_markers(text):
+            if accepted and m.start < accepted[-1].end:
+                continue
+            at_start = not text[:m.start].strip() and not accepted
+            if self._accept(m, text, next_text, at_start):
+                if m.kind == BARE:
+                    kind = self._bare_kind(m.text) or ARABIC
+                    index_ = self._stack_index(kind)
+                    number = self.stack[index_][1].node.number + 1 if index_ is not None else 1
+                    m = Marker(m.start, m.end, f"bare:{kind}", number, m.text)
+                accepted.append(m)
+                self._open_marker(m, midline=not at_start)
+        return accepted
+
+    def _open_marker(self, m: Marker, *, midline: bool) -> None:
+        kind = m.kind.removeprefix("bare:")
+        draft = self._open(kind, m.number, m.text, midline)
+        if m.kind.startswith("bare:"):
+            self.inferred.append(draft.node)
+
+    def build(self) -> Built:
+        """Run over all paragraphs and return the finished tree."""
+        for index, para in enumerate(self.paras):
+            if self.sections and _ANNEX.match(para.text):
+                self.warnings.append("已忽略正文之后的附件部分")
+                break
+            pieces = self._split(index, para)
+            for piece in pieces:
+                self._append_text(piece)
+            while self.stack and self.stack[-1][1].midline_inline:
+                self.stack.pop()
+        for draft in self.drafts:
+            _finish(draft)
+        _lift_inline_tags(self.sections)
+        self._warn_inferred()
+        return Built(self.sections, self.preamble, self.warnings)
+
+    def _split(self, index: int, para: Para) -> list[str]:
+        """Open the paragraph's nodes and give each its heading; return text that has no marker."""
+        text = para.text
+        owner = self.stack[-1][1] if self.stack else None
+        before_open = len(self.drafts)
+        markers = self._para_markers(index, para)
+        if not markers:
+            return [text]
+        new_drafts = self.drafts[before_open:]
+        lead_text = text[:markers[0].start].strip()
+        if lead_text:
+            # text before the first marker belongs to the node that was current before this paragraph
+            if owner is None:
+                self.preamble.append(lead_text)
+            elif not owner.heading:
+                owner.heading = lead_text
+            else:
+                owner.body.append(lead_text)
+        for i, (m, draft) in enumerate(zip(markers, new_drafts, strict=False)):
+            end = markers[i + 1].start if i + 1 < len(markers) else len(text)
+            draft.heading = text[m.end:end].strip()
+        return []
+
+    def _warn_inferred(self) -> None:
+        for node in self.inferred:
+            path = _path_of(self.sections, node)
+            self.warnings.append(f"{path}缺少编号，已按位置推断为{node.number}")
+
+
+def _has_second_point(after: str, next_text: str) -> bool:
+    return "二是" in after or next_text.lstrip().startswith("二是")
+
+
+def _finish(draft: _Draft) -> None:
+    node = draft.node
+    heading = draft.heading
+    body = [b for b in draft.body if b.strip()]
+    if not heading.strip(_EDGE_PUNCT) and body:
+        heading, body = body[0], body[1:]
+    departments = Departments()
+    tag = extract_tags(heading.lstrip(_EDGE_PUNCT))
+    departments = merge(departments, tag.departments)
+    heading = remove_stray_spaces(tag.text)
+    body_texts = []
+    for piece in body:
+        tag = extract_tags(piece)
+        departments = merge(departments, tag.departments)
+        cleaned = remove_stray_spaces(tag.text)
+        if cleaned.strip(_EDGE_PUNCT):
+            body_texts.append(cleaned)
+    title, rest = split_title(heading)
+    node.title = title.strip(_EDGE_PUNCT)
+    rest = rest.strip(" ")
+    node.text = "\n".join(([rest] if rest.strip(_EDGE_PUNCT) else []) + body_texts)
+    node.departments = departments
+    node.targets = find_targets(node.title + "。" + node.text)
+
+
+def _lift_inline_tags(nodes: list[Node]) -> None:
+    """A tag after the last inline point (…三是…。（责任部门：A）) belongs to the item, not the point."""
+    for node in nodes:
+        _lift_inline_tags(node.children)
+        points = [c for c in node.children if c.kind == INLINE]
+        if len(points) < 2 or node.departments.lead or node.departments.support:
+            continue
+        tagged = [p for p in points if p.departments.lead or p.departments.support]
+        if tagged == [points[-1]]:
+            node.departments, points[-1].departments = points[-1].departments, Departments()
+
+
+def _path_of(sections: list[Node], target: Node) -> str:
+    def walk(nodes: list[Node], trail: list[int]) -> list[int] | None:
+        for i, node in enumerate(nodes, 1):
+            if node is target:
+                return [*trail, i]
+            found = walk(node.children, [*trail, i])
+            if found:
+                return found
+        return None
+
+    trail = walk(sections, []) or []
+    labels = ["部分", "项", "点", "小点"]
+    return "".join(f"第{int_to_cn(n) if depth == 0 else n}{labels[min(depth, 3)]}" for depth, n in enumerate(trail))
+
+
+def drop_outline(sections: list[Node]) -> tuple[list[Node], bool]:
+    """Drop a 提纲/outline block at the top that repeats the section titles without any body."""
+    for restart in range(1, len(sections)):
+        current, previous = sections[restart], sections[restart - 1]
+        if current.kind != sections[0].kind or current.number > previous.number:
+            continue
+        block = sections[:restart]
+        empty = all(not n.text and not n.departments.lead and not n.departments.support and not n.targets
+                    for top in block for n in top.walk())
+        later = {fold(n.title) for n in sections[restart:]}
+        repeated = sum(1 for n in block if fold(n.title) in later)
+        if empty and (repeated * 2 >= len(block) or all(not n.children for n in block)):
+            return sections[restart:], True
+        return sections, False
+    return sections, False

@@ -1,0 +1,404 @@
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import audit
+from orgs.access import role_required
+from orgs.models import Department, Role
+from plans import exports, forms, imports, services
+from plans.models import Evidence, Item, ItemEvent, Plan, PlanImport, ProgressReport, Section
+
+READERS = (Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
+
+
+def _plans_for(request):
+    plans = Plan.objects.for_org(request.organisation)
+    if request.membership.role != Role.UFD_STAFF:
+        plans = plans.filter(status=Plan.Status.PUBLISHED)
+    return plans
+
+
+def _get_plan_for_user(request, pk: int) -> Plan:
+    return get_object_or_404(_plans_for(request), pk=pk)
+
+
+def _get_item_for_user(request, pk: int) -> Item:
+    items = Item.objects.filter(plan__in=_plans_for(request)).with_lists()
+    return get_object_or_404(items, pk=pk)
+
+
+# --- Plans and import -------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def plan_list(request):
+    plans = _plans_for(request).select_related("created_by")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@role_required(Role.UFD_STAFF)
+@require_http_methods(["GET", "POST"])
+def plan_import(request):
+    form = forms.PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record = imports.start_import(
+            request.organisation, by=request.user, data=form.cleaned_data["data"],
+            filename=form.cleaned_data["filename"], year=form.cleaned_data["year"],
+        )
+        return redirect("core:job-status", pk=record.job_id)
+    return render(request, "plans/plan_import.html", {"form": form})
+
+
+def _review_forms(request, record: PlanImport):
+    parsed = record.parsed
+    choices = forms.department_choices(request.organisation)
+    names = imports.all_department_names(parsed)
+    resolved = imports.resolve_names(request.organisation, names)
+    unresolved = [n for n, d in resolved.items() if d is None]
+    data = request.POST if request.method == "POST" else None
+    existing = Plan.objects.for_org(request.organisation).filter(
+        year=record.year or 0, status=Plan.Status.DRAFT
+    ).first()
+    head = forms.ReviewHeadForm(
+        data, prefix="head",
+        initial={"title": parsed.get("title") or "", "year": record.year or timezone.localdate().year},
+    )
+    if existing is None:
+        del head.fields["existing"]
+    unresolved_forms = [
+        forms.UnresolvedForm(data, prefix=f"u{i}", name=name, choices=choices) for i, name in enumerate(unresolved)
+    ]
+    rows = []
+    for row in services.plan_rows(parsed):
+        node = row["node"]
+        lead_names, support_names = node["departments"]["lead"], node["departments"]["support"]
+        lead = next((resolved[n] for n in lead_names if resolved.get(n)), None)
+        initial = {
+            "title": node["title"],
+            "lead": lead.pk if lead else None,
+            "support": [resolved[n].pk for n in support_names if resolved.get(n)],
+        }
+        row["form"] = forms.ReviewRowForm(
+            data, prefix=f"r{row['key']}", initial=initial, choices=choices, is_section=row["depth"] == 0
+        )
+        row["names"] = {"lead": lead_names, "support": support_names}
+        rows.append(row)
+    return head, unresolved_forms, rows, existing
+
+
+@role_required(Role.UFD_STAFF)
+@require_http_methods(["GET", "POST"])
+def plan_import_review(request, pk: int):
+    record = get_object_or_404(PlanImport, pk=pk, organisation=request.organisation)
+    if record.plan_id:
+        return redirect("plans:detail", pk=record.plan_id)
+    if record.parsed is None:
+        return render(request, "plans/plan_import_failed.html", {"record": record}, status=200)
+    head, unresolved_forms, rows, existing = _review_forms(request, record)
+    if request.method == "POST":
+        valid = all([head.is_valid(), *(f.is_valid() for f in unresolved_forms), *(r["form"].is_valid() for r in rows)])
+        if valid:
+            plan = _confirm_import(request, record, head, unresolved_forms, rows, existing)
+            messages.success(request, f"已导入“{plan.title}”（草稿）。核对无误后请发布。")
+            return redirect("plans:detail", pk=plan.pk)
+        messages.error(request, "有内容需要修改，请查看标红的项目。")
+    context = {
+        "record": record, "head": head, "unresolved_forms": unresolved_forms, "rows": rows, "existing": existing,
+        "warnings": record.parsed.get("warnings", []), "item_count": sum(1 for r in rows if r["depth"]),
+        "section_count": sum(1 for r in rows if not r["depth"]),
+    }
+    return render(request, "plans/plan_import_review.html", context)
+
+
+def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> Plan:
+    from django.db import transaction
+
+    departments = {d.pk: d for d in Department.objects.for_org(request.organisation)}
+    with transaction.atomic():
+        choices = {
+            f.name: (f.cleaned_data["action"], departments.get(f.cleaned_data.get("department")),
+                     f.cleaned_data.get("new_name", "").strip())
+            for f in unresolved_forms
+        }
+        chosen = imports.apply_department_choices(request.organisation, choices, by=request.user)
+        names = imports.all_department_names(record.parsed)
+        department_map = imports.resolve_names(request.organisation, names) | chosen
+        overrides = {}
+        for row in rows:
+            data = row["form"].cleaned_data
+            edit = {"title": data["title"]}
+            if row["depth"]:
+                edit["lead"] = departments.get(data["lead"]) or _first(row["names"]["lead"], chosen)
+                # Keep the order the plan lists them in (a select submits options in its own order).
+                written = [d.pk for n in row["names"]["support"] if (d := department_map.get(n))]
+                picked = sorted(data["support"], key=lambda i: written.index(i) if i in written else len(written))
+                support = [departments[i] for i in picked if i in departments]
+                support += [d for n in row["names"]["support"] if (d := chosen.get(n)) and d not in support]
+                edit["support"] = support
+                if data["due_date"]:
+                    edit["due_date"] = data["due_date"]
+            overrides[row["key"]] = edit
+        replace = existing if head.cleaned_data.get("existing") == "replace" else None
+        plan = services.save_parsed_plan(
+            request.organisation, record.parsed, by=request.user, year=head.cleaned_data["year"],
+            title=head.cleaned_data["title"], source_name=record.source_name, department_map=department_map,
+            overrides=overrides, replace=replace, request=request,
+        )
+        record.plan = plan
+        record.save(update_fields=["plan"])
+    return plan
+
+
+def _first(names, chosen):
+    return next((chosen[n] for n in names if chosen.get(n)), None)
+
+
+@role_required(*READERS)
+def plan_detail(request, pk: int):
+    plan = _get_plan_for_user(request, pk)
+    items = Item.objects.filter(plan=plan).with_lists()
+    sections = list(Section.objects.filter(plan=plan).prefetch_related(Prefetch("items", queryset=items)))
+    today = timezone.localdate()
+    summary = defaultdict(int)
+    for section in sections:
+        section.tracked = list(section.items.all())
+        section.progress = round(sum(i.progress for i in section.tracked) / len(section.tracked)) if section.tracked else 0
+        for item in section.tracked:
+            item.current_status = item.status_on(today)
+            item.current_light = item.light_on(today)
+            summary[item.current_status] += 1
+    total = sum(summary.values())
+    context = {
+        "plan": plan, "sections": sections, "total": total,
+        "summary": [(Item.Status(s).label, s, summary.get(s, 0)) for s in Item.Status.values],
+        "progress": round(sum(i.progress for s in sections for i in s.tracked) / total) if total else 0,
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def plan_publish(request, pk: int):
+    plan = _get_plan_for_user(request, pk)
+    try:
+        notified = services.publish_plan(plan, by=request.user, request=request)
+        messages.success(request, f"已发布，已通知 {notified} 位部门联络员。")
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def plan_delete(request, pk: int):
+    plan = _get_plan_for_user(request, pk)
+    try:
+        services.delete_plan(plan, by=request.user, request=request)
+        messages.success(request, "草稿已删除。")
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("plans:detail", pk=plan.pk)
+    return redirect("plans:list")
+
+
+@role_required(Role.UFD_STAFF, Role.LEADER)
+def plan_export(request, pk: int):
+    plan = _get_plan_for_user(request, pk)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    data, content_type = exports.breakdown(plan, fmt=fmt, by=request.user)
+    audit.record("export", user=request.user, organisation=request.organisation, obj=plan, request=request,
+                 changes={"format": fmt, "rows": plan.items.count()})
+    response = HttpResponse(data, content_type=content_type)
+    filename = f"{plan.year}年任务分解表.{fmt}"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+# --- Items ------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def item_detail(request, pk: int):
+    item = _get_item_for_user(request, pk)
+    reports = ProgressReport.objects.filter(item=item).select_related("author", "department").prefetch_related("evidence")
+    events = ItemEvent.objects.filter(item=item).select_related("user")
+    user = request.user
+    is_staff = request.membership.role == Role.UFD_STAFF
+    can_report = item.plan.is_published and not item.accepted_at and services.can_report(item, user)
+    context = {
+        "item": item, "reports": reports, "events": events,
+        "targets": item.targets.prefetch_related("achievements"),
+        "can_report": can_report, "is_staff": is_staff,
+        "report_form": forms.ReportForm(can_close=services.can_close(item, user)) if can_report else None,
+        "reason_form": forms.ReasonForm(), "note_form": forms.NoteForm(), "milestone_form": forms.MilestoneForm(),
+    }
+    return render(request, "plans/item_detail.html", context)
+
+
+@role_required(Role.LIAISON)
+@require_POST
+def item_report(request, pk: int):
+    item = _get_item_for_user(request, pk)
+    if not services.can_report(item, request.user):
+        raise PermissionDenied
+    form = forms.ReportForm(request.POST, request.FILES, can_close=services.can_close(item, request.user))
+    if form.is_valid():
+        try:
+            services.post_report(
+                item, by=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"],
+                closing=form.cleaned_data.get("closing", False), request=request,
+            )
+            messages.success(request, "进展已报送。")
+            return redirect("plans:item-detail", pk=item.pk)
+        except services.NotAllowed as error:
+            form.add_error(None, str(error))
+    context = {"item": item, "report_form": form, "can_report": True, "reports": item.reports.all(),
+               "events": item.events.all(), "targets": item.targets.all()}
+    return render(request, "plans/item_detail.html", context, status=400)
+
+
+def _staff_action(request, pk: int, action):
+    item = _get_item_for_user(request, pk)
+    try:
+        action(item)
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
+    return redirect("plans:item-detail", pk=item.pk)
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def item_accept(request, pk: int):
+    form = forms.NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+
+    def accept(item):
+        services.accept_closing(item, by=request.user, note=note, request=request)
+        messages.success(request, "已销号。")
+
+    return _staff_action(request, pk, accept)
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def item_return(request, pk: int):
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写退回原因。")
+        return redirect("plans:item-detail", pk=_get_item_for_user(request, pk).pk)
+
+    def send_back(item):
+        services.return_closing(item, by=request.user, reason=form.cleaned_data["reason"], request=request)
+        messages.success(request, "已退回办结报告。")
+
+    return _staff_action(request, pk, send_back)
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def item_urge(request, pk: int):
+    form = forms.NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+
+    def press(item):
+        count = services.urge(item, by=request.user, note=note, request=request)
+        messages.success(request, f"已催办，通知了 {count} 位联络员。")
+
+    response = _staff_action(request, pk, press)
+    target = request.POST.get("next", "")
+    return redirect(target) if target.startswith("/plans/") else response
+
+
+@role_required(Role.UFD_STAFF)
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk: int):
+    item = _get_item_for_user(request, pk)
+    form = forms.ItemEditForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_item(item, by=request.user, data=form.cleaned_data,
+                                 version=form.cleaned_data["version"], request=request)
+        except services.StaleEdit:
+            messages.error(request, "保存失败：此任务已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。")
+            return render(request, "plans/item_edit.html", {"item": item, "form": form}, status=409)
+        messages.success(request, "任务已保存。")
+        return redirect("plans:item-detail", pk=item.pk)
+    return render(request, "plans/item_edit.html", {"item": item, "form": form})
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def milestone_add(request, pk: int):
+    item = _get_item_for_user(request, pk)
+    form = forms.MilestoneForm(request.POST)
+    if form.is_valid():
+        milestone = form.save(commit=False)
+        milestone.item = item
+        milestone.save()
+        audit.record("create", user=request.user, organisation=request.organisation, obj=milestone, request=request)
+        messages.success(request, "已添加节点。")
+    else:
+        messages.error(request, "节点名称和时间都要填写。")
+    return redirect("plans:item-detail", pk=item.pk)
+
+
+@role_required(*READERS)
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("report__item__plan"), pk=pk,
+        report__item__plan__in=_plans_for(request),
+    )
+    return FileResponse(evidence.file.open("rb"), as_attachment=not evidence.is_image, filename=evidence.original_name)
+
+
+# --- Liaisons and supervision -----------------------------------------------------------
+
+
+@role_required(Role.LIAISON)
+def my_department(request):
+    departments = list(request.membership.departments.all())
+    items = (
+        Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
+        .for_department_ids([d.pk for d in departments])
+        .with_lists()
+        .order_by("due_date", "order")
+    )
+    ids = {d.pk for d in departments}
+    today = timezone.localdate()
+    lead, support = [], []
+    for item in items:
+        item.current_status, item.current_light = item.status_on(today), item.light_on(today)
+        (lead if item.lead_department_id in ids else support).append(item)
+    due = [i for i in lead + support if i.current_light != Item.Light.GREEN and not i.accepted_at]
+    return render(request, "plans/my_department.html",
+                  {"departments": departments, "lead": lead, "support": support, "due": due})
+
+
+@role_required(Role.UFD_STAFF, Role.LEADER)
+def supervision(request):
+    published = Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
+    today = timezone.localdate()
+    boards = [
+        ("overdue", "已逾期", published.overdue(today)),
+        ("due_soon", "7日内到期", published.due_soon(today)),
+        ("quiet", "30日无进展报告", published.quiet()),
+        ("closing", "待审核办结报告", published.filter(closing_requested_at__isnull=False, accepted_at__isnull=True)),
+    ]
+    lists = []
+    for key, label, queryset in boards:
+        rows = list(queryset.with_lists().order_by("due_date", "order")[:200])
+        for item in rows:
+            item.current_status, item.current_light = item.status_on(today), item.light_on(today)
+        lists.append({"key": key, "label": label, "items": rows})
+    can_urge = request.membership.role == Role.UFD_STAFF
+    return render(request, "plans/supervision.html", {"boards": lists, "can_urge": can_urge, "note_form": forms.NoteForm()})
