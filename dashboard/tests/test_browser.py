@@ -11,9 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 HOME_MARK = {
-    Role.UFD_STAFF: ("工作台", ["首页", "统战对象"]),
-    Role.LIAISON: ("本部门工作", ["首页"]),
-    Role.LEADER: ("统战工作概览", ["首页"]),
+    Role.UFD_STAFF: ("工作台", ["首页", "工作要点", "督办", "统战对象"]),
+    Role.LIAISON: ("本部门工作", ["首页", "工作要点", "本部门任务"]),
+    Role.LEADER: ("统战工作概览", ["首页", "工作要点", "督办"]),
     Role.SYSADMIN: ("系统管理员", ["首页", "账号管理", "部门管理"]),
     Role.SECADMIN: ("安全管理员", ["首页", "角色分配", "安全策略"]),
     Role.AUDITADMIN: ("审计管理员", ["首页", "审计日志"]),
