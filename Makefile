@@ -59,3 +59,4 @@ lint: setup-dev
 ## bench: speed targets (never in unit tests)
 bench: setup-dev
 	$(PY) bench/bench_parser.py
+	$(PY) bench/bench_plan_pages.py

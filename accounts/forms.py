@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from orgs.models import ADMIN_ROLES, Department, Role
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", max_length=128, widget=forms.PasswordInput)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), max_length=128, widget=forms.PasswordInput)
 
 
 class PasswordChangeForm(forms.Form):

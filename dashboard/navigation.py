@@ -1,6 +1,7 @@
 """The navigation each role sees: only what the role may use."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgs.models import Role
 
@@ -50,6 +51,6 @@ def navigation(request):
         "nav_items": items,
         "member_tabs": tabs,
         "current_role": role,
-        "current_role_label": Role(role).label if role else "未分配角色",
+        "current_role_label": Role(role).label if role else _("未分配角色"),
         "current_organisation": membership.organisation if membership else None,
     }

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
@@ -75,13 +76,13 @@ class DepartmentAlias(models.Model):
 
 
 class Role(models.TextChoices):
-    UFD_STAFF = "ufd_staff", "统战部工作人员"
-    LIAISON = "liaison", "部门联络员"
-    MEMBER = "member", "统战成员"
-    LEADER = "leader", "校领导"
-    SYSADMIN = "sysadmin", "系统管理员"
-    SECADMIN = "secadmin", "安全管理员"
-    AUDITADMIN = "auditadmin", "审计管理员"
+    UFD_STAFF = "ufd_staff", _("统战部工作人员")
+    LIAISON = "liaison", _("部门联络员")
+    MEMBER = "member", _("统战成员")
+    LEADER = "leader", _("校领导")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITADMIN = "auditadmin", _("审计管理员")
 
 
 ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN}

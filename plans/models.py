@@ -163,17 +163,20 @@ class Item(models.Model):
             return self.Status.IN_PROGRESS
         return self.Status.NOT_STARTED
 
-    def light_on(self, today: date) -> str:
+    def light_on(self, today: date, milestones=None) -> str:
+        """`milestones`: (due_date, done_at) pairs when the caller fetched them in bulk."""
         if self.accepted_at:
             return self.Light.GREEN
         if self.due_date < today:
             return self.Light.RED
-        open_milestones = [m for m in self.milestones.all() if not m.done_at]
-        if any(m.due_date < today for m in open_milestones):
+        if milestones is None:
+            milestones = [(m.due_date, m.done_at) for m in self.milestones.all()]
+        open_milestones = [due for due, done in milestones if not done]
+        if any(due < today for due in open_milestones):
             return self.Light.RED
         if (self.due_date - today).days <= DUE_SOON_DAYS:
             return self.Light.YELLOW
-        if any((m.due_date - today).days <= MILESTONE_SOON_DAYS for m in open_milestones):
+        if any((due - today).days <= MILESTONE_SOON_DAYS for due in open_milestones):
             return self.Light.YELLOW
         return self.Light.GREEN
 

@@ -12,9 +12,23 @@ from core import audit
 from orgs.access import role_required
 from orgs.models import Department, Role
 from plans import exports, forms, imports, services
-from plans.models import Evidence, Item, ItemEvent, Plan, PlanImport, ProgressReport, Section
+from plans.models import (
+    Evidence,
+    Item,
+    ItemEvent,
+    ItemSupport,
+    Milestone,
+    Plan,
+    PlanImport,
+    ProgressReport,
+    Section,
+    Target,
+)
 
 READERS = (Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
+STATUS_TEXT = {Item.Status.DONE: "已完成", Item.Status.OVERDUE: "逾期", Item.Status.IN_PROGRESS: "推进中",
+               Item.Status.NOT_STARTED: "未启动"}
+LIGHT_TEXT = {Item.Light.GREEN: "绿灯", Item.Light.YELLOW: "黄灯", Item.Light.RED: "红灯"}
 
 
 def _plans_for(request):
@@ -159,25 +173,48 @@ def _first(names, chosen):
     return next((chosen[n] for n in names if chosen.get(n)), None)
 
 
+def _rows(queryset, today) -> list[Item]:
+    """Items for a list page with what a row shows attached: support department names, targets
+    and milestones come in three flat queries, so 2,000 items render quickly."""
+    items = list(queryset.select_related("lead_department"))
+    ids = [item.pk for item in items]
+    supports, targets, milestones = defaultdict(list), defaultdict(list), defaultdict(list)
+    for item_id, name in ItemSupport.objects.filter(item_id__in=ids).values_list("item_id", "department__name"):
+        supports[item_id].append(name)
+    for row in Target.objects.filter(item_id__in=ids).values("item_id", "text", "count", "achieved"):
+        targets[row["item_id"]].append(row)
+    for item_id, due, done in Milestone.objects.filter(item_id__in=ids).values_list("item_id", "due_date", "done_at"):
+        milestones[item_id].append((due, done))
+    for item in items:
+        item.current_status = item.status_on(today)
+        item.current_light = item.light_on(today, milestones[item.pk])
+        item.status_text = STATUS_TEXT[item.current_status]
+        item.light_text = LIGHT_TEXT[item.current_light]
+        item.support_names = "、".join(supports[item.pk])
+        item.due_text = f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日"
+        item.target_list = targets[item.pk]
+    return items
+
+
 @role_required(*READERS)
 def plan_detail(request, pk: int):
     plan = _get_plan_for_user(request, pk)
-    items = Item.objects.filter(plan=plan).with_lists()
-    sections = list(Section.objects.filter(plan=plan).prefetch_related(Prefetch("items", queryset=items)))
-    today = timezone.localdate()
+    sections = list(Section.objects.filter(plan=plan))
+    items = _rows(Item.objects.filter(plan=plan), timezone.localdate())
+    by_section = defaultdict(list)
+    for item in items:
+        by_section[item.section_id].append(item)
     summary = defaultdict(int)
     for section in sections:
-        section.tracked = list(section.items.all())
+        section.tracked = by_section.get(section.pk, [])
         section.progress = round(sum(i.progress for i in section.tracked) / len(section.tracked)) if section.tracked else 0
-        for item in section.tracked:
-            item.current_status = item.status_on(today)
-            item.current_light = item.light_on(today)
-            summary[item.current_status] += 1
-    total = sum(summary.values())
+    for item in items:
+        summary[item.current_status] += 1
+    total = len(items)
     context = {
         "plan": plan, "sections": sections, "total": total,
         "summary": [(Item.Status(s).label, s, summary.get(s, 0)) for s in Item.Status.values],
-        "progress": round(sum(i.progress for s in sections for i in s.tracked) / total) if total else 0,
+        "progress": round(sum(i.progress for i in items) / total) if total else 0,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -370,14 +407,11 @@ def my_department(request):
     items = (
         Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
         .for_department_ids([d.pk for d in departments])
-        .with_lists()
         .order_by("due_date", "order")
     )
     ids = {d.pk for d in departments}
-    today = timezone.localdate()
     lead, support = [], []
-    for item in items:
-        item.current_status, item.current_light = item.status_on(today), item.light_on(today)
+    for item in _rows(items, timezone.localdate()):
         (lead if item.lead_department_id in ids else support).append(item)
     due = [i for i in lead + support if i.current_light != Item.Light.GREEN and not i.accepted_at]
     return render(request, "plans/my_department.html",
@@ -396,9 +430,7 @@ def supervision(request):
     ]
     lists = []
     for key, label, queryset in boards:
-        rows = list(queryset.with_lists().order_by("due_date", "order")[:200])
-        for item in rows:
-            item.current_status, item.current_light = item.status_on(today), item.light_on(today)
+        rows = _rows(queryset.select_related("plan", "section").order_by("due_date", "order")[:200], today)
         lists.append({"key": key, "label": label, "items": rows})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(request, "plans/supervision.html", {"boards": lists, "can_urge": can_urge, "note_form": forms.NoteForm()})

@@ -72,8 +72,13 @@ def test_english_is_available(client, ufd_staff):
     client.force_login(ufd_staff)
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
-    body = client.get("/").content.decode()
+    response = client.get("/")
+    body = response.content.decode()
     assert '<html lang="en">' in body
+    assert [item["label"] for item in response.context["nav_items"]][0] == "首页"  # labels are msgids
+    assert ">Home</a>" in body
+    assert "Log out" in body
+    assert "UFD staff" in body
 
 
 @pytest.mark.django_db
