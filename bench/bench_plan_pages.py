@@ -17,18 +17,18 @@ os.environ["TONGXIN_TESTING"] = "1"
 os.environ["ALLOWED_HOSTS"] = "testserver"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxin.settings")
 
-import warnings  # noqa: E402
+import warnings
 
-import django  # noqa: E402
+import django
 
 warnings.filterwarnings("ignore", message="No directory at")
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 ITEMS = 2000
 LIMIT_SECONDS = 1.0
@@ -50,12 +50,21 @@ def build():
     sections = [Section.objects.create(plan=plan, number=i + 1, title=f"第{i + 1}部分", order=i) for i in range(8)]
     today = date.today()
     Item.objects.bulk_create(
-        Item(plan=plan, section=sections[i % 8], number=i + 1, title=f"任务{i + 1}", order=i,
-             lead_department=departments[i % 10], due_date=today + timedelta(days=(i % 60) - 10))
+        Item(
+            plan=plan,
+            section=sections[i % 8],
+            number=i + 1,
+            title=f"任务{i + 1}",
+            order=i,
+            lead_department=departments[i % 10],
+            due_date=today + timedelta(days=(i % 60) - 10),
+        )
         for i in range(ITEMS)
     )
     items = list(Item.objects.filter(plan=plan))
-    ItemSupport.objects.bulk_create(ItemSupport(item=it, department=departments[(n + 1) % 10]) for n, it in enumerate(items))
+    ItemSupport.objects.bulk_create(
+        ItemSupport(item=it, department=departments[(n + 1) % 10]) for n, it in enumerate(items)
+    )
     Target.objects.bulk_create(Target(item=it, text="召开1次座谈会", count=1) for it in items[::4])
     return plan
 

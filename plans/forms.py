@@ -14,7 +14,9 @@ PLAN_EXTENSIONS = (".txt", ".docx", ".pdf", ".doc", ".text", ".md")
 class PlanImportForm(forms.Form):
     file = forms.FileField(label="上传文件", required=False, help_text="支持 .docx、.pdf（含文字层）、.txt，最大 20 MB")
     text = forms.CharField(label="或粘贴文本", required=False, widget=forms.Textarea(attrs={"rows": 10}))
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100, help_text="留空则从标题识别")
+    year = forms.IntegerField(
+        label="年度", required=False, min_value=2000, max_value=2100, help_text="留空则从标题识别"
+    )
 
     def clean(self):
         data = super().clean()
@@ -40,8 +42,10 @@ class ReviewHeadForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     existing = forms.ChoiceField(
-        label="同年度已有草稿", required=False,
-        choices=[("keep", "保留原草稿，另存一份"), ("replace", "替换原草稿")], initial="keep",
+        label="同年度已有草稿",
+        required=False,
+        choices=[("keep", "保留原草稿，另存一份"), ("replace", "替换原草稿")],
+        initial="keep",
     )
 
 
@@ -61,7 +65,7 @@ class UnresolvedForm(forms.Form):
     def __init__(self, *args, name: str, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.name = name
-        self.fields["department"].choices = [("", "—")] + choices
+        self.fields["department"].choices = [("", "—"), *choices]
         self.fields["new_name"].initial = name
 
     def clean(self):
@@ -82,7 +86,7 @@ class ReviewRowForm(forms.Form):
     def __init__(self, *args, choices, is_section: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_section = is_section
-        self.fields["lead"].choices = [("", "—")] + choices
+        self.fields["lead"].choices = [("", "—"), *choices]
         self.fields["support"].choices = choices
         if is_section:
             for name in ("lead", "support", "due_date"):
@@ -109,7 +113,9 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    files = MultipleFileField(label="佐证材料", required=False, help_text="图片、PDF、Word、Excel，单个不超过 20 MB，最多 10 个")
+    files = MultipleFileField(
+        label="佐证材料", required=False, help_text="图片、PDF、Word、Excel，单个不超过 20 MB，最多 10 个"
+    )
     closing = forms.BooleanField(label="这是办结报告（申请销号）", required=False)
 
     def __init__(self, *args, can_close: bool = False, **kwargs):
@@ -147,9 +153,13 @@ class ItemEditForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "title": item.title, "text": item.text, "lead_department": item.lead_department_id,
-                "support_departments": list(item.support_departments.all()), "owner": item.owner_id,
-                "due_date": item.due_date, "version": item.version,
+                "title": item.title,
+                "text": item.text,
+                "lead_department": item.lead_department_id,
+                "support_departments": list(item.support_departments.all()),
+                "owner": item.owner_id,
+                "due_date": item.due_date,
+                "version": item.version,
             },
         )
         super().__init__(*args, **kwargs)
@@ -176,5 +186,3 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_date"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
-
-

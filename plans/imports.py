@@ -124,8 +124,14 @@ class UnresolvedDepartments(Exception):
 
 
 def import_without_review(
-    organisation, *, data: bytes, filename: str, year: int | None = None, by=None,
-    create_departments: bool = False, publish: bool = False,
+    organisation,
+    *,
+    data: bytes,
+    filename: str,
+    year: int | None = None,
+    by=None,
+    create_departments: bool = False,
+    publish: bool = False,
 ):
     """Parse and save in one go (the command and the demo). Unknown department names raise
     UnresolvedDepartments unless `create_departments`. Raises ParseError for bad input."""
@@ -142,9 +148,7 @@ def import_without_review(
         if unknown:
             if not create_departments:
                 raise UnresolvedDepartments(unknown)
-            department_map |= apply_department_choices(
-                organisation, {n: ("create", None, n) for n in unknown}, by=by
-            )
+            department_map |= apply_department_choices(organisation, {n: ("create", None, n) for n in unknown}, by=by)
         plan = services.save_parsed_plan(
             organisation, parsed, by=by, year=year, source_name=filename, department_map=department_map
         )

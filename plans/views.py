@@ -2,7 +2,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,8 +25,12 @@ from plans.models import (
 )
 
 READERS = (Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
-STATUS_TEXT = {Item.Status.DONE: "已完成", Item.Status.OVERDUE: "逾期", Item.Status.IN_PROGRESS: "推进中",
-               Item.Status.NOT_STARTED: "未启动"}
+STATUS_TEXT = {
+    Item.Status.DONE: "已完成",
+    Item.Status.OVERDUE: "逾期",
+    Item.Status.IN_PROGRESS: "推进中",
+    Item.Status.NOT_STARTED: "未启动",
+}
 LIGHT_TEXT = {Item.Light.GREEN: "绿灯", Item.Light.YELLOW: "黄灯", Item.Light.RED: "红灯"}
 
 
@@ -62,8 +65,11 @@ def plan_import(request):
     form = forms.PlanImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         record = imports.start_import(
-            request.organisation, by=request.user, data=form.cleaned_data["data"],
-            filename=form.cleaned_data["filename"], year=form.cleaned_data["year"],
+            request.organisation,
+            by=request.user,
+            data=form.cleaned_data["data"],
+            filename=form.cleaned_data["filename"],
+            year=form.cleaned_data["year"],
         )
         return redirect("core:job-status", pk=record.job_id)
     return render(request, "plans/plan_import.html", {"form": form})
@@ -76,11 +82,12 @@ def _review_forms(request, record: PlanImport):
     resolved = imports.resolve_names(request.organisation, names)
     unresolved = [n for n, d in resolved.items() if d is None]
     data = request.POST if request.method == "POST" else None
-    existing = Plan.objects.for_org(request.organisation).filter(
-        year=record.year or 0, status=Plan.Status.DRAFT
-    ).first()
+    existing = (
+        Plan.objects.for_org(request.organisation).filter(year=record.year or 0, status=Plan.Status.DRAFT).first()
+    )
     head = forms.ReviewHeadForm(
-        data, prefix="head",
+        data,
+        prefix="head",
         initial={"title": parsed.get("title") or "", "year": record.year or timezone.localdate().year},
     )
     if existing is None:
@@ -123,8 +130,13 @@ def plan_import_review(request, pk: int):
             return redirect("plans:detail", pk=plan.pk)
         messages.error(request, "有内容需要修改，请查看标红的项目。")
     context = {
-        "record": record, "head": head, "unresolved_forms": unresolved_forms, "rows": rows, "existing": existing,
-        "warnings": record.parsed.get("warnings", []), "item_count": sum(1 for r in rows if r["depth"]),
+        "record": record,
+        "head": head,
+        "unresolved_forms": unresolved_forms,
+        "rows": rows,
+        "existing": existing,
+        "warnings": record.parsed.get("warnings", []),
+        "item_count": sum(1 for r in rows if r["depth"]),
         "section_count": sum(1 for r in rows if not r["depth"]),
     }
     return render(request, "plans/plan_import_review.html", context)
@@ -136,8 +148,11 @@ def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> 
     departments = {d.pk: d for d in Department.objects.for_org(request.organisation)}
     with transaction.atomic():
         choices = {
-            f.name: (f.cleaned_data["action"], departments.get(f.cleaned_data.get("department")),
-                     f.cleaned_data.get("new_name", "").strip())
+            f.name: (
+                f.cleaned_data["action"],
+                departments.get(f.cleaned_data.get("department")),
+                f.cleaned_data.get("new_name", "").strip(),
+            )
             for f in unresolved_forms
         }
         chosen = imports.apply_department_choices(request.organisation, choices, by=request.user)
@@ -160,9 +175,16 @@ def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> 
             overrides[row["key"]] = edit
         replace = existing if head.cleaned_data.get("existing") == "replace" else None
         plan = services.save_parsed_plan(
-            request.organisation, record.parsed, by=request.user, year=head.cleaned_data["year"],
-            title=head.cleaned_data["title"], source_name=record.source_name, department_map=department_map,
-            overrides=overrides, replace=replace, request=request,
+            request.organisation,
+            record.parsed,
+            by=request.user,
+            year=head.cleaned_data["year"],
+            title=head.cleaned_data["title"],
+            source_name=record.source_name,
+            department_map=department_map,
+            overrides=overrides,
+            replace=replace,
+            request=request,
         )
         record.plan = plan
         record.save(update_fields=["plan"])
@@ -207,12 +229,16 @@ def plan_detail(request, pk: int):
     summary = defaultdict(int)
     for section in sections:
         section.tracked = by_section.get(section.pk, [])
-        section.progress = round(sum(i.progress for i in section.tracked) / len(section.tracked)) if section.tracked else 0
+        section.progress = (
+            round(sum(i.progress for i in section.tracked) / len(section.tracked)) if section.tracked else 0
+        )
     for item in items:
         summary[item.current_status] += 1
     total = len(items)
     context = {
-        "plan": plan, "sections": sections, "total": total,
+        "plan": plan,
+        "sections": sections,
+        "total": total,
         "summary": [(Item.Status(s).label, s, summary.get(s, 0)) for s in Item.Status.values],
         "progress": round(sum(i.progress for i in items) / total) if total else 0,
     }
@@ -251,8 +277,14 @@ def plan_export(request, pk: int):
     if fmt not in exports.FORMATS:
         raise Http404
     data, content_type = exports.breakdown(plan, fmt=fmt, by=request.user)
-    audit.record("export", user=request.user, organisation=request.organisation, obj=plan, request=request,
-                 changes={"format": fmt, "rows": plan.items.count()})
+    audit.record(
+        "export",
+        user=request.user,
+        organisation=request.organisation,
+        obj=plan,
+        request=request,
+        changes={"format": fmt, "rows": plan.items.count()},
+    )
     response = HttpResponse(data, content_type=content_type)
     filename = f"{plan.year}年任务分解表.{fmt}"
     from urllib.parse import quote
@@ -267,17 +299,24 @@ def plan_export(request, pk: int):
 @role_required(*READERS)
 def item_detail(request, pk: int):
     item = _get_item_for_user(request, pk)
-    reports = ProgressReport.objects.filter(item=item).select_related("author", "department").prefetch_related("evidence")
+    reports = (
+        ProgressReport.objects.filter(item=item).select_related("author", "department").prefetch_related("evidence")
+    )
     events = ItemEvent.objects.filter(item=item).select_related("user")
     user = request.user
     is_staff = request.membership.role == Role.UFD_STAFF
     can_report = item.plan.is_published and not item.accepted_at and services.can_report(item, user)
     context = {
-        "item": item, "reports": reports, "events": events,
+        "item": item,
+        "reports": reports,
+        "events": events,
         "targets": item.targets.prefetch_related("achievements"),
-        "can_report": can_report, "is_staff": is_staff,
+        "can_report": can_report,
+        "is_staff": is_staff,
         "report_form": forms.ReportForm(can_close=services.can_close(item, user)) if can_report else None,
-        "reason_form": forms.ReasonForm(), "note_form": forms.NoteForm(), "milestone_form": forms.MilestoneForm(),
+        "reason_form": forms.ReasonForm(),
+        "note_form": forms.NoteForm(),
+        "milestone_form": forms.MilestoneForm(),
     }
     return render(request, "plans/item_detail.html", context)
 
@@ -292,15 +331,25 @@ def item_report(request, pk: int):
     if form.is_valid():
         try:
             services.post_report(
-                item, by=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"],
-                closing=form.cleaned_data.get("closing", False), request=request,
+                item,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+                closing=form.cleaned_data.get("closing", False),
+                request=request,
             )
             messages.success(request, "进展已报送。")
             return redirect("plans:item-detail", pk=item.pk)
         except services.NotAllowed as error:
             form.add_error(None, str(error))
-    context = {"item": item, "report_form": form, "can_report": True, "reports": item.reports.all(),
-               "events": item.events.all(), "targets": item.targets.all()}
+    context = {
+        "item": item,
+        "report_form": form,
+        "can_report": True,
+        "reports": item.reports.all(),
+        "events": item.events.all(),
+        "targets": item.targets.all(),
+    }
     return render(request, "plans/item_detail.html", context, status=400)
 
 
@@ -363,10 +412,13 @@ def item_edit(request, pk: int):
     form = forms.ItemEditForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_item(item, by=request.user, data=form.cleaned_data,
-                                 version=form.cleaned_data["version"], request=request)
+            services.update_item(
+                item, by=request.user, data=form.cleaned_data, version=form.cleaned_data["version"], request=request
+            )
         except services.StaleEdit:
-            messages.error(request, "保存失败：此任务已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。")
+            messages.error(
+                request, "保存失败：此任务已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
+            )
             return render(request, "plans/item_edit.html", {"item": item, "form": form}, status=409)
         messages.success(request, "任务已保存。")
         return redirect("plans:item-detail", pk=item.pk)
@@ -392,7 +444,8 @@ def milestone_add(request, pk: int):
 @role_required(*READERS)
 def evidence_download(request, pk: int):
     evidence = get_object_or_404(
-        Evidence.objects.select_related("report__item__plan"), pk=pk,
+        Evidence.objects.select_related("report__item__plan"),
+        pk=pk,
         report__item__plan__in=_plans_for(request),
     )
     return FileResponse(evidence.file.open("rb"), as_attachment=not evidence.is_image, filename=evidence.original_name)
@@ -414,8 +467,9 @@ def my_department(request):
     for item in _rows(items, timezone.localdate()):
         (lead if item.lead_department_id in ids else support).append(item)
     due = [i for i in lead + support if i.current_light != Item.Light.GREEN and not i.accepted_at]
-    return render(request, "plans/my_department.html",
-                  {"departments": departments, "lead": lead, "support": support, "due": due})
+    return render(
+        request, "plans/my_department.html", {"departments": departments, "lead": lead, "support": support, "due": due}
+    )
 
 
 @role_required(Role.UFD_STAFF, Role.LEADER)
@@ -433,4 +487,6 @@ def supervision(request):
         rows = _rows(queryset.select_related("plan", "section").order_by("due_date", "order")[:200], today)
         lists.append({"key": key, "label": label, "items": rows})
     can_urge = request.membership.role == Role.UFD_STAFF
-    return render(request, "plans/supervision.html", {"boards": lists, "can_urge": can_urge, "note_form": forms.NoteForm()})
+    return render(
+        request, "plans/supervision.html", {"boards": lists, "can_urge": can_urge, "note_form": forms.NoteForm()}
+    )

@@ -9,8 +9,8 @@ from people.models import Person
 # The navigation links each role sees on its home page.
 NAV = {
     Role.UFD_STAFF: ["首页", "工作要点", "督办", "统战对象"],
-    Role.LIAISON: ["首页", "工作要点", "本部门任务"],
-    Role.LEADER: ["首页", "工作要点", "督办"],
+    Role.LIAISON: ["首页", "工作要点", "本部门任务", "联系对象"],
+    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计"],
     Role.SYSADMIN: ["首页", "账号管理", "部门管理"],
     Role.SECADMIN: ["首页", "角色分配", "安全策略"],
     Role.AUDITADMIN: ["首页", "审计日志"],
@@ -75,7 +75,7 @@ def test_english_is_available(client, ufd_staff):
     response = client.get("/")
     body = response.content.decode()
     assert '<html lang="en">' in body
-    assert [item["label"] for item in response.context["nav_items"]][0] == "首页"  # labels are msgids
+    assert next(item["label"] for item in response.context["nav_items"]) == "首页"  # labels are msgids
     assert ">Home</a>" in body
     assert "Log out" in body
     assert "UFD staff" in body

@@ -18,7 +18,7 @@ def form_data(context) -> dict:
     data = {}
 
     def add(form):
-        for name, field in form.fields.items():
+        for name, _field in form.fields.items():
             value = form[name].value()
             if value is None:
                 continue

@@ -28,9 +28,7 @@ def media(settings, tmp_path):
 def test_lead_liaison_reports_with_a_photo_and_the_item_starts(client, liaison, item, media):
     assert item.status == Item.Status.NOT_STARTED
     client.force_login(liaison)
-    response = client.post(
-        reverse("plans:item-report", args=[item.pk]), {"text": "已召开筹备会", "files": [photo()]}
-    )
+    response = client.post(reverse("plans:item-report", args=[item.pk]), {"text": "已召开筹备会", "files": [photo()]})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == Item.Status.IN_PROGRESS
@@ -156,7 +154,12 @@ def test_achievements_count_towards_targets_and_can_be_withdrawn(item, ufd_staff
 @pytest.mark.django_db
 def test_concurrent_item_edits_are_refused(client, ufd_staff, item, student_department):
     client.force_login(ufd_staff)
-    data = {"title": "改一", "lead_department": student_department.pk, "due_date": item.due_date.isoformat(), "version": 1}
+    data = {
+        "title": "改一",
+        "lead_department": student_department.pk,
+        "due_date": item.due_date.isoformat(),
+        "version": 1,
+    }
     assert client.post(reverse("plans:item-edit", args=[item.pk]), data).status_code == 302
     second = client.post(reverse("plans:item-edit", args=[item.pk]), data | {"title": "改二"})
     assert second.status_code == 409
@@ -197,7 +200,9 @@ def test_supervision_board_lists_overdue_due_soon_and_quiet(client, ufd_staff, o
     fresh = ItemFactory(plan=plan, section=section, title="刚报送", due_date=today + timedelta(days=60))
     Item.objects.filter(pk=fresh.pk).update(last_report_at=timezone.now())
     client.force_login(ufd_staff)
-    boards = {b["key"]: [i.title for i in b["items"]] for b in client.get(reverse("plans:supervision")).context["boards"]}
+    boards = {
+        b["key"]: [i.title for i in b["items"]] for b in client.get(reverse("plans:supervision")).context["boards"]
+    }
     assert boards == {"overdue": ["逾期"], "due_soon": ["快到期"], "quiet": ["逾期", "快到期"], "closing": []}
 
 
@@ -207,8 +212,13 @@ def _big_plan(org, departments, items: int):
     today = timezone.localdate()
     rows = [
         Item(
-            plan=plan, section=sections[i % 4], number=i + 1, title=f"任务{i}", order=i,
-            lead_department=departments[i % 2], due_date=today + timedelta(days=(i % 40) - 5),
+            plan=plan,
+            section=sections[i % 4],
+            number=i + 1,
+            title=f"任务{i}",
+            order=i,
+            lead_department=departments[i % 2],
+            due_date=today + timedelta(days=(i % 40) - 5),
         )
         for i in range(items)
     ]

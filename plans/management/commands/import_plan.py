@@ -27,8 +27,12 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件：{error.strerror}", returncode=2) from None
         try:
             plan = import_without_review(
-                organisation, data=data, filename=Path(path).name, year=year,
-                create_departments=create_departments, publish=publish,
+                organisation,
+                data=data,
+                filename=Path(path).name,
+                year=year,
+                create_departments=create_departments,
+                publish=publish,
             )
         except ParseError as error:
             raise CommandError(error.message, returncode=2) from None
