@@ -191,3 +191,17 @@ def test_audit_log_query_count_is_bounded(client, auditor, org, rows, django_ass
     client.force_login(auditor)
     with django_assert_max_num_queries(10):
         client.get(reverse("accounts:audit-log"))
+
+
+@pytest.mark.django_db
+def test_forged_department_of_another_org_is_refused(client, secadmin, member, other_org):
+    from orgs.tests.factories import DepartmentFactory
+
+    foreign = DepartmentFactory(organisation=other_org)
+    client.force_login(secadmin)
+    response = client.post(
+        reverse("accounts:role-edit", args=[member.pk]), {"role": Role.LIAISON, "departments": [foreign.pk]}
+    )
+    assert response.status_code == 200
+    member.membership.refresh_from_db()
+    assert (member.membership.role, list(member.membership.departments.all())) == (Role.MEMBER, [])
