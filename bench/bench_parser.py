@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from plans.parsing import parse_plan  # noqa: E402
-from plans.parsing.numerals import int_to_cn  # noqa: E402
+from plans.parsing import parse_plan
+from plans.parsing.numerals import int_to_cn
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_28af86dc0943f269.txt"
 SEED_TARGET_MS = 20.0

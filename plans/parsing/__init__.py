@@ -6,6 +6,8 @@ Pure Python, no Django. ``parse_plan(data, filename=..., departments=...)`` retu
 
 from __future__ import annotations
 
+import re
+
 from .clean import remove_stray_spaces
 from .departments import DepartmentSpec, Resolution, render_tag, resolve_departments
 from .document import find_front, find_year, trim_trailer
@@ -43,13 +45,16 @@ def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> 
         body.insert(0, Para(front.remainder))
     body = _trim(body)
     built = TreeBuilder(body, flat=source.flat).build()
-    sections, dropped = drop_outline(built.sections)
+    sections, dropped, after_outline = drop_outline(built.sections)
+    if after_outline:
+        built.preamble.append(after_outline)
     warnings = source.warnings + front.warnings + built.warnings
     if dropped:
         warnings.append("已忽略文首的提纲（与正文标题重复）")
     if not sections:
         warnings.append("未识别到任何带编号的部分或条目，请检查文档格式")
-    preamble = "\n".join(p for p in (remove_stray_spaces(x) for x in built.preamble) if p)
+    preamble = "\n".join(p for p in (remove_stray_spaces(x) for x in built.preamble)
+                          if p and not (dropped and _OUTLINE_HEADING.match(p)))
     plan = ParsedPlan(
         title=front.title or None,
         year=find_year(front.title, preamble or "\n".join(texts[:50])),
@@ -64,6 +69,9 @@ def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> 
         plan.unresolved_departments = resolution.unknown
         plan.warnings.extend(f"未识别的部门：{name}" for name in resolution.unknown)
     return plan
+
+
+_OUTLINE_HEADING = re.compile(r"^\s*(?:目\s*录|提\s*纲|目\s*次)\s*[:：]?\s*$")
 
 
 def _trim(body: list[Para]) -> list[Para]:

@@ -141,17 +141,21 @@ def _page_marker_lines(lines: list[str]) -> list[int]:
 
 
 def _hard_wrap_width(lines: list[str]) -> int | None:
-    """The column at which a hard-wrapped text was wrapped, or None when lines are paragraphs."""
-    widths = [display_width(line.strip()) for line in lines if len(line.strip()) >= 10]
+    """The column at which a hard-wrapped text was wrapped, or None when lines are paragraphs.
+
+    A wrapped text has many lines within a few columns of its widest ordinary line (punctuation,
+    half-width digits and indentation make full lines differ by a few columns).
+    """
+    measured = [(display_width(line.strip()), line) for line in lines if len(line.strip()) >= 10]
+    widths = sorted(width for width, _ in measured)
     if len(widths) < 5:
         return None
-    buckets: dict[int, int] = {}
-    for width in widths:
-        buckets[width // 4] = buckets.get(width // 4, 0) + 1
-    bucket, count = max(buckets.items(), key=lambda kv: (kv[1], kv[0]))
-    top = max(w for w in widths if w // 4 == bucket)
-    if count / len(widths) >= 0.4 and 20 <= top <= 160 and bucket >= max(buckets) - 1:
-        return top
+    top = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
+    near = [line for width, line in measured if top - 8 <= width <= top + 4]
+    # wrapped lines mostly stop mid-sentence; short paragraphs of similar length end with 。 or ）
+    open_ends = sum(1 for line in near if ends_open(line))
+    if len(near) / len(widths) >= 0.35 and 20 <= top <= 160 and open_ends * 2 >= len(near):
+        return max(w for w in widths if w <= top + 4)
     return None
 
 

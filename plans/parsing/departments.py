@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Departments
 
@@ -47,6 +48,7 @@ _SHORT_NAMES = {"团委", "工会", "校办", "党办", "院办", "纪委", "统
 _PERSONISH = re.compile(r"(?:书记|校长|院长|主任|部长|处长|同志|领导|老师)$")
 _STRONG_SEP = re.compile(r"[、，,；;/／|｜]+")
 _WEAK_SEP = re.compile(r"(\s+|和|及|与)")
+_WEAK_CHARS = re.compile(r"[\s和及与]")
 _LEAD_MARK = re.compile(r"[（(]\s*牵\s*头\s*[）)]")
 _STRIP = " \t:：、，,；;。.（）()【】[]“”\"'‘’"
 
@@ -78,7 +80,7 @@ def split_names(value: str) -> list[str]:
     names: list[str] = []
     for chunk in _STRONG_SEP.split(value):
         chunk = chunk.strip(_STRIP)
-        if not any(ch in chunk for ch in " \t\n和及与"):
+        if not _WEAK_CHARS.search(chunk):
             names.append(chunk)
             continue
         parts = _WEAK_SEP.split(chunk)
@@ -149,30 +151,50 @@ def extract_tags(text: str) -> TagResult:
     """Find department tags in an item's text; return them and the text without them."""
     if not any(k in text for k in _TAG_HINTS):
         return TagResult(Departments(), text)
+    lead, support, rest = _extract_tags_cached(text)
+    return TagResult(Departments(list(lead), list(support)), rest)
+
+
+@lru_cache(maxsize=4096)
+def _extract_tags_cached(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """extract_tags without the copying: plans repeat the same tags and points many times."""
+    result = _extract_tags(text)
+    return tuple(result.departments.lead), tuple(result.departments.support), result.text
+
+
+def _extract_tags(text: str) -> TagResult:
     found = Departments()
     spans: list[tuple[int, int]] = []
 
+    def free(match: re.Match[str]) -> bool:
+        return not any(s < match.end() and match.start() < e for s, e in spans)
+
     def take(match: re.Match[str], deps: Departments) -> None:
         nonlocal found
-        if any(s < match.end() and match.start() < e for s, e in spans):
-            return
         spans.append((match.start(), match.end()))
         found = merge(found, deps)
 
-    for match in PAREN_TAG.finditer(text):
-        pairs = _pairs(match.group(0)[1:-1])
-        if any(role != "person" for role, _ in pairs):
-            take(match, _assign(pairs))
-    for match in BRACKET_TAG.finditer(text):
-        take(match, _assign(_pairs(match.group(0))))
-    for match in VERB_TAG.finditer(text):
-        lead = split_names(match.group("lead"))
-        support = split_names(match.group("support") or "")
-        if lead and all(looks_like_department(n) for n in lead + support):
-            take(match, _dedupe(lead, support))
-    match = TRAILING_TAG.search(text)
-    if match:
-        take(match, _assign(_pairs(match.group(0))))
+    if "（" in text or "(" in text:
+        for match in PAREN_TAG.finditer(text):
+            pairs = _pairs(match.group(0)[1:-1])
+            if any(role != "person" for role, _ in pairs) and free(match):
+                take(match, _assign(pairs))
+    if "【" in text:
+        for match in BRACKET_TAG.finditer(text):
+            if free(match):
+                take(match, _assign(_pairs(match.group(0))))
+    if ("牵头" in text or "负责" in text) and ("（" in text or "(" in text):
+        for match in VERB_TAG.finditer(text):
+            if not free(match):
+                continue
+            lead = split_names(match.group("lead"))
+            support = split_names(match.group("support") or "")
+            if lead and all(looks_like_department(n) for n in lead + support):
+                take(match, _dedupe(lead, support))
+    if "：" in text or ":" in text:
+        match = TRAILING_TAG.search(text)
+        if match and free(match):
+            take(match, _assign(_pairs(match.group(0))))
     if not spans:
         return TagResult(found, text)
     out, pos = [], 0

@@ -10,7 +10,7 @@ from .numerals import cn_to_int
 from .structure import fold
 
 KEYWORDS = (r"(?:工作要点|工作计划|工作安排|工作思路|工作方案|工作任务|实施方案|行动方案|任务清单|重点任务|主要任务"
-            r"|要点|计划|安排)")
+            r"|(?:任务)?分解表|任务分工(?:方案|表)?|责任分工(?:方案|表)?|要点|计划|安排)")
 _DRAFT_NOTE = r"(?:\s*[（(][^（）()]{1,12}[）)])?"
 WHOLE_TITLE = re.compile(rf"^[《〈]?(?P<title>[^。；;，,：:！!？?]{{2,80}}?{KEYWORDS}{_DRAFT_NOTE})[》〉]?$")
 PREFIX_TITLE = re.compile(rf"^[《〈]?(?P<title>[^。；;，,：:！!？?《》“”]{{2,60}}?{KEYWORDS})[》〉]?")
@@ -70,7 +70,10 @@ def _find_notice(paragraphs: list[str]) -> Front | None:
         for j in range(i + 1, limit):
             candidate = fold(ANNEX.sub("", paragraphs[j]))
             if candidate == folded or (candidate.endswith(folded) and len(candidate) - len(folded) <= 12):
-                found = Front(title, j + 1, warnings=["已识别印发通知，标题取自附件"])
+                # the attachment's own title line (it may name its owner: 中共某某委员会统战部2024年…要点)
+                own = _clean_title(ANNEX.sub("", paragraphs[j]))
+                found = Front(own if fold(own).endswith(folded) else title, j + 1,
+                              warnings=["已识别印发通知，标题取自附件"])
             elif candidate.startswith(folded) and fold(paragraphs[j]).startswith(folded):
                 rest = paragraphs[j].strip()[len(title):] if paragraphs[j].strip().startswith(title) else ""
                 found = Front(title, j + 1, remainder=rest, warnings=["已识别印发通知，标题取自附件"])
@@ -103,7 +106,7 @@ def find_front(paragraphs: list[str], site_title: str | None = None) -> Front:
         whole = WHOLE_TITLE.match(remove_stray_spaces(para))
         if whole:
             title = _clean_title(whole.group("title"))
-            if i > 0 and first_usable == i - 1 and _is_title_head(paragraphs[i - 1]):
+            if i > 0 and first_usable == i - 1 and _is_title_head(paragraphs[i - 1]) and _needs_owner(title):
                 title = _clean_title(paragraphs[i - 1]) + title
             return Front(title, i + 1)
         prefix = PREFIX_TITLE.match(para)
@@ -122,6 +125,15 @@ def _is_title_head(para: str) -> bool:
     para = para.strip()
     return (0 < len(para) <= 30 and not re.search(r"[。；;，,：:！!？?]", para) and _usable(para)
             and not LINE_START_MARKER.match(para) and not WHOLE_TITLE.match(para))
+
+
+def _needs_owner(title: str) -> bool:
+    """True for a title line that continues the line above it (中共某某委员会⏎2024年工作要点).
+
+    A title that names its owner or starts with 关于 stands alone: the line above is a letterhead.
+    """
+    return not re.match(r"^关于", title) and not re.search(r"学院|学校|大学|委员会|党委|[省市区县州旗镇]委|[部局厅办处]"
+                                                           r"|政府|协会|联合会|商会|中心", title)
 
 
 def _has_owner_or_year(text: str) -> bool:

@@ -8,9 +8,9 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .clean import FOOTER_LINE, META_LINE, SITE_NOISE, normalize_spaces
-from .markers import find_markers
+from .markers import CN_DUN, find_markers
 from .model import Para, ParseError
-from .numerals import CIRCLED, int_to_cn
+from .numerals import CIRCLED, int_to_cn, to_int
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -66,6 +66,7 @@ class _Level:
     fmt: str = "decimal"
     text: str = "%1."
     legal: bool = False
+    restart: int | None = None  # w:lvlRestart: 0 = never restart; n = restart after level n (1-based)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class _Numbering:
     overrides: dict[str, dict[int, int]] = field(default_factory=dict)  # numId -> ilvl -> start
     counters: dict[str, list[int | None]] = field(default_factory=dict)
     started_nums: set[str] = field(default_factory=set)
+    root: object = None
 
     def next(self, num_id: str, ilvl: int) -> tuple[str, int, str] | None:
         """Advance the counter of a numbered paragraph; return (rendered marker, number, list key)."""
@@ -94,7 +96,9 @@ class _Numbering:
         current = counters[ilvl]
         counters[ilvl] = level.start if current is None else current + 1
         for deeper in range(ilvl + 1, 10):
-            counters[deeper] = None
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or (restart != 0 and ilvl + 1 <= restart):
+                counters[deeper] = None
         number = counters[ilvl] or 0
 
         def render(match: re.Match[str]) -> str:
@@ -161,7 +165,7 @@ def _int(value: str | None, default: int) -> int:
 
 def load_numbering(numbering_el) -> _Numbering:
     """Read numbering.xml: abstract numbering definitions and the numbering instances using them."""
-    numbering = _Numbering()
+    numbering = _Numbering(root=numbering_el)
     if numbering_el is None:
         return numbering
     for abstract in numbering_el.iterchildren(W + "abstractNum"):
@@ -172,6 +176,7 @@ def load_numbering(numbering_el) -> _Numbering:
                 fmt=_val(lvl, "numFmt") or "decimal",
                 text=_val(lvl, "lvlText") if _val(lvl, "lvlText") is not None else "",
                 legal=lvl.find(W + "isLgl") is not None,
+                restart=_int(_val(lvl, "lvlRestart"), -1) if _val(lvl, "lvlRestart") is not None else None,
             )
         numbering.levels[abstract.get(W + "abstractNumId") or ""] = levels
     for num in numbering_el.iterchildren(W + "num"):
@@ -182,6 +187,24 @@ def load_numbering(numbering_el) -> _Numbering:
             if start is not None:
                 numbering.overrides.setdefault(num_id, {})[_int(override.get(W + "ilvl"), 0)] = _int(start, 1)
     return numbering
+
+
+def link_list_styles(numbering: _Numbering, style_numpr: dict[str, tuple[str | None, int | None]]) -> None:
+    """Resolve w:numStyleLink: an abstract list that only points at a list style uses that style's levels."""
+    root = numbering.root
+    if root is None:
+        return
+    for abstract in root.iterchildren(W + "abstractNum"):
+        link = _val(abstract, "numStyleLink")
+        abstract_id = abstract.get(W + "abstractNumId") or ""
+        if not link or numbering.levels.get(abstract_id):
+            continue
+        num_id = style_numpr.get(link, (None, None))[0]
+        target = numbering.nums.get(num_id or "")
+        if target and target != abstract_id and numbering.levels.get(target):
+            for num, abstract_of in numbering.nums.items():
+                if abstract_of == abstract_id:
+                    numbering.nums[num] = target  # share the target's levels and counters
 
 
 def _style_numpr(styles_el) -> dict[str, tuple[str | None, int | None]]:
@@ -248,14 +271,20 @@ _HEADER_WORDS = {
 
 
 def _header_map(cells: list[str]) -> dict[str, int]:
+    """Roles of a task table's header cells: number, content (the task), detail (its measures), lead, support."""
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
         text = re.sub(r"\s+", "", cell)
         if len(text) > 12:
             continue
         for role in ("support", "lead", "number", "content"):
-            if role not in found and any(word in text for word in _HEADER_WORDS[role]):
-                if role == "content" and ("部门" in text or "单位" in text or "时间" in text):
+            if any(word in text for word in _HEADER_WORDS[role]):
+                if role == "content" and ("部门" in text or "单位" in text or "时间" in text or "时限" in text):
+                    continue
+                if role == "content" and "content" in found:
+                    found.setdefault("detail", i)  # 工作任务 | 具体措施: the second column is the item's text
+                    break
+                if role in found:
                     continue
                 found[role] = i
                 break
@@ -278,6 +307,7 @@ class DocxReader:
         except (KeyError, NotImplementedError, AttributeError):
             styles_el = None
         self.style_numpr = _style_numpr(styles_el)
+        link_list_styles(self.numbering, self.style_numpr)
         self.paras: list[Para] = []
 
     def read(self) -> list[Para]:
@@ -336,8 +366,16 @@ class DocxReader:
                 tcpr = tc.find(W + "tcPr")
                 merged = tcpr is not None and tcpr.find(W + "vMerge") is not None and \
                     (_val(tcpr, "vMerge") or "continue") == "continue"
-                texts = [normalize_spaces(paragraph_text(p)).strip() for p in tc.iter(W + "p")]
-                cells.append("" if merged else _join_cell([t for t in texts if t]))
+                column = len(cells)
+                if merged:
+                    # merged with the cell above: kept apart so that a department column can repeat it
+                    above = rows[-1][column] if rows and column < len(rows[-1]) else ""
+                    above = above[1:] if above.startswith(_MERGED) else above
+                    cells.append(_MERGED + above if above else "")
+                else:
+                    cells.append(_join_cell([t for t in (self._cell_paragraph(p) for p in tc.iter(W + "p")) if t]))
+                span = min(_int(_val(tcpr, "gridSpan"), 1), 64) if tcpr is not None else 1
+                cells.extend([""] * (span - 1))  # keep the columns aligned with the header
             rows.append(cells)
         header_at, columns = None, {}
         for i, row in enumerate(rows[:3]):
@@ -347,7 +385,7 @@ class DocxReader:
                 break
         if header_at is None:
             for row in rows:
-                for cell in dict.fromkeys(c for c in row if c):
+                for cell in dict.fromkeys(c for c in row if c and not c.startswith(_MERGED)):
                     for line in cell.split("\n"):
                         if line.strip() and not _is_noise(line):
                             self.paras.append(Para(line.strip()))
@@ -355,18 +393,32 @@ class DocxReader:
         for row in rows[header_at + 1:]:
             self._table_row(row, columns)
 
+    def _cell_paragraph(self, p) -> str:
+        """A cell paragraph's text, with Word's automatic number (a 序号 column numbered by Word)."""
+        text = normalize_spaces(paragraph_text(p)).strip()
+        numbered = self._number_of(p)
+        return numbered[0] + text if numbered else text
+
     def _table_row(self, row: list[str], columns: dict[str, int]) -> None:
         def cell(role: str) -> str:
             index = columns.get(role)
-            return row[index].replace("\n", "") if index is not None and index < len(row) else ""
+            value = row[index].replace("\n", "") if index is not None and index < len(row) else ""
+            if value.startswith(_MERGED):
+                # one department leading several tasks: a merged department cell counts for every row
+                return value[1:] if role in ("lead", "support") else ""
+            return value
 
-        distinct = list(dict.fromkeys(c for c in row if c))
+        distinct = list(dict.fromkeys(c for c in row if c and not c.startswith(_MERGED)))
         content = cell("content")
-        if len(distinct) == 1 and (not content or content == distinct[0]) and not cell("number"):
+        if len(distinct) == 1 and content in ("", distinct[0]) and cell("number") in ("", distinct[0]) \
+                and not cell("lead"):
             self.paras.append(Para(distinct[0].replace("\n", "")))  # a merged row: a section heading
             return
         if not content:
             return
+        detail = cell("detail")
+        if detail and detail != content:
+            content += ("" if content[-1] in "。；;！!？?" else "。") + detail
         parts = []
         if cell("lead"):
             parts.append("牵头部门：" + cell("lead"))
@@ -374,6 +426,10 @@ class DocxReader:
             parts.append("配合部门：" + cell("support"))
         tag = "（" + "；".join(parts) + "）" if parts else ""
         number_text = cell("number").strip()
+        if re.fullmatch(r"[一二三四五六七八九十]{1,3}", number_text) and not cell("lead"):
+            # a section row: 一 | 强化思想政治引领 (the title spanning the other columns)
+            self.paras.append(Para(content, marker=number_text, number=to_int(number_text) or 0, kind=CN_DUN))
+            return
         if re.fullmatch(r"[0-9０-９]{1,3}", number_text):
             self.paras.append(Para(content + tag, marker=number_text, number=int(number_text), kind="ar"))
         elif number_text and find_markers(number_text + "字"):
@@ -381,6 +437,9 @@ class DocxReader:
             self.paras.append(Para(content + tag, marker=number_text, number=m.number, kind=m.kind))
         else:
             self.paras.append(Para(content + tag))
+
+
+_MERGED = "\x00"
 
 
 def _join_cell(texts: list[str]) -> str:

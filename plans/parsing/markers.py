@@ -50,11 +50,12 @@ class Marker:
 def find_markers(text: str) -> list[Marker]:
     """All candidate markers of a paragraph followed by content, in order; the builder decides."""
     found: list[Marker] = []
+    content = _CONTENT.match
     for match in MARKER.finditer(text):
         group = match.lastgroup or ""
-        raw = match.group(group)
-        if group != "inline" and group != "bare" and not _CONTENT.match(text, match.end()):
+        if group != "inline" and group != "bare" and not content(text, match.end()):
             continue
+        raw = match.group(group)
         if group == "bare":
             found.append(Marker(match.start(), match.end(), BARE, 0, raw.strip()))
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -28,6 +30,7 @@ def cn_to_int(text: str) -> int | None:
     return total + current
 
 
+@lru_cache(maxsize=1024)
 def to_int(text: str) -> int | None:
     """Convert an Arabic (half- or full-width), Chinese or circled numeral to an int."""
     text = text.strip()

@@ -1,4 +1,29 @@
-"""Build the tree of sections, items and points from clean paragraphs."""
+"""Build the tree of sections, items and points from clean paragraphs.
+
+Labelling conventions (what the parser produces where a document could be read two ways; the corpus
+under ``plans/tests/fixtures/corpus`` is labelled the same way):
+
+- Sections are the top level, whatever their numbering (一、, or （一） when a plan has no 一、); items
+  nest beneath in the order the numbering styles first appear; ``marker`` is the numbering as written
+  (``1 .``, ``(一)``, ``1．``, a table's ``1``), ``number`` its value. An item whose number was lost keeps
+  the punctuation left of it as marker (``.``) and gets its number from its position, with a warning.
+- Inline points (一是…；二是…) are children of the item they are written in, with marker ``一是``.
+  Points written on their item's line ((1)…；(2)…) are children too.
+- ``title`` is a heading's own line, or for a run-in heading ("1.持续深化理论武装。把学习…") its first
+  sentence without the final punctuation; for a point or an item with no separate title, the first
+  sentence of its text.
+- Departments are kept as written (stray spaces from line wraps removed). Lead = the names after a
+  牵头 key, the one marked （牵头）, or the first listed; support = the rest.
+- A tag closing the last point on its item's line (…三是…。（责任部门：A）) is the item's. A tag standing
+  on its own line after the last of several untagged siblings (一、…（一）…（二）…⏎责任单位：A) is their
+  parent's; when the siblings carry tags of their own, it is the last sibling's.
+- Targets are explicit counts only (召开1次…, 举办两期…, 不少于3次, 全年…10篇, 每季度一次 = 4); a target's
+  text is its clause, and a frequency word in the clause multiplies the count (每学期至少一次 = 2).
+  推出一批… is not a count.
+- A task table (序号/工作任务/具体措施/牵头部门/配合部门) gives one item per row: title = the task,
+  text = the measures; a row spanning the table, or "一 | title", is a section; a department cell
+  merged down over several rows counts for each of them.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +55,8 @@ class _Draft:
     heading: str = ""
     body: list[str] = field(default_factory=list)
     midline_inline: bool = False
+    parent: Node | None = None
+    alone_tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +119,7 @@ class TreeBuilder:
         self.last_by_kind: dict[str, int] = {}
         self.inferred: list[Node] = []
         self.warnings: list[str] = []
+        self.run_in_points: set[int] = set()  # nodes opened on the same line as their parent
 
     # --- numbering state ---------------------------------------------------------------------
     def _stack_index(self, kind: str) -> int | None:
@@ -154,11 +182,12 @@ class TreeBuilder:
             if number not in (prev_number + 1, 1) and kind != BARE:
                 self.warnings.append(f"编号不连续：“{marker}”前一项是 {prev_number}")
         node = Node(marker=marker, number=number, title="", kind=kind)
-        if self.stack:
-            self.stack[-1][1].node.children.append(node)
+        parent = self.stack[-1][1].node if self.stack else None
+        if parent is not None:
+            parent.children.append(node)
         else:
             self.sections.append(node)
-        draft = _Draft(node, midline_inline=midline and kind == INLINE)
+        draft = _Draft(node, midline_inline=midline and kind == INLINE, parent=parent)
         self.stack.append((kind, draft))
         self.drafts.append(draft)
         self.last_by_kind[kind] = number
@@ -170,6 +199,9 @@ class TreeBuilder:
             return
         if self.stack:
             draft = self.stack[-1][1]
+            if (draft.heading or draft.body) and _is_tag_only(text):
+                draft.alone_tags.append(text)
+                return
             if not draft.heading and not draft.body:
                 draft.heading = text
             else:
@@ -216,9 +248,12 @@ class TreeBuilder:
                 self._append_text(piece)
             while self.stack and self.stack[-1][1].midline_inline:
                 self.stack.pop()
+        alone: set[int] = set()
         for draft in self.drafts:
-            _finish(draft)
-        _lift_inline_tags(self.sections)
+            if _finish(draft):
+                alone.add(id(draft.node))
+        _lift_inline_tags(self.sections, self.run_in_points)
+        _lift_closing_tags(self.sections, alone)
         self._warn_inferred()
         return Built(self.sections, self.preamble, self.warnings)
 
@@ -231,6 +266,9 @@ class TreeBuilder:
         if not markers:
             return [text]
         new_drafts = self.drafts[before_open:]
+        if not self.flat and len(new_drafts) > 1:
+            opened = {id(d.node) for d in new_drafts}
+            self.run_in_points.update(id(d.node) for d in new_drafts if d.parent is not None and id(d.parent) in opened)
         lead_text = text[:markers[0].start].strip()
         if lead_text:
             # text before the first marker belongs to the node that was current before this paragraph
@@ -255,7 +293,18 @@ def _has_second_point(after: str, next_text: str) -> bool:
     return "二是" in after or next_text.lstrip().startswith("二是")
 
 
-def _finish(draft: _Draft) -> None:
+def _is_tag_only(text: str) -> bool:
+    """True for a paragraph that is nothing but a department tag (（牵头部门：A；配合部门：B）)."""
+    tag = extract_tags(text)
+    return bool(tag.departments.lead or tag.departments.support) and not tag.text.strip(_EDGE_PUNCT + "（）()【】")
+
+
+def _finish(draft: _Draft) -> bool:
+    """Fill in the node's title, text, departments and targets.
+
+    Returns True when its departments come only from tag paragraphs standing on their own lines
+    after it (which may close a whole list rather than this node: see ``_lift_closing_tags``).
+    """
     node = draft.node
     heading = draft.heading
     body = [b for b in draft.body if b.strip()]
@@ -276,15 +325,41 @@ def _finish(draft: _Draft) -> None:
     node.title = title.strip(_EDGE_PUNCT)
     rest = rest.strip(" ")
     node.text = "\n".join(([rest] if rest.strip(_EDGE_PUNCT) else []) + body_texts)
+    own = bool(departments.lead or departments.support)
+    for piece in draft.alone_tags:
+        departments = merge(departments, extract_tags(piece).departments)
     node.departments = departments
     node.targets = find_targets(node.title + "。" + node.text)
+    return bool(draft.alone_tags) and not own
 
 
-def _lift_inline_tags(nodes: list[Node]) -> None:
-    """A tag after the last inline point (…三是…。（责任部门：A）) belongs to the item, not the point."""
+def _lift_closing_tags(nodes: list[Node], alone: set[int]) -> None:
+    """A tag on its own line after the last of several untagged siblings closes their parent:
+
+    一、…（一）…（二）…（三）…⏎责任单位：A、B — the tag is the section's, not the third item's.
+    When the siblings or their points carry tags of their own, the tag stays with the last one.
+    """
     for node in nodes:
-        _lift_inline_tags(node.children)
-        points = [c for c in node.children if c.kind == INLINE]
+        _lift_closing_tags(node.children, alone)
+        children = node.children
+        if len(children) < 2 or node.departments.lead or node.departments.support:
+            continue
+        last = children[-1]
+        if id(last) not in alone or last.children:
+            continue
+        if any(n.departments.lead or n.departments.support for c in children[:-1] for n in c.walk()):
+            continue  # the siblings (or their points) carry tags of their own: the tag is the last one's
+        node.departments, last.departments = last.departments, Departments()
+
+
+def _lift_inline_tags(nodes: list[Node], run_in: set[int]) -> None:
+    """A tag after the last inline point (…三是…。（责任部门：A）) belongs to the item, not the point.
+
+    The same holds for points written on their item's line (1.…：（1）…；（2）…。（责任部门：A）).
+    """
+    for node in nodes:
+        _lift_inline_tags(node.children, run_in)
+        points = [c for c in node.children if c.kind == INLINE or id(c) in run_in]
         if len(points) < 2 or node.departments.lead or node.departments.support:
             continue
         tagged = [p for p in points if p.departments.lead or p.departments.support]
@@ -307,18 +382,25 @@ def _path_of(sections: list[Node], target: Node) -> str:
     return "".join(f"第{int_to_cn(n) if depth == 0 else n}{labels[min(depth, 3)]}" for depth, n in enumerate(trail))
 
 
-def drop_outline(sections: list[Node]) -> tuple[list[Node], bool]:
-    """Drop a 提纲/outline block at the top that repeats the section titles without any body."""
+def drop_outline(sections: list[Node]) -> tuple[list[Node], bool, str]:
+    """Drop a 提纲/outline block at the top that repeats the section titles without any body.
+
+    Returns the sections, whether a block was dropped, and the text that followed the block's last
+    title (the plan's preamble, which came after the outline and was read as that title's text).
+    """
     for restart in range(1, len(sections)):
         current, previous = sections[restart], sections[restart - 1]
         if current.kind != sections[0].kind or current.number > previous.number:
             continue
         block = sections[:restart]
-        empty = all(not n.text and not n.departments.lead and not n.departments.support and not n.targets
-                    for top in block for n in top.walk())
+        nodes = [n for top in block for n in top.walk()]
+        empty = all(not n.departments.lead and not n.departments.support for n in nodes) and all(
+            not n.text and not n.targets for n in nodes[:-1])
         later = {fold(n.title) for n in sections[restart:]}
         repeated = sum(1 for n in block if fold(n.title) in later)
         if empty and (repeated * 2 >= len(block) or all(not n.children for n in block)):
-            return sections[restart:], True
-        return sections, False
-    return sections, False
+            if nodes[-1].text and not nodes[-1].children and fold(nodes[-1].title) not in later:
+                return sections, False, ""  # the last title has a body of its own: not an outline
+            return sections[restart:], True, nodes[-1].text
+        return sections, False, ""
+    return sections, False, ""
