@@ -60,3 +60,4 @@ lint: setup-dev
 bench: setup-dev
 	$(PY) bench/bench_parser.py
 	$(PY) bench/bench_plan_pages.py
+	$(PY) bench/bench_people_import.py

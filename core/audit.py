@@ -20,6 +20,7 @@ ACTIONS = {
     "delete": "删除",
     "view": "查看",
     "export": "导出",
+    "import": "导入",
     "unlock": "解除锁定",
     "password.change": "修改密码",
     "password.reset": "重置密码",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,14 +69,19 @@ def write_xlsx(
         cell.fill = PatternFill("solid", fgColor="EFEFEF")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
-    body_font = Font(name=CJK_FONT, size=10)
-    wrap = Alignment(vertical="top", wrap_text=True)
+    body = NamedStyle(
+        name="tongxin-body",
+        font=Font(name=CJK_FONT, size=10),
+        border=border,
+        alignment=Alignment(vertical="top", wrap_text=True),
+    )
+    workbook.add_named_style(body)
+    row_index = header_row
     for row in rows:
-        sheet.append([safe_cell(_cell_text(v) if isinstance(v, date | datetime) else v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            cell.font = body_font
-            cell.alignment = wrap
-            cell.border = border
+        row_index += 1
+        for column, value in enumerate(row, start=1):
+            value = _cell_text(value) if isinstance(value, date | datetime) else value
+            sheet.cell(row_index, column, safe_cell(value)).style = "tongxin-body"
     for index, w in enumerate(widths or [16] * width, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = w
     sheet.print_title_rows = f"{header_row}:{header_row}"

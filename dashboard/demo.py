@@ -123,7 +123,10 @@ def load_demo() -> tuple[Organisation, bool]:
         if i == 0:
             person.user = users["member"]
             person.save(update_fields=["user"])
+    load_demo_registry(org, users)
     load_demo_plan(org, users)
+    load_demo_events(org, users)
+    load_demo_proposals(org, users)
     return org, True
 
 
@@ -149,3 +152,229 @@ def load_demo_plan(org: Organisation, users: dict) -> None:
     plan_services.accept_closing(items[13], by=users["ufd"], note="材料齐全，同意销号。")
     plan_services.urge(items[10], by=users["ufd"], note="请人事劳资处报送留学回国人员明细清单更新情况。")
 
+
+def load_demo_registry(org: Organisation, users: dict) -> None:
+    """Parties, public posts, study abroad, consent and a few contacts for the demo people."""
+    from people.models import ContactRecord, Party, PartyMembership, PublicityConsent, PublicPost, StudyAbroad
+
+    people = list(Person.objects.for_org(org).order_by("staff_number"))
+    parties = list(Party)
+    studies = [
+        ("英国", "剑桥大学", "博士", (2008, 9), (2012, 7)),
+        ("美国", "斯坦福大学", "访问学者", (2015, 9), (2016, 8)),
+        ("日本", "东京大学", "硕士", (2005, 4), (2007, 3)),
+        ("德国", "慕尼黑工业大学", "博士", (2010, 10), (2014, 6)),
+        ("澳大利亚", "墨尔本大学", "博士后", (2018, 2), (2019, 12)),
+    ]
+    for i, person in enumerate(people):
+        codes = person.categories
+        if Category.DEMOCRATIC_PARTY in codes:
+            PartyMembership.objects.create(
+                person=person,
+                party=parties[i % len(parties)],
+                join_month=date(2005 + i % 15, 1 + i % 12, 1),
+                post="支部委员" if i % 3 == 0 else "",
+            )
+        if Category.RETURNED_SCHOLAR in codes or i % 10 == 7:
+            country, school, degree, start, end = studies[i % len(studies)]
+            StudyAbroad.objects.create(
+                person=person,
+                country_region=country,
+                institution=school,
+                degree=degree,
+                start_month=date(*start, 1),
+                end_month=date(*end, 1),
+                return_month=date(end[0], end[1] % 12 + 1, 1),
+            )
+        if Category.REPRESENTATIVE in codes:
+            PublicPost.objects.create(
+                person=person,
+                kind=PublicPost.Kind.CPPCC,
+                level=PublicPost.Level.CITY,
+                term="第十四届",
+                title="市政协委员",
+            )
+        if i % 4 == 0:
+            PublicityConsent.objects.create(person=person, given_at=date(2023, 3, 1), note="书面同意")
+    for person, (month, method, follow_up) in zip(
+        people[1:4],
+        [(3, "talk", "协调实验室开放时间"), (4, "visit", ""), (5, "phone", "反映子女入学问题，转人事处")],
+        strict=True,
+    ):
+        ContactRecord.objects.create(
+            person=person,
+            date=date(2023, month, 10),
+            recorded_by=users["ufd"],
+            met_by="王同心",
+            method=method,
+            raised="希望学校为党外教师搭建更多建言平台。",
+            follow_up_needed=bool(follow_up),
+            follow_up=follow_up,
+        )
+    people[5].assigned_cadres.add(users["liaison"])
+
+
+def load_demo_events(org: Organisation, users: dict) -> None:
+    """Events: the 2023 symposium held and counted towards plan item 4 (if the seed plan has that
+    target), and an upcoming study session published to the democratic-party members."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from events import services as event_services
+    from events.models import Event, Invitation, Registration
+    from plans.services import targets_for_org
+
+    ufd = users["ufd"]
+    departments = {d.name: d for d in Department.objects.for_org(org)}
+    people = list(Person.objects.for_org(org).order_by("staff_number"))
+    start = timezone.make_aware(datetime(2023, 5, 8, 14, 30))
+    symposium = event_services.create_event(
+        org,
+        by=ufd,
+        data={
+            "title": "2023年统战工作座谈会",
+            "type": "symposium",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "place": "行政楼三楼会议室",
+            "department": departments["党委统战部"],
+            "description": "邀请党外代表人士围绕学校事业发展建言献策。",
+            "agenda": "一、通报学校年度重点工作\n二、党外代表人士发言\n三、校领导讲话",
+            "capacity": 30,
+            "audience_categories": [Category.REPRESENTATIVE, Category.DEMOCRATIC_PARTY],
+            "targets": list(targets_for_org(org).filter(item__number=4, text__contains="座谈会")[:1]),
+        },
+    )
+    Event.objects.filter(pk=symposium.pk).update(status=Event.Status.PUBLISHED)
+    Invitation.objects.bulk_create([Invitation(event=symposium, person=p) for p in people[:12]])
+    for i, person in enumerate(people[:12]):
+        Registration.objects.create(
+            event=symposium,
+            person=person,
+            status=Registration.Status.REGISTERED,
+            created_at=start - timedelta(days=5, minutes=i),
+            checked_in_at=start - timedelta(minutes=10) if i != 3 else None,
+        )
+    symposium.refresh_from_db()
+    symposium = event_services.record_report(
+        symposium,
+        by=ufd,
+        minutes="5月8日下午，学校召开2023年统战工作座谈会。与会党外代表人士围绕人才培养、产教融合等提出意见建议。",
+        attendance_count=13,
+        version=symposium.version,
+    )
+    event_services.add_feedback(symposium, by=ufd, text="建议增加党外教师参与专业建设论证的机会。", raised_by="王建华")
+    event_services.add_feedback(symposium, by=ufd, text="希望完善青年教师访学支持政策。", raised_by="李海燕")
+    event_services.mark_held(symposium, by=ufd)
+
+    soon = timezone.localtime() + timedelta(days=7)
+    study = event_services.create_event(
+        org,
+        by=ufd,
+        data={
+            "title": "民主党派成员学习交流会",
+            "type": "study",
+            "starts_at": soon.replace(hour=15, minute=0, second=0, microsecond=0),
+            "ends_at": soon.replace(hour=17, minute=0, second=0, microsecond=0),
+            "place": "图书馆二楼报告厅",
+            "department": departments["党委统战部"],
+            "description": "学习《中国共产党统一战线工作条例》，交流学习体会。",
+            "capacity": 20,
+            "public_signup": True,
+            "audience_categories": [Category.DEMOCRATIC_PARTY],
+            "audience_people": [people[0]],
+        },
+    )
+    event_services.publish_event(study, by=ufd)
+
+
+def load_demo_proposals(org: Organisation, users: dict) -> None:
+    """Suggestions (建言献策) at each step of the handling loop — a draft, one waiting for review,
+    one with 学生工作处 and overdue, an answer waiting for UFD review, one re-handled after an
+    unsatisfied rating, one closed as 优秀建言 and public, one declined — an answer template,
+    and two outside filings (one verified)."""
+    import uuid
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from plans.services import targets_for_org
+    from proposals import services as proposal_services
+    from proposals.models import FilingKind, FilingLevel, FilingStatus, Outcome, Proposal, Rating
+
+    ufd, member, liaison = users["ufd"], users["member"], users["liaison"]
+    student_affairs = Department.objects.get(organisation=org, name="学生工作处")
+    support = Department.objects.get(organisation=org, name="财务处")
+    people = list(Person.objects.for_org(org).order_by("staff_number"))
+    me = people[0]  # 张建言, the member account
+
+    def submit(person, title, content, category, *, kind="suggestion", by=ufd, source="2023年统战工作座谈会"):
+        data = {"kind": kind, "category": category, "title": title, "content": content, "source": source}
+        proposal, _ = proposal_services.save_draft(
+            org, by=by, submitter=person, data=data, client_token=uuid.uuid4(), cosigners=[]
+        )
+        return proposal_services.submit_proposal(proposal, by=by)
+
+    def assign(proposal, *, review=False):
+        proposal = proposal_services.accept_proposal(proposal, by=ufd)
+        return proposal_services.assign_proposal(
+            proposal, by=ufd, lead=student_affairs, support=[support], review_required=review
+        )
+
+    proposal_services.save_draft(
+        org, by=member, submitter=me, client_token=uuid.uuid4(),
+        data={"kind": "suggestion", "category": "talent", "title": "关于设立青年教师访学专项的建议（草稿）",
+              "content": "建议每年安排专项经费支持青年教师到行业企业访学。"},
+    )
+    waiting = submit(me, "关于延长图书馆周末开放时间的建议", "期末复习期间，建议周六、周日图书馆开放到晚上十点。",
+                     "logistics", by=member, source="")
+    overdue = assign(submit(people[1], "关于完善学生心理健康服务的建议",
+                            "建议增加专职心理咨询师，开设夜间咨询时段。", "safety"))
+    Proposal.objects.filter(pk=overdue.pk).update(due_date=timezone.localdate() - timedelta(days=2))
+    in_review = assign(submit(people[2], "关于加强学生宿舍用电安全的社情民意", "部分宿舍存在违规电器。",
+                              "safety", kind="opinion"), review=True)
+    proposal_services.answer_proposal(in_review, by=liaison, outcome=Outcome.ADOPTED,
+                                      text="已组织全面排查，将于本月完成整改。")
+    rehandled = assign(submit(me, "关于增加学生社团活动场地的建议", "建议开放部分教室晚间供社团使用。",
+                              "teaching", by=member, source=""))
+    rehandled = proposal_services.answer_proposal(rehandled, by=liaison, outcome=Outcome.REFERENCE,
+                                                  text="留作参考，待新学生活动中心建成后统筹安排。")
+    proposal_services.rate_proposal(rehandled, by=member, rating=Rating.UNSATISFIED, comment="希望先给出过渡办法。")
+    excellent = assign(submit(people[3], "关于深化产教融合、共建产业学院的提案",
+                              "建议与区内龙头企业共建产业学院，实行双导师制。", "development", kind="proposal"))
+    excellent = proposal_services.answer_proposal(excellent, by=liaison, outcome=Outcome.ADOPTED,
+                                                  text="已纳入学校“双高”建设方案，下学期启动。")
+    proposal_services.close_proposal(excellent, by=ufd, note="提出人当面表示满意。")
+    proposal_services.set_flags(excellent, by=ufd, excellent=True, published=True)
+    proposal_services.decline_proposal(
+        submit(people[4], "关于调整城市公交线路的建议", "建议增开公交线路至学校南门。", "other"),
+        by=ufd, reason="不属于学校职权范围，已建议通过政协渠道反映。",
+    )
+    target = (
+        targets_for_org(org).filter(item__number__in=[4, 6, 7])
+        .filter(Q(text__contains="建言") | Q(text__contains="建议") | Q(text__contains="提案")).first()
+    )
+    if target is not None:
+        proposal_services.link_target(waiting, by=ufd, target=target, basis="received")
+
+    proposal_services.save_template(org, by=ufd, data={
+        "title": "已纳入工作计划", "outcome": Outcome.ADOPTED,
+        "text": "感谢您的宝贵建议。经研究，已将该建议纳入本部门年度工作计划，预计于　年　月前完成。",
+    })
+    proposal_services.save_template(org, by=ufd, data={
+        "title": "留作参考", "outcome": Outcome.REFERENCE,
+        "text": "感谢您的宝贵建议。受条件所限，目前暂不具备实施条件，已留作参考，今后统筹考虑。",
+    })
+    filing = proposal_services.create_outside_filing(org, by=member, person=me, data={
+        "kind": FilingKind.PROPOSAL, "body": "市政协", "level": FilingLevel.CITY,
+        "date": timezone.localdate() - timedelta(days=40), "title": "关于推进职业教育产教融合的提案",
+        "case_number": "第0123号", "status": FilingStatus.ANSWERED,
+    })
+    proposal_services.verify_outside_filing(filing, by=ufd, verified=True)
+    proposal_services.create_outside_filing(org, by=member, person=me, data={
+        "kind": FilingKind.OPINION, "body": "民盟市委", "level": FilingLevel.CITY,
+        "date": timezone.localdate() - timedelta(days=10), "title": "关于加强青年教师队伍建设的社情民意信息",
+        "status": FilingStatus.ENDORSED, "note": "获市领导批示。",
+    })

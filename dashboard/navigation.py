@@ -12,6 +12,11 @@ ENTRIES = [
     ("本部门任务", "plans:my-department", {Role.LIAISON}),
     ("督办", "plans:supervision", {Role.UFD_STAFF, Role.LEADER}),
     ("统战对象", "people:list", {Role.UFD_STAFF}),
+    ("统战对象统计", "people:figures", {Role.LEADER}),
+    ("联系对象", "people:contacts", {Role.LIAISON}),
+    ("活动", "events:list", {Role.UFD_STAFF}),
+    ("建言献策", "proposals:inbox", {Role.UFD_STAFF, Role.LEADER}),
+    ("交办件", "proposals:assigned", {Role.LIAISON}),
     ("账号管理", "accounts:user-list", {Role.SYSADMIN}),
     ("部门管理", "accounts:department-list", {Role.SYSADMIN}),
     ("角色分配", "accounts:role-list", {Role.SECADMIN}),
@@ -21,6 +26,8 @@ ENTRIES = [
 
 MEMBER_TABS = [
     ("首页", "dashboard:home"),
+    ("活动", "events:m-list"),
+    ("建言", "proposals:mine"),
     ("通知", "notifications:list"),
     ("我的", "people:me"),
 ]

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from orgs.access import login_with_membership
 from orgs.models import Department, Role
+from people import services as people_services
 from people.models import Category, Person, PersonCategory
 
 
@@ -17,6 +18,7 @@ def _staff_home(request):
         "people_count": people.count(),
         "department_count": Department.objects.for_org(org).count(),
         "by_category": by_category,
+        "follow_ups": people_services.open_follow_ups(request.user),
     }
     return render(request, "dashboard/home_staff.html", context)
 

@@ -2,11 +2,24 @@ import re
 from datetime import date
 
 from django import forms
+from django.contrib.auth import get_user_model
 
-from orgs.models import Department
-from people.models import Category, Person
+from orgs.models import Department, Role
+from people.models import (
+    Award,
+    Category,
+    ContactRecord,
+    Group,
+    Party,
+    PartyMembership,
+    Person,
+    PublicityConsent,
+    PublicPost,
+    StudyAbroad,
+)
 
 MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*月?\s*$")
+PHONE = r"^[0-9+\- ]{5,20}$"
 
 
 class MonthField(forms.Field):
@@ -15,6 +28,8 @@ class MonthField(forms.Field):
     widget = forms.TextInput
 
     def to_python(self, value):
+        if isinstance(value, date):
+            return value.replace(day=1)
         value = (value or "").strip()[:20]
         if not value:
             return None
@@ -27,6 +42,15 @@ class MonthField(forms.Field):
         return f"{value:%Y-%m}" if isinstance(value, date) else value
 
 
+def cadre_choices(organisation):
+    """UFD staff and liaisons of the organisation: who may be assigned to keep in touch."""
+    return (
+        get_user_model()
+        .objects.filter(membership__organisation=organisation, membership__role__in=[Role.UFD_STAFF, Role.LIAISON])
+        .order_by("name", "username")
+    )
+
+
 class PersonForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Person.Gender.choices], required=False)
@@ -34,21 +58,27 @@ class PersonForm(forms.Form):
     staff_number = forms.CharField(label="工号", max_length=32, required=False)
     department = forms.ModelChoiceField(label="所在部门", queryset=Department.objects.none(), required=False)
     job_title = forms.CharField(label="职务", max_length=100, required=False)
+    professional_title = forms.CharField(label="职称", max_length=100, required=False)
+    education = forms.CharField(label="学历", max_length=50, required=False)
     phone = forms.RegexField(
-        label="手机",
-        regex=r"^[0-9+\- ]{5,20}$",
-        required=False,
-        max_length=20,
-        error_messages={"invalid": "请填写正确的电话号码。"},
+        label="手机", regex=PHONE, required=False, max_length=20, error_messages={"invalid": "请填写正确的电话号码。"}
     )
     email = forms.EmailField(label="邮箱", required=False)
     categories = forms.MultipleChoiceField(
         label="统战对象类别", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    assigned_cadres = forms.ModelMultipleChoiceField(
+        label="联系干部",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="被指定的部门联络员可为此人记录联系情况",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organisation, instance: Person | None = None, **kwargs):
         if instance is not None and "initial" not in kwargs:
+            # Contact data is not shown in the form: it stays masked unless typed anew.
             kwargs["initial"] = {
                 "name": instance.name,
                 "gender": instance.gender,
@@ -56,15 +86,22 @@ class PersonForm(forms.Form):
                 "staff_number": instance.staff_number,
                 "department": instance.department_id,
                 "job_title": instance.job_title,
-                "phone": instance.phone,
-                "email": instance.email,
+                "professional_title": instance.professional_title,
+                "education": instance.education,
                 "categories": instance.categories,
+                "assigned_cadres": [u.pk for u in instance.assigned_cadres.all()],
                 "version": instance.version,
             }
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance = instance
         self.fields["department"].queryset = Department.objects.for_org(organisation)
+        self.fields["assigned_cadres"].queryset = cadre_choices(organisation)
+        if instance is not None:
+            if instance.phone:
+                self.fields["phone"].help_text = f"当前：{instance.masked_phone}；留空则不修改"
+            if instance.email:
+                self.fields["email"].help_text = f"当前：{instance.masked_email}；留空则不修改"
 
     def clean_staff_number(self):
         number = self.cleaned_data["staff_number"].strip()
@@ -79,28 +116,223 @@ class PersonForm(forms.Form):
     def clean_name(self):
         return self.cleaned_data["name"].strip()
 
+    def clean(self):
+        data = super().clean()
+        if self.instance is not None:
+            for field in ("phone", "email"):
+                if not data.get(field):
+                    data[field] = getattr(self.instance, field)
+        return data
+
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="姓名/工号", required=False, max_length=50)
+    q = forms.CharField(label="姓名/拼音/工号", required=False, max_length=50)
     category = forms.ChoiceField(label="类别", choices=[("", "全部类别"), *Category.choices], required=False)
+    party = forms.ChoiceField(label="民主党派", choices=[("", "全部党派"), *Party.choices], required=False)
     department = forms.ModelChoiceField(
         label="部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
     )
+    post = forms.ChoiceField(label="社会职务", choices=[("", "不限"), *PublicPost.Kind.choices], required=False)
+    returned = forms.BooleanField(label="有留学经历", required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.for_org(organisation)
 
-    def filter(self, queryset):
+    def criteria(self) -> dict:
+        """The cleaned filters as keyword arguments of `PersonQuerySet.matching`."""
         if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["q"]:
-            from django.db.models import Q
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
 
-            queryset = queryset.filter(Q(name__icontains=data["q"]) | Q(staff_number=data["q"]))
-        if data["category"]:
-            queryset = queryset.filter(category_links__category=data["category"])
-        if data["department"]:
-            queryset = queryset.filter(department=data["department"])
-        return queryset
+    def filter(self, queryset):
+        return queryset.matching(**self.criteria())
+
+    def querydict(self) -> dict:
+        """The non-empty filters as {name: value} strings, as a saved group keeps them."""
+        data = {}
+        for name, value in self.criteria().items():
+            data[name] = str(value.pk) if hasattr(value, "pk") else ("1" if value is True else str(value))
+        return data
+
+    def describe(self) -> str:
+        """The filters in words, for the audit log and export titles."""
+        parts = []
+        for name, value in self.criteria().items():
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                value = dict(field.choices).get(value, value)
+            parts.append(f"{field.label}：{'是' if value is True else value}")
+        return "；".join(parts) or "全部"
+
+
+class PartyMembershipForm(forms.ModelForm):
+    join_month = MonthField(label="入党派时间", required=False, help_text="如 2010-06")
+
+    class Meta:
+        model = PartyMembership
+        fields = ["party", "join_month", "post"]
+
+
+class PublicPostForm(forms.ModelForm):
+    class Meta:
+        model = PublicPost
+        fields = ["kind", "level", "term", "title"]
+
+
+class AwardForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["name", "year", "issuer"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1950 <= year <= 2100:
+            raise forms.ValidationError("请填写四位年份。")
+        return year
+
+
+class StudyAbroadForm(forms.ModelForm):
+    start_month = MonthField(label="留学开始", required=False, help_text="如 2008-09")
+    end_month = MonthField(label="留学结束", required=False, help_text="如 2012-07")
+    return_month = MonthField(label="回国时间", required=False, help_text="如 2012-08")
+
+    class Meta:
+        model = StudyAbroad
+        fields = ["country_region", "institution", "degree", "start_month", "end_month", "return_month"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_month"), data.get("end_month")
+        if start and end and end < start:
+            self.add_error("end_month", "结束时间早于开始时间。")
+        return data
+
+
+class ConsentForm(forms.ModelForm):
+    given_at = forms.DateField(label="同意日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = PublicityConsent
+        fields = ["given_at", "note"]
+
+
+# The related records a person page can add, by the `kind` in its URL.
+RECORD_FORMS = {
+    "party": ("民主党派", PartyMembershipForm),
+    "post": ("社会职务", PublicPostForm),
+    "award": ("荣誉奖励", AwardForm),
+    "study": ("留学经历", StudyAbroadForm),
+    "consent": ("宣传同意", ConsentForm),
+}
+
+
+class RevealForm(forms.Form):
+    purpose = forms.CharField(
+        label="查看目的", max_length=100, help_text="如 通知参加座谈会；将记入审计日志", min_length=2
+    )
+
+
+class ExportForm(forms.Form):
+    unmasked = forms.BooleanField(label="导出完整联系方式", required=False)
+    purpose = forms.CharField(label="用途", max_length=100, required=False, help_text="导出完整联系方式时必填")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unmasked") and len((data.get("purpose") or "").strip()) < 2:
+            self.add_error("purpose", "导出完整联系方式须写明用途。")
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = ContactRecord
+        fields = ["date", "met_by", "method", "raised", "follow_up_needed", "follow_up"]
+        widgets = {"raised": forms.Textarea(attrs={"rows": 4}), "follow_up": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("follow_up_needed") and not (data.get("follow_up") or "").strip():
+            self.add_error("follow_up", "需要跟进时请写明跟进事项。")
+        return data
+
+
+class ContactOutcomeForm(forms.Form):
+    outcome = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}))
+    close = forms.BooleanField(label="已办结", required=False, initial=True)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label="分组名称", max_length=100)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Group.objects.for_org(self.organisation).filter(name=name).exists():
+            raise forms.ValidationError("已有同名分组。")
+        return name
+
+
+class AddToGroupForm(forms.Form):
+    group = forms.ModelChoiceField(label="加入分组", queryset=Group.objects.none(), empty_label="选择固定名单")
+    people = forms.ModelMultipleChoiceField(queryset=Person.objects.none())
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Group.objects.for_org(organisation).filter(kind=Group.Kind.STATIC)
+        self.fields["people"].queryset = Person.objects.for_org(organisation)
+        self.fields["people"].error_messages["required"] = "请先勾选人员。"
+
+
+# What a member may change on their own profile.
+SELF_FIELDS = ["phone", "email", "job_title", "professional_title", "education"]
+
+
+class ProfileChangeForm(forms.Form):
+    phone = forms.RegexField(
+        label="手机", regex=PHONE, required=False, max_length=20, error_messages={"invalid": "请填写正确的电话号码。"}
+    )
+    email = forms.EmailField(label="邮箱", required=False)
+    job_title = forms.CharField(label="职务", max_length=100, required=False)
+    professional_title = forms.CharField(label="职称", max_length=100, required=False)
+    education = forms.CharField(label="学历", max_length=50, required=False)
+
+    def __init__(self, *args, person: Person, **kwargs):
+        kwargs.setdefault("initial", {f: getattr(person, f) for f in SELF_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def changes(self) -> dict:
+        """{field: [current, proposed]} for the fields the member changed."""
+        return {
+            f: [getattr(self.person, f), self.cleaned_data[f].strip()]
+            for f in SELF_FIELDS
+            if self.cleaned_data[f].strip() != getattr(self.person, f)
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="退回理由", max_length=200)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def clean_file(self):
+        from django.core.exceptions import ValidationError
+
+        from core.files import EXCEL, check_upload
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload, kinds=(EXCEL,), max_mb=10)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages)
+        return upload

@@ -1,7 +1,13 @@
-"""The registry of people (统战对象). Never stored: religion, ethnicity, ID-card number."""
+"""The registry of people (统战对象). Never stored: religion, ethnicity, ID-card number.
+
+Other modules read the registry through two documented query functions in `people.services`:
+`group_members(group)` (whom an event or a study push targets) and `people_with_consent(org)`
+(whom the publicity module may name)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 
 class Category(models.TextChoices):
@@ -15,9 +21,69 @@ class Category(models.TextChoices):
     REPRESENTATIVE = "representative", "党外代表人士"
 
 
+def mask_phone(phone: str) -> str:
+    """139****5678: what lists, exports, the audit log and the history show."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
+
+
+def mask_email(email: str) -> str:
+    if "@" not in email:
+        return ""
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}***@{domain}"
+
+
+class Party(models.TextChoices):
+    MINGE = "minge", "民革"
+    MINMENG = "minmeng", "民盟"
+    MINJIAN = "minjian", "民建"
+    MINJIN = "minjin", "民进"
+    NONGGONG = "nonggong", "农工党"
+    ZHIGONG = "zhigong", "致公党"
+    JIUSAN = "jiusan", "九三学社"
+    TAIMENG = "taimeng", "台盟"
+
+
 class PersonQuerySet(models.QuerySet):
     def for_org(self, organisation):
         return self.filter(organisation=organisation)
+
+    def returned_scholars(self):
+        """People in the 留学回国人员 category or with a study-abroad record."""
+        return self.filter(
+            Q(Exists(PersonCategory.objects.filter(person=OuterRef("pk"), category=Category.RETURNED_SCHOLAR)))
+            | Q(Exists(StudyAbroad.objects.filter(person=OuterRef("pk"))))
+        )
+
+    def search(self, text: str):
+        """Name, pinyin initials (zs finds 张三), full pinyin (zhangs) or staff number."""
+        text = text.strip()
+        if not text:
+            return self
+        key = "".join(text.lower().split())
+        condition = Q(name__icontains=text) | Q(staff_number=text)
+        if key.isascii() and key.isalpha():
+            condition |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
+        return self.filter(condition)
+
+    def matching(self, *, q="", category="", party="", department=None, post="", returned=False):
+        """The registry list's filters; every argument optional."""
+        queryset = self.search(q) if q else self
+        if category:
+            queryset = queryset.filter(Exists(PersonCategory.objects.filter(person=OuterRef("pk"), category=category)))
+        if party:
+            queryset = queryset.filter(Exists(PartyMembership.objects.filter(person=OuterRef("pk"), party=party)))
+        if department:
+            queryset = queryset.filter(department=department)
+        if post:
+            queryset = queryset.filter(Exists(PublicPost.objects.filter(person=OuterRef("pk"), kind=post)))
+        if returned:
+            queryset = queryset.returned_scholars()
+        return queryset
+
+    def with_consent(self):
+        """People whose latest publicity consent is given and not withdrawn."""
+        return self.filter(Exists(PublicityConsent.objects.filter(person=OuterRef("pk"), withdrawn_at__isnull=True)))
 
 
 class Person(models.Model):
@@ -49,8 +115,20 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
     )
     job_title = models.CharField("职务", max_length=100, blank=True)
+    professional_title = models.CharField("职称", max_length=100, blank=True)
+    education = models.CharField("学历", max_length=50, blank=True)
     phone = models.CharField("手机", max_length=20, blank=True)
     email = models.EmailField("邮箱", blank=True)
+    # Written by the services from `name`, for search: 张三 -> "zs" and "zhangsan".
+    name_initials = models.CharField("姓名首字母", max_length=50, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, db_index=True, editable=False)
+    assigned_cadres = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="联系干部",
+        blank=True,
+        related_name="assigned_people",
+        help_text="可为此人记录联系情况的部门联络员",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -82,14 +160,21 @@ class Person(models.Model):
 
     @property
     def masked_phone(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else ("****" if self.phone else "")
+        return mask_phone(self.phone)
 
     @property
     def masked_email(self) -> str:
-        if "@" not in self.email:
-            return ""
-        local, domain = self.email.split("@", 1)
-        return f"{local[:1]}***@{domain}"
+        return mask_email(self.email)
+
+    @property
+    def has_publicity_consent(self) -> bool:
+        """True when a consent is on record and not withdrawn (the publicity module asks this)."""
+        return any(c.withdrawn_at is None for c in self.consents.all())
+
+    @property
+    def title_line(self) -> str:
+        """职务/职称, as the returned scholars list prints it."""
+        return "/".join(t for t in (self.job_title, self.professional_title) if t)
 
 
 class PersonCategory(models.Model):
@@ -104,3 +189,240 @@ class PersonCategory(models.Model):
 
     def __str__(self) -> str:
         return self.get_category_display()
+
+
+class PartyMembership(models.Model):
+    """Membership of one democratic party (民主党派), with join month and party post."""
+
+    person = models.ForeignKey(Person, related_name="party_memberships", on_delete=models.CASCADE)
+    party = models.CharField("民主党派", max_length=16, choices=Party.choices, db_index=True)
+    join_month = models.DateField("入党派时间", null=True, blank=True, help_text="只记年月")
+    post = models.CharField("党派职务", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["join_month", "id"]
+        verbose_name = "民主党派"
+        constraints = [models.UniqueConstraint(fields=["person", "party"], name="party_membership_unique")]
+
+    def __str__(self) -> str:
+        return self.get_party_display()
+
+
+class PublicPost(models.Model):
+    """A public post: 人大代表 / 政协委员 at a level and term, or another post."""
+
+    class Kind(models.TextChoices):
+        NPC = "npc", "人大代表"
+        CPPCC = "cppcc", "政协委员"
+        OTHER = "other", "其他社会职务"
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "全国"
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        DISTRICT = "district", "区县"
+        OTHER = "other", "其他"
+
+    person = models.ForeignKey(Person, related_name="public_posts", on_delete=models.CASCADE)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, db_index=True)
+    level = models.CharField("级别", max_length=10, choices=Level.choices, blank=True)
+    term = models.CharField("届次", max_length=30, blank=True, help_text="如 第十四届")
+    title = models.CharField("职务名称", max_length=100, blank=True, help_text="如 市政协委员、常委")
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = "社会职务"
+
+    def __str__(self) -> str:
+        if self.title:
+            return f"{self.title}{f'（{self.term}）' if self.term else ''}"
+        level = self.get_level_display() if self.level and self.level != self.Level.OTHER else ""
+        return f"{level}{self.get_kind_display()}{f'（{self.term}）' if self.term else ''}"
+
+
+class Award(models.Model):
+    person = models.ForeignKey(Person, related_name="awards", on_delete=models.CASCADE)
+    name = models.CharField("荣誉名称", max_length=200)
+    year = models.PositiveIntegerField("年份", null=True, blank=True)
+    issuer = models.CharField("授予单位", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = "荣誉奖励"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudyAbroad(models.Model):
+    """One period of study abroad (a person may have several)."""
+
+    person = models.ForeignKey(Person, related_name="study_records", on_delete=models.CASCADE)
+    country_region = models.CharField("留学国家(地区)", max_length=50)
+    institution = models.CharField("留学院校", max_length=200, blank=True)
+    degree = models.CharField("学位", max_length=50, blank=True)
+    start_month = models.DateField("留学开始", null=True, blank=True)
+    end_month = models.DateField("留学结束", null=True, blank=True)
+    return_month = models.DateField("回国时间", null=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("start_month").asc(nulls_last=True), "id"]
+        verbose_name = "留学经历"
+
+    def __str__(self) -> str:
+        return f"{self.country_region} {self.institution}".strip()
+
+    @property
+    def period(self) -> str:
+        """2008.09-2012.07, as office sheets write it."""
+
+        def month(d):
+            return f"{d.year}.{d.month:02d}" if d else ""
+
+        if not self.start_month and not self.end_month:
+            return ""
+        return f"{month(self.start_month)}-{month(self.end_month)}"
+
+
+class PublicityConsent(models.Model):
+    """Consent to appear in publicity (宣传): given on a date, possibly withdrawn later."""
+
+    person = models.ForeignKey(Person, related_name="consents", on_delete=models.CASCADE)
+    given_at = models.DateField("同意日期")
+    withdrawn_at = models.DateField("撤回日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = "宣传同意"
+
+    def __str__(self) -> str:
+        return f"{self.given_at:%Y-%m-%d}"
+
+
+class ContactQuerySet(models.QuerySet):
+    def for_org(self, organisation):
+        return self.filter(person__organisation=organisation)
+
+    def open_follow_ups(self):
+        return self.filter(follow_up_needed=True, closed_at__isnull=True)
+
+
+class ContactRecord(models.Model):
+    """联谊交友 / 谈心谈话: one contact with a person, and its follow-up."""
+
+    class Method(models.TextChoices):
+        VISIT = "visit", "走访"
+        TALK = "talk", "谈心谈话"
+        PHONE = "phone", "电话"
+        MEETING = "meeting", "座谈会议"
+
+    person = models.ForeignKey(Person, related_name="contacts", on_delete=models.CASCADE)
+    date = models.DateField("日期", db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        related_name="contact_records",
+        on_delete=models.SET_NULL,
+    )
+    met_by = models.CharField("联系人员", max_length=100, help_text="谁见了面，如 王同心、李部长")
+    method = models.CharField("方式", max_length=10, choices=Method.choices)
+    raised = models.TextField("所思所想所需", blank=True)
+    follow_up_needed = models.BooleanField("需要跟进", default=False)
+    follow_up = models.TextField("跟进事项", blank=True)
+    outcome = models.TextField("办理结果", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "联系记录"
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_method_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.follow_up_needed and self.closed_at is None
+
+
+class GroupQuerySet(models.QuerySet):
+    def for_org(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class Group(models.Model):
+    """A set of people to target: a saved list filter (its members change with the registry)
+    or a static list built by hand. Read members with `people.services.group_members`."""
+
+    class Kind(models.TextChoices):
+        STATIC = "static", "固定名单"
+        SAVED = "saved", "筛选条件"
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="组织", related_name="person_groups", on_delete=models.CASCADE
+    )
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.STATIC)
+    filter = models.JSONField("筛选条件", default=dict, blank=True, help_text="名册筛选的查询参数")
+    members = models.ManyToManyField(Person, verbose_name="成员", blank=True, related_name="static_groups")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "分组"
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="person_group_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfileChangeRequest(models.Model):
+    """A member's proposed change to their own profile, approved or rejected by UFD staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "已退回"
+
+    person = models.ForeignKey(Person, related_name="change_requests", on_delete=models.CASCADE)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField("修改内容", default=dict, help_text="{字段: [原值, 新值]}")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField("退回理由", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "信息变更申请"
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_status_display()}"
+
+
+class PersonChange(models.Model):
+    """One saved change of a person's record (who, when, before, after) for UFD staff.
+    Contact data appears masked, as in the audit log."""
+
+    person = models.ForeignKey(Person, related_name="history", on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    changes = models.JSONField(default=dict)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "修改记录"
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.at:%Y-%m-%d %H:%M}"

@@ -1,38 +1,150 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.exports import write_xlsx
 from orgs.access import role_required
 from orgs.models import Role
-from people import services
-from people.forms import PersonFilterForm, PersonForm
-from people.models import Person
+from people import exports, services
+from people.forms import (
+    RECORD_FORMS,
+    AddToGroupForm,
+    ContactForm,
+    ContactOutcomeForm,
+    ExportForm,
+    GroupForm,
+    ImportUploadForm,
+    PersonFilterForm,
+    PersonForm,
+    ProfileChangeForm,
+    RejectForm,
+    RevealForm,
+)
+from people.models import ContactRecord, Group, Person, PersonChange, ProfileChangeRequest
+
+STAFF = Role.UFD_STAFF
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+IMPORT_TOKENS = "people_import_tokens"
 
 
 def _get_person_for_user(request, pk: int) -> Person:
     queryset = Person.objects.for_org(request.organisation).select_related("department")
-    return get_object_or_404(queryset.prefetch_related("category_links"), pk=pk)
+    return get_object_or_404(queryset.prefetch_related("category_links", "assigned_cadres"), pk=pk)
 
 
-@role_required(Role.UFD_STAFF)
+def _listed(queryset):
+    """What a list row or an export line shows, in a fixed number of queries."""
+    return queryset.select_related("department").prefetch_related(
+        "category_links", "party_memberships", "public_posts", "study_records"
+    )
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+# --- The registry -----------------------------------------------------------------------------
+
+
+@role_required(STAFF)
 def person_list(request):
     form = PersonFilterForm(request.GET or None, organisation=request.organisation)
-    people = (
-        Person.objects.for_org(request.organisation).select_related("department").prefetch_related("category_links")
+    people = form.filter(Person.objects.for_org(request.organisation)).select_related("department")
+    people = people.prefetch_related("category_links", "party_memberships")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(form.querydict()),
+        "static_groups": list(Group.objects.for_org(request.organisation).filter(kind=Group.Kind.STATIC)),
+    }
+    return render(request, "people/person_list.html", context)
+
+
+@role_required(STAFF)
+@require_http_methods(["GET", "POST"])
+def person_export(request):
+    """GET: the filtered registry with contact data masked. POST with a purpose: unmasked."""
+    form = PersonFilterForm(request.GET or None, organisation=request.organisation)
+    export_form = ExportForm(request.POST or None)
+    unmasked = request.method == "POST" and export_form.is_valid() and export_form.cleaned_data["unmasked"]
+    if request.method == "POST" and not export_form.is_valid():
+        messages.error(request, "；".join(e for errors in export_form.errors.values() for e in errors))
+        return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
+    people = list(_listed(form.filter(Person.objects.for_org(request.organisation))))
+    content = write_xlsx(
+        exports.register_rows(people, unmasked=unmasked),
+        title="统战对象名册",
+        watermark=services.watermark(request.user),
     )
-    page = Paginator(form.filter(people), 50).get_page(request.GET.get("page"))
-    return render(request, "people/person_list.html", {"form": form, "page": page})
+    services.record_export(
+        request.organisation,
+        by=request.user,
+        what="统战对象名册",
+        filter=form.describe(),
+        rows=len(people),
+        purpose=export_form.cleaned_data["purpose"] if unmasked else "",
+        request=request,
+    )
+    return _xlsx(content, f"统战对象名册-{_stamp()}.xlsx")
 
 
-@role_required(Role.UFD_STAFF)
+def _detail_context(request, person: Person, **extra) -> dict:
+    contacts = person.contacts.select_related("recorded_by")
+    return {
+        "person": person,
+        "parties": person.party_memberships.all(),
+        "posts": person.public_posts.all(),
+        "awards": person.awards.all(),
+        "studies": person.study_records.all(),
+        "consents": person.consents.all(),
+        "contacts": contacts,
+        "history": PersonChange.objects.filter(person=person).select_related("user")[:50],
+        "pending_change": person.change_requests.filter(status=ProfileChangeRequest.Status.PENDING).first(),
+        "record_kinds": [(kind, label) for kind, (label, _) in RECORD_FORMS.items()],
+        "labels": services.LABELS,
+        "reveal_form": RevealForm(),
+        "unmasked": False,
+        **extra,
+    }
+
+
+@role_required(STAFF)
 def person_detail(request, pk: int):
     person = _get_person_for_user(request, pk)
     services.record_view(person, by=request.user, request=request)
-    return render(request, "people/person_detail.html", {"person": person})
+    return render(request, "people/person_detail.html", _detail_context(request, person))
 
 
-@role_required(Role.UFD_STAFF)
+@role_required(STAFF)
+@require_POST
+def person_reveal(request, pk: int):
+    """Shows the phone and e-mail unmasked once, for a stated purpose that is audited."""
+    person = _get_person_for_user(request, pk)
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        services.record_view(person, by=request.user, request=request, purpose=form.cleaned_data["purpose"])
+        context = _detail_context(request, person, unmasked=True)
+    else:
+        services.record_view(person, by=request.user, request=request)
+        context = _detail_context(request, person, reveal_form=form)
+    return render(request, "people/person_detail.html", context)
+
+
+@role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonForm(request.POST or None, organisation=request.organisation)
@@ -43,11 +155,12 @@ def person_create(request):
     return render(request, "people/person_form.html", {"form": form, "title": "添加统战对象"})
 
 
-@role_required(Role.UFD_STAFF)
+@role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
     person = _get_person_for_user(request, pk)
     form = PersonForm(request.POST or None, organisation=request.organisation, instance=person)
+    context = {"form": form, "title": f"编辑 {person.name}", "person": person}
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
@@ -61,18 +174,13 @@ def person_edit(request, pk: int):
             messages.error(
                 request, "保存失败：此记录已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
             )
-            return render(
-                request,
-                "people/person_form.html",
-                {"form": form, "title": f"编辑 {person.name}", "person": person},
-                status=409,
-            )
+            return render(request, "people/person_form.html", context, status=409)
         messages.success(request, "已保存。")
         return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "title": f"编辑 {person.name}", "person": person})
+    return render(request, "people/person_form.html", context)
 
 
-@role_required(Role.UFD_STAFF)
+@role_required(STAFF)
 @require_POST
 def person_delete(request, pk: int):
     person = _get_person_for_user(request, pk)
@@ -81,14 +189,374 @@ def person_delete(request, pk: int):
     return redirect("people:list")
 
 
-@role_required(Role.MEMBER)
-def my_profile(request):
-    person = (
+@role_required(STAFF)
+@require_http_methods(["GET", "POST"])
+def record_add(request, pk: int, kind: str):
+    """Adds a party membership, public post, award, study-abroad record or publicity consent."""
+    person = _get_person_for_user(request, pk)
+    if kind not in RECORD_FORMS:
+        raise PermissionDenied
+    label, form_class = RECORD_FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_record(person, form=form, kind_label=label, by=request.user, request=request)
+        messages.success(request, f"已添加{label}。")
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/record_form.html", {"form": form, "person": person, "title": f"添加{label}"})
+
+
+@role_required(STAFF)
+@require_POST
+def record_remove(request, pk: int, kind: str, record_pk: int):
+    person = _get_person_for_user(request, pk)
+    if kind not in RECORD_FORMS:
+        raise PermissionDenied
+    label, form_class = RECORD_FORMS[kind]
+    record = get_object_or_404(form_class._meta.model, pk=record_pk, person=person)
+    services.remove_record(record, kind_label=label, by=request.user, request=request)
+    messages.success(request, f"已撤回{label}。" if kind == "consent" else f"已删除{label}。")
+    return redirect("people:detail", pk=person.pk)
+
+
+# --- Returned overseas scholars and figures (UFD staff and leaders; contact data masked) ------
+
+
+@role_required(STAFF, Role.LEADER)
+def returned_list(request):
+    people = _listed(Person.objects.for_org(request.organisation).returned_scholars())
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/returned_list.html", {"page": page, "export_form": ExportForm()})
+
+
+@role_required(STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def returned_export(request):
+    """留学回国人员明细清单 (.xlsx). Unmasked phones only for UFD staff with a purpose (POST)."""
+    unmasked, purpose = False, ""
+    if request.method == "POST":
+        if request.membership.role != STAFF:
+            raise PermissionDenied
+        form = ExportForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            return redirect("people:returned")
+        unmasked, purpose = form.cleaned_data["unmasked"], form.cleaned_data["purpose"]
+    people = list(_listed(Person.objects.for_org(request.organisation).returned_scholars()))
+    rows = list(exports.returned_rows(people, unmasked=unmasked))
+    content = write_xlsx(
+        rows,
+        title="留学回国人员明细清单",
+        watermark=services.watermark(request.user),
+        widths=[6, 10, 6, 10, 16, 16, 12, 22, 8, 18, 10, 14],
+    )
+    services.record_export(
+        request.organisation,
+        by=request.user,
+        what="留学回国人员明细清单",
+        filter="留学回国人员",
+        rows=len(rows) - 1,
+        purpose=purpose if unmasked else "",
+        request=request,
+    )
+    return _xlsx(content, f"留学回国人员明细清单-{_stamp()}.xlsx")
+
+
+@role_required(STAFF, Role.LEADER)
+def figures(request):
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    year = min(max(year, 2000), this_year + 1)
+    context = services.contact_figures(request.organisation, year=year)
+    context["years"] = list(range(this_year, this_year - 5, -1))
+    context["summary"] = services.registry_summary(request.organisation)
+    return render(request, "people/figures.html", context)
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+@role_required(STAFF)
+def import_template(request):
+    return _xlsx(exports.import_template(), "统战对象导入模板.xlsx")
+
+
+@role_required(STAFF)
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """Upload -> every row checked -> preview (nothing saved yet)."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            checked = services.check_import(request.organisation, upload)
+        except Exception:  # not a readable workbook despite its zip signature
+            form.add_error("file", "无法读取此 Excel 文件，请另存为 .xlsx 后重试。")
+            return render(request, "people/import.html", {"form": form})
+        token = ""
+        if checked.ok:
+            upload.seek(0)
+            token = services.keep_upload(upload)
+            request.session[IMPORT_TOKENS] = [*request.session.get(IMPORT_TOKENS, [])[-4:], token]
+        context = {"form": form, "checked": checked, "token": token, "source": upload.name, "rows": checked.rows[:200]}
+        return render(request, "people/import_preview.html", context)
+    return render(request, "people/import.html", {"form": form})
+
+
+@role_required(STAFF)
+@require_POST
+def import_confirm(request):
+    token = request.POST.get("token", "")
+    if token not in request.session.get(IMPORT_TOKENS, []) or services.upload_path(token) is None:
+        messages.error(request, "上传的文件已失效，请重新上传。")
+        return redirect("people:import")
+    request.session[IMPORT_TOKENS] = [t for t in request.session[IMPORT_TOKENS] if t != token]
+    job = services.start_import(
+        request.organisation, by=request.user, token=token, source=request.POST.get("source", "")[:200]
+    )
+    return redirect("core:job-status", pk=job.pk)
+
+
+# --- Groups -------------------------------------------------------------------------------------
+
+
+@role_required(STAFF)
+@require_http_methods(["GET", "POST"])
+def group_list(request):
+    form = GroupForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        group = services.create_group(
+            request.organisation, by=request.user, name=form.cleaned_data["name"], request=request
+        )
+        messages.success(request, f"已建立固定名单“{group.name}”，可在名册中勾选人员加入。")
+        return redirect("people:group-detail", pk=group.pk)
+    groups = Group.objects.for_org(request.organisation).select_related("created_by")
+    return render(request, "people/group_list.html", {"groups": groups, "form": form})
+
+
+@role_required(STAFF)
+@require_POST
+def group_save_filter(request):
+    """Saves the registry list's current filter as a group."""
+    filters = PersonFilterForm(request.POST, organisation=request.organisation)
+    form = GroupForm(request.POST, organisation=request.organisation)
+    if not form.is_valid() or not filters.querydict():
+        messages.error(request, "请先设置筛选条件并填写不重复的分组名称。")
+        return redirect("people:list")
+    group = services.create_group(
+        request.organisation,
+        by=request.user,
+        name=form.cleaned_data["name"],
+        filter=filters.querydict(),
+        request=request,
+    )
+    messages.success(request, f"已将筛选条件保存为分组“{group.name}”。")
+    return redirect("people:group-detail", pk=group.pk)
+
+
+def _get_group_for_user(request, pk: int) -> Group:
+    return get_object_or_404(Group.objects.for_org(request.organisation), pk=pk)
+
+
+@role_required(STAFF)
+def group_detail(request, pk: int):
+    group = _get_group_for_user(request, pk)
+    page = Paginator(_listed(services.group_members(group)), PAGE_SIZE).get_page(request.GET.get("page"))
+    describe = ""
+    if group.kind == Group.Kind.SAVED:
+        describe = PersonFilterForm(group.filter, organisation=request.organisation).describe()
+    return render(request, "people/group_detail.html", {"group": group, "page": page, "describe": describe})
+
+
+@role_required(STAFF)
+@require_POST
+def group_add(request):
+    form = AddToGroupForm(request.POST, organisation=request.organisation)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("people:list")
+    group = form.cleaned_data["group"]
+    count = services.add_to_group(group, people=form.cleaned_data["people"], by=request.user, request=request)
+    messages.success(request, f"已将 {count} 人加入“{group.name}”。")
+    return redirect("people:group-detail", pk=group.pk)
+
+
+@role_required(STAFF)
+@require_POST
+def group_remove(request, pk: int, person_pk: int):
+    group = _get_group_for_user(request, pk)
+    person = _get_person_for_user(request, person_pk)
+    services.remove_from_group(group, person=person, by=request.user, request=request)
+    return redirect("people:group-detail", pk=group.pk)
+
+
+@role_required(STAFF)
+@require_POST
+def group_delete(request, pk: int):
+    group = _get_group_for_user(request, pk)
+    services.delete_group(group, by=request.user, request=request)
+    messages.success(request, f"已删除分组“{group.name}”。")
+    return redirect("people:groups")
+
+
+# --- Contact log --------------------------------------------------------------------------------
+
+
+@role_required(STAFF, Role.LIAISON)
+def contact_list(request):
+    """UFD staff: every contact of the organisation. A liaison: the people assigned to them."""
+    records = ContactRecord.objects.for_org(request.organisation).select_related("person", "recorded_by")
+    open_only = request.GET.get("open") == "1"
+    assigned = None
+    if request.membership.role == Role.LIAISON:
+        assigned = Person.objects.for_org(request.organisation).filter(assigned_cadres=request.user)
+        assigned = assigned.select_related("department")
+        records = records.filter(person__assigned_cadres=request.user)
+    if open_only:
+        records = records.open_follow_ups()
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "assigned": assigned,
+        "open_only": open_only,
+        "follow_ups": services.open_follow_ups(request.user),
+    }
+    return render(request, "people/contact_list.html", context)
+
+
+def _get_person_for_contact(request, pk: int) -> Person:
+    """UFD staff: anyone of the organisation (404 otherwise). A liaison: only the people
+    assigned to them; any other id is 403, whoever's it is."""
+    people = Person.objects.for_org(request.organisation).select_related("department")
+    if request.membership.role == STAFF:
+        return get_object_or_404(people, pk=pk)
+    person = people.filter(pk=pk, assigned_cadres=request.user).first()
+    if person is None:
+        raise PermissionDenied
+    return person
+
+
+@role_required(STAFF, Role.LIAISON)
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk: int):
+    person = _get_person_for_contact(request, pk)
+    initial = {"date": timezone.localdate(), "met_by": str(request.user)}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_contact(person, by=request.user, data=form.cleaned_data, request=request)
+        messages.success(request, f"已记录与 {person.name} 的联系。")
+        if request.membership.role == STAFF:
+            return redirect("people:detail", pk=person.pk)
+        return redirect("people:contacts")
+    return render(request, "people/contact_form.html", {"form": form, "person": person})
+
+
+@role_required(STAFF, Role.LIAISON)
+@require_http_methods(["GET", "POST"])
+def contact_outcome(request, pk: int):
+    """The outcome of a follow-up: UFD staff, or the liaison who recorded it."""
+    records = ContactRecord.objects.for_org(request.organisation).select_related("person")
+    if request.membership.role == STAFF:
+        record = get_object_or_404(records, pk=pk)
+    else:
+        record = records.filter(pk=pk, recorded_by=request.user).first()
+        if record is None:
+            raise PermissionDenied
+    form = ContactOutcomeForm(request.POST or None, initial={"outcome": record.outcome, "close": True})
+    if request.method == "POST" and form.is_valid():
+        services.record_outcome(
+            record,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            close=form.cleaned_data["close"],
+            request=request,
+        )
+        messages.success(request, "已保存办理结果。")
+        return redirect("people:contacts")
+    return render(request, "people/contact_outcome.html", {"form": form, "record": record})
+
+
+# --- Profile changes proposed by members ----------------------------------------------------------
+
+
+@role_required(STAFF)
+def change_list(request):
+    changes = ProfileChangeRequest.objects.filter(person__organisation=request.organisation).select_related(
+        "person", "requested_by", "reviewed_by"
+    )
+    pending = [c for c in changes if c.status == ProfileChangeRequest.Status.PENDING]
+    done = [c for c in changes[:100] if c.status != ProfileChangeRequest.Status.PENDING][:30]
+    context = {"pending": pending, "done": done, "labels": services.LABELS, "reject_form": RejectForm()}
+    return render(request, "people/change_list.html", context)
+
+
+@role_required(STAFF)
+@require_POST
+def change_review(request, pk: int):
+    change = get_object_or_404(
+        ProfileChangeRequest.objects.filter(
+            person__organisation=request.organisation, status=ProfileChangeRequest.Status.PENDING
+        ).select_related("person"),
+        pk=pk,
+    )
+    if request.POST.get("decision") == "approve":
+        services.approve_change(change, by=request.user, request=request)
+        messages.success(request, f"已通过 {change.person.name} 的修改申请。")
+        return redirect("people:changes")
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "退回时请填写理由。")
+        return redirect("people:changes")
+    services.reject_change(change, by=request.user, reason=form.cleaned_data["reason"], request=request)
+    messages.success(request, f"已退回 {change.person.name} 的修改申请。")
+    return redirect("people:changes")
+
+
+# --- The member's own profile (phone first) -----------------------------------------------------
+
+
+def _my_person(request) -> Person | None:
+    return (
         Person.objects.for_org(request.organisation)
         .filter(user=request.user)
-        .prefetch_related("category_links")
+        .select_related("department")
+        .prefetch_related("category_links", Prefetch("study_records"), "party_memberships", "public_posts")
         .first()
     )
+
+
+@role_required(Role.MEMBER)
+def my_profile(request):
+    person = _my_person(request)
+    pending = None
     if person is not None:
         services.record_view(person, by=request.user, request=request)
-    return render(request, "people/my_profile.html", {"person": person})
+        pending = person.change_requests.filter(status=ProfileChangeRequest.Status.PENDING).first()
+    latest = person.change_requests.exclude(status=ProfileChangeRequest.Status.PENDING).first() if person else None
+    context = {"person": person, "pending": pending, "latest": latest, "labels": services.LABELS}
+    return render(request, "people/my_profile.html", context)
+
+
+@role_required(Role.MEMBER)
+@require_http_methods(["GET", "POST"])
+def my_profile_edit(request):
+    person = _my_person(request)
+    if person is None:
+        return render(request, "people/my_profile.html", {"person": None})
+    pending = person.change_requests.filter(status=ProfileChangeRequest.Status.PENDING).first()
+    initial = None
+    if pending is not None:
+        initial = {f: getattr(person, f) for f in ("phone", "email", "job_title", "professional_title", "education")}
+        initial |= {f: new for f, (_old, new) in pending.changes.items()}
+    form = ProfileChangeForm(request.POST or None, person=person, **({"initial": initial} if initial else {}))
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            messages.info(request, "您没有修改任何内容。")
+            return redirect("people:me")
+        services.propose_change(person, by=request.user, changes=changes, request=request)
+        messages.success(request, "已提交，统战部审核通过后生效。")
+        return redirect("people:me")
+    return render(request, "people/my_profile_edit.html", {"form": form, "person": person, "pending": pending})

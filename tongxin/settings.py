@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "people",
     "notifications",
     "plans",
+    "events",
+    "proposals",
     "dashboard",
 ]
 

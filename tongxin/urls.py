@@ -6,7 +6,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("people/", include("people.urls")),
     path("notifications/", include("notifications.urls")),
+    path("events/", include("events.urls")),
     path("plans/", include("plans.urls")),
+    path("proposals/", include("proposals.urls")),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -5,6 +5,7 @@ A URL added to the project fails `test_every_url_is_in_the_matrix` until it is l
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
 
@@ -35,6 +36,58 @@ MATRIX = {
     "people:edit": ({Role.UFD_STAFF}, "get"),
     "people:delete": ({Role.UFD_STAFF}, "post"),
     "people:me": ({Role.MEMBER}, "get"),
+    "people:me-edit": ({Role.MEMBER}, "get"),
+    "people:export": ({Role.UFD_STAFF}, "get"),
+    "people:reveal": ({Role.UFD_STAFF}, "post"),
+    "people:record-add": ({Role.UFD_STAFF}, "get"),
+    "people:record-remove": ({Role.UFD_STAFF}, "post"),
+    # Liaisons may record contacts only for people assigned to them (403 for anyone else).
+    "people:contact-create": ({Role.UFD_STAFF}, "get"),
+    "people:contact-outcome": ({Role.UFD_STAFF}, "get"),
+    "people:contacts": ({Role.UFD_STAFF, Role.LIAISON}, "get"),
+    "people:returned": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "people:returned-export": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "people:figures": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "people:import": ({Role.UFD_STAFF}, "get"),
+    "people:import-confirm": ({Role.UFD_STAFF}, "post"),
+    "people:import-template": ({Role.UFD_STAFF}, "get"),
+    "people:groups": ({Role.UFD_STAFF}, "get"),
+    "people:group-save-filter": ({Role.UFD_STAFF}, "post"),
+    "people:group-add": ({Role.UFD_STAFF}, "post"),
+    "people:group-detail": ({Role.UFD_STAFF}, "get"),
+    "people:group-delete": ({Role.UFD_STAFF}, "post"),
+    "people:group-remove": ({Role.UFD_STAFF}, "post"),
+    "people:changes": ({Role.UFD_STAFF}, "get"),
+    "people:change-review": ({Role.UFD_STAFF}, "post"),
+    "proposals:inbox": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "proposals:export-xlsx": ({Role.UFD_STAFF}, "get"),
+    "proposals:staff-new": ({Role.UFD_STAFF}, "get"),
+    "proposals:supervision": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "proposals:figures": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "proposals:detail": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "proposals:export-docx": ({Role.UFD_STAFF}, "get"),
+    "proposals:templates": ({Role.UFD_STAFF}, "get"),
+    "proposals:template-new": ({Role.UFD_STAFF}, "get"),
+    "proposals:template-edit": ({Role.UFD_STAFF}, "get"),
+    "proposals:template-delete": ({Role.UFD_STAFF}, "post"),
+    # Every workflow step; the transitions table in proposals/services.py decides per role and status.
+    "proposals:act": ({Role.UFD_STAFF, Role.LIAISON, Role.MEMBER}, "post"),
+    "proposals:attachment": ({Role.UFD_STAFF, Role.LEADER, Role.LIAISON, Role.MEMBER}, "get"),
+    "proposals:assigned": ({Role.LIAISON}, "get"),
+    "proposals:handle": ({Role.LIAISON}, "get"),
+    "proposals:mine": ({Role.MEMBER}, "get"),
+    "proposals:my-detail": ({Role.MEMBER}, "get"),
+    "proposals:new": ({Role.MEMBER}, "get"),
+    "proposals:edit": ({Role.MEMBER}, "get"),
+    "proposals:published": ({Role.MEMBER}, "get"),
+    "proposals:outside-list": ({Role.UFD_STAFF}, "get"),
+    "proposals:outside-export": ({Role.UFD_STAFF}, "get"),
+    "proposals:outside-detail": ({Role.UFD_STAFF}, "get"),
+    "proposals:outside-verify": ({Role.UFD_STAFF}, "post"),
+    "proposals:outside-mine": ({Role.MEMBER}, "get"),
+    "proposals:outside-new": ({Role.MEMBER}, "get"),
+    "proposals:outside-edit": ({Role.MEMBER}, "get"),
+    "proposals:outside-file": ({Role.UFD_STAFF, Role.MEMBER}, "get"),
     "set_language": ("public", "redirect"),
     "notifications:list": (ALL, "get"),
     "notifications:open": (ALL, "post"),
@@ -42,6 +95,7 @@ MATRIX = {
     # Only the job's owner (a UFD staff user of `org`) sees it; everybody else gets 404.
     "core:job-status": ("owner", "get"),
     **PLANS_MATRIX,
+    **EVENTS_MATRIX,
 }
 
 
@@ -66,6 +120,8 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from core.jobs import create_job
     from notifications.models import Notification
+    from people.tests.matrix import people_url_kwargs
+    from proposals.tests.factories import proposal_url_kwargs
 
     job = create_job("测试", user=personas[Role.UFD_STAFF], organisation=org)
     note = Notification.objects.create(user=personas[Role.MEMBER], organisation=org, title="t")
@@ -79,7 +135,10 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         "people:detail": {"pk": person.pk},
         "people:edit": {"pk": person.pk},
         "people:delete": {"pk": person.pk},
+        **people_url_kwargs(person, personas),
+        **proposal_url_kwargs(org, personas),
         **plans_url_kwargs(org, personas, ufd_department),
+        **events_url_kwargs(org, personas),
     }
 
 

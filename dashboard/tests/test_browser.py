@@ -11,9 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 HOME_MARK = {
-    Role.UFD_STAFF: ("工作台", ["首页", "工作要点", "督办", "统战对象"]),
-    Role.LIAISON: ("本部门工作", ["首页", "工作要点", "本部门任务"]),
-    Role.LEADER: ("统战工作概览", ["首页", "工作要点", "督办"]),
+    Role.UFD_STAFF: ("工作台", ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策"]),
+    Role.LIAISON: ("本部门工作", ["首页", "工作要点", "本部门任务", "联系对象", "交办件"]),
+    Role.LEADER: ("统战工作概览", ["首页", "工作要点", "督办", "统战对象统计", "建言献策"]),
     Role.SYSADMIN: ("系统管理员", ["首页", "账号管理", "部门管理"]),
     Role.SECADMIN: ("安全管理员", ["首页", "角色分配", "安全策略"]),
     Role.AUDITADMIN: ("审计管理员", ["首页", "审计日志"]),
@@ -32,7 +32,7 @@ def test_each_role_logs_in_and_sees_its_home(live_server, page, personas):
 def test_member_logs_in_on_a_phone_without_horizontal_scrolling(live_server, phone, member):
     log_in(phone, live_server.url, "member")
     assert "张建言，您好" in phone.locator("main").inner_text()
-    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "通知", "我的"]
+    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "通知", "我的"]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-home-375")
     phone.click("text=我的")
@@ -68,6 +68,6 @@ def test_staff_adds_a_person_through_the_form(live_server, page, ufd_staff, ufd_
     page.fill("input[name=birth_month]", "1985.07")
     page.check("input[value=returned_scholar]")
     page.click("button:has-text('保存')")
-    assert page.locator("main h1").inner_text() == "林晓"
+    assert page.locator("main h1").inner_text().splitlines() == ["林晓", "留学回国人员"]
     assert "1985年7月" in page.locator(".facts").inner_text()
     shot(page, "person-detail")

@@ -1,0 +1,749 @@
+"""Event services: every status change of an event or a registration goes through here.
+
+Registration is serialised per event: the event row is locked (`select_for_update()` on
+PostgreSQL; on SQLite every transaction starts IMMEDIATE, so writers queue) and places are
+counted inside the transaction, so 50 people registering at once for 20 places leave exactly
+20 registered and 30 waiting.
+
+Documented query functions for other modules:
+- `attended_events(person)`: the events a person checked in to (person pages, five ones).
+- `event_figures(organisation, year)`: counts by type and organising department (dashboard).
+- `link_feedback_to_suggestion(feedback, suggestion_ref=…)`: the proposals module's hook."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from core import audit
+from events.models import (
+    CalendarFeed,
+    Event,
+    EventCategory,
+    EventFeedback,
+    EventPhoto,
+    EventType,
+    ExternalRegistration,
+    Invitation,
+    Registration,
+)
+from notifications.services import notify
+from people.models import Person
+from people.services import group_members
+from plans import services as plan_services
+
+EVENT_FIELDS = [
+    "title",
+    "type",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_link",
+    "department",
+    "description",
+    "agenda",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "public_signup",
+]
+REMINDER_HOURS = 25
+
+
+class NotAllowed(Exception):
+    """The action is refused in this state; the message (Chinese) says why."""
+
+
+class RegistrationRefused(NotAllowed):
+    """A registration was refused: window closed, twice, not invited, full (public link)."""
+
+
+class StaleEdit(Exception):
+    """Someone else saved the event since this edit began."""
+
+
+def _when(value) -> str:
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _member_url(event: Event) -> str:
+    return reverse("events:m-detail", args=[event.pk])
+
+
+def _snapshot(event: Event) -> dict:
+    values = audit.snapshot(event, EVENT_FIELDS)
+    values["categories"] = "、".join(sorted(event.audience_categories))
+    values["targets"] = "、".join(str(pk) for pk in sorted(event.targets.values_list("pk", flat=True)))
+    return values
+
+
+def _lock(event: Event) -> Event:
+    """The event row, locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+# --- Planning ---------------------------------------------------------------------------------
+
+
+def _set_links(event: Event, data: dict) -> None:
+    if "audience_categories" in data:
+        categories = list(dict.fromkeys(data["audience_categories"]))
+        event.category_links.exclude(category__in=categories).delete()
+        existing = set(event.category_links.values_list("category", flat=True))
+        EventCategory.objects.bulk_create(
+            [EventCategory(event=event, category=c) for c in categories if c not in existing]
+        )
+    if "audience_groups" in data:
+        event.audience_groups.set(data["audience_groups"])
+    if "audience_people" in data:
+        event.audience_people.set(data["audience_people"])
+
+
+@transaction.atomic
+def create_event(organisation, *, by, data: dict, request=None) -> Event:
+    """A draft event with its audience and plan-target links. Audits."""
+    event = Event.objects.create(
+        organisation=organisation, created_by=by, **{f: data[f] for f in EVENT_FIELDS if f in data}
+    )
+    _set_links(event, data)
+    if "targets" in data:
+        event.targets.set(data["targets"])
+    audit.record(
+        "create",
+        user=by,
+        organisation=organisation,
+        obj=event,
+        request=request,
+        changes=audit.diff({}, _snapshot(event)),
+    )
+    return event
+
+
+@transaction.atomic
+def update_event(event: Event, *, by, data: dict, version: int, request=None) -> Event:
+    """Saves the edit only if nobody saved since `version` was read (else StaleEdit). A held
+    event's plan counts follow its target links; a larger capacity promotes the waiting list."""
+    before = _snapshot(event)
+    updated = Event.objects.filter(pk=event.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **{f: data[f] for f in EVENT_FIELDS if f in data}
+    )
+    if not updated:
+        raise StaleEdit
+    event = _lock(event)
+    _set_links(event, data)
+    if "targets" in data:
+        old = set(event.targets.all())
+        new = set(data["targets"])
+        event.targets.set(new)
+        if event.is_held:
+            for target in old - new:
+                plan_services.withdraw_achievement(target, source=event, by=by)
+            for target in new - old:
+                plan_services.record_achievement(target, source=event, by=by, label=event.title)
+    promoted = _promote_waiting(event) if event.status == Event.Status.PUBLISHED else []
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=event,
+        request=request,
+        changes=audit.diff(before, _snapshot(event)) | ({"promoted": ["", str(len(promoted))]} if promoted else {}),
+    )
+    return event
+
+
+def audience(event: Event) -> QuerySet:
+    """The people the event's audience names: named people, whole categories and the members
+    of the chosen groups (read through `people.services.group_members`)."""
+    condition = Q(pk__in=event.audience_people.values("pk"))
+    categories = event.audience_categories
+    if categories:
+        condition |= Q(category_links__category__in=categories)
+    for group in event.audience_groups.all():
+        condition |= Q(pk__in=group_members(group).values("pk"))
+    return Person.objects.for_org(event.organisation).filter(condition).distinct()
+
+
+@transaction.atomic
+def send_invitations(event: Event, *, by=None, request=None) -> int:
+    """Invites everyone of the audience not invited yet: an Invitation row each (the audience
+    snapshot that decides who may register) and, for those with an account, an in-app
+    notification and an e-mail after commit. Returns the number newly invited."""
+    if event.status != Event.Status.PUBLISHED:
+        raise NotAllowed("活动发布后才能发送邀请。")
+    people = list(audience(event).exclude(event_invitations__event=event).select_related("user"))
+    Invitation.objects.bulk_create([Invitation(event=event, person=p) for p in people], ignore_conflicts=True)
+    place = event.place or ("线上" if event.online_link else "")
+    notify(
+        [p.user for p in people if p.user_id],
+        organisation=event.organisation,
+        title=f"活动邀请：{event.title}",
+        body=f"时间：{_when(event.starts_at)}\n地点：{place}\n请在手机上报名或告知不参加。",
+        url=_member_url(event),
+        email=True,
+    )
+    if people:
+        audit.record(
+            "update",
+            user=by,
+            organisation=event.organisation,
+            obj=event,
+            request=request,
+            changes={"invited": ["", str(len(people))]},
+        )
+    return len(people)
+
+
+@transaction.atomic
+def publish_event(event: Event, *, by, request=None) -> int:
+    """Draft → published; sends the invitations. Returns the number invited."""
+    if _lock(event).status != Event.Status.DRAFT:
+        raise NotAllowed("只有草稿状态的活动可以发布。")
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED, version=F("version") + 1)
+    event.status = Event.Status.PUBLISHED
+    event.version += 1
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=event,
+        request=request,
+        changes={"status": ["草稿", "已发布"]},
+    )
+    return send_invitations(event, by=by, request=request)
+
+
+def _people_to_tell(event: Event) -> list:
+    regs = event.registrations.filter(status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING])
+    return [r.person.user for r in regs.select_related("person__user") if r.person.user_id]
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, by, reason: str = "", request=None) -> Event:
+    """Published/draft → cancelled. Withdraws the event from every plan target; tells the
+    registered and waiting people."""
+    event = _lock(event)
+    if event.status == Event.Status.CANCELLED:
+        raise NotAllowed("该活动已取消。")
+    before = event.get_status_display()
+    if event.status == Event.Status.PUBLISHED and not event.has_ended:
+        notify(
+            _people_to_tell(event),
+            organisation=event.organisation,
+            title=f"活动取消：{event.title}",
+            body=f"原定于 {_when(event.starts_at)} 举行的活动已取消。{reason}",
+            url=_member_url(event),
+            email=True,
+        )
+    plan_services.withdraw_all_achievements(event, by=by)
+    Event.objects.filter(pk=event.pk).update(
+        status=Event.Status.CANCELLED, held_at=None, cancel_reason=reason[:200], version=F("version") + 1
+    )
+    event.refresh_from_db()
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=event,
+        request=request,
+        changes={"status": [before, "已取消"], "reason": ["", reason]},
+    )
+    return event
+
+
+@transaction.atomic
+def delete_event(event: Event, *, by, request=None) -> None:
+    """Deletes the event, its registrations and photos; withdraws it from the plan targets;
+    tells registered people if it was still to come."""
+    event = _lock(event)
+    if event.status == Event.Status.PUBLISHED and not event.has_started:
+        notify(
+            _people_to_tell(event),
+            organisation=event.organisation,
+            title=f"活动取消：{event.title}",
+            body=f"原定于 {_when(event.starts_at)} 举行的活动已取消。",
+            email=True,
+        )
+    plan_services.withdraw_all_achievements(event, by=by)
+    files = [p.image for p in event.photos.all()]
+    audit.record("delete", user=by, organisation=event.organisation, obj=event, request=request)
+    event.delete()
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+
+def places_taken(event: Event) -> int:
+    return event.registrations.active().count() + event.external_registrations.count()
+
+
+def _has_place(event: Event) -> bool:
+    return event.capacity is None or places_taken(event) < event.capacity
+
+
+def _promote_waiting(event: Event) -> list[Registration]:
+    """Moves the waiting list up while places are free (the event row must be locked); tells
+    each promoted person. Nobody is promoted once the event has started."""
+    promoted = []
+    if event.has_started:
+        return promoted
+    while _has_place(event):
+        first = event.registrations.waiting().select_related("person__user").first()
+        if first is None:
+            break
+        first.status = Registration.Status.REGISTERED
+        first.save(update_fields=["status", "updated_at"])
+        promoted.append(first)
+        notify(
+            [first.person.user],
+            organisation=event.organisation,
+            title="您已由候补转为正式报名",
+            body=f"“{event.title}”有名额空出，您已由候补转为正式报名。时间：{_when(event.starts_at)}。",
+            url=_member_url(event),
+            email=True,
+        )
+    return promoted
+
+
+@transaction.atomic
+def register(event: Event, *, person: Person, by=None, request=None) -> Registration:
+    """Registers `person` (REGISTERED while places are free, else WAITING, in arrival order).
+    Refused, with the reason, for another organisation's event, outside the registration
+    window, when not invited, or when already registered. Audits."""
+    if person.organisation_id != event.organisation_id:
+        raise RegistrationRefused("不能报名其他单位的活动。")
+    event = _lock(event)
+    reason = event.registration_state()
+    if reason:
+        raise RegistrationRefused(reason)
+    if not Invitation.objects.filter(event=event, person=person).exists():
+        raise RegistrationRefused("您不在该活动的邀请范围内，如需参加请联系统战部。")
+    registration = Registration.objects.filter(event=event, person=person).first()
+    if registration is not None and registration.status == Registration.Status.REGISTERED:
+        raise RegistrationRefused("您已报名该活动，无需重复报名。")
+    if registration is not None and registration.status == Registration.Status.WAITING:
+        raise RegistrationRefused("您已在候补名单中，有名额空出时会自动转为正式报名。")
+    status = Registration.Status.REGISTERED if _has_place(event) else Registration.Status.WAITING
+    if registration is None:
+        registration = Registration.objects.create(event=event, person=person, status=status)
+    else:
+        registration.status = status
+        registration.created_at = timezone.now()
+        registration.checked_in_at = None
+        registration.outcome = Registration.Outcome.PENDING
+        registration.reminded_at = None
+        registration.save()
+    audit.record(
+        "create",
+        user=by,
+        organisation=event.organisation,
+        obj=registration,
+        request=request,
+        changes={"event": ["", str(event)], "status": ["", registration.get_status_display()]},
+    )
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(registration: Registration, *, by, request=None) -> list[Registration]:
+    """REGISTERED/WAITING → CANCELLED before the event starts; a freed place promotes the first
+    on the waiting list (who is told). Returns the promoted registrations."""
+    event = _lock(registration.event)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status not in (Registration.Status.REGISTERED, Registration.Status.WAITING):
+        raise NotAllowed("没有可取消的报名。")
+    if event.has_started:
+        raise NotAllowed("活动已开始，不能再取消报名。")
+    before = registration.get_status_display()
+    was_registered = registration.status == Registration.Status.REGISTERED
+    registration.status = Registration.Status.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    promoted = _promote_waiting(event) if was_registered else []
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=registration,
+        request=request,
+        changes={"status": [before, "已取消"]} | ({"promoted": ["", str(promoted[0].person)]} if promoted else {}),
+    )
+    return promoted
+
+
+@transaction.atomic
+def decline(event: Event, *, person: Person, by=None, request=None) -> Registration:
+    """Records that an invited person will not attend (不参加). A current registration must be
+    cancelled first."""
+    event = _lock(event)
+    if person.organisation_id != event.organisation_id or event.status != Event.Status.PUBLISHED:
+        raise NotAllowed("该活动不接受回复。")
+    registration = Registration.objects.filter(event=event, person=person).first()
+    if registration is not None and registration.status in (
+        Registration.Status.REGISTERED,
+        Registration.Status.WAITING,
+    ):
+        raise NotAllowed("您已报名，如不能参加请先取消报名。")
+    if registration is None:
+        registration = Registration.objects.create(event=event, person=person, status=Registration.Status.DECLINED)
+    else:
+        registration.status = Registration.Status.DECLINED
+        registration.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=registration,
+        request=request,
+        changes={"status": ["", "不参加"]},
+    )
+    return registration
+
+
+@transaction.atomic
+def register_external(event: Event, *, name: str, unit: str, request=None) -> ExternalRegistration:
+    """A sign-up through the public link (name and unit only). Takes a place; refused when the
+    link is off, outside the window, full, or the same name and unit signed up already."""
+    event = _lock(event)
+    if not event.public_signup:
+        raise RegistrationRefused("该活动未开放公开报名。")
+    reason = event.registration_state()
+    if reason:
+        raise RegistrationRefused(reason)
+    if event.external_registrations.filter(name=name, unit=unit).exists():
+        raise RegistrationRefused("您已报名该活动，无需重复报名。")
+    if not _has_place(event):
+        raise RegistrationRefused("名额已满，报名未成功。")
+    external = ExternalRegistration.objects.create(event=event, name=name, unit=unit)
+    audit.record(
+        "create",
+        organisation=event.organisation,
+        obj=external,
+        request=request,
+        username="公开报名",
+        changes={"event": ["", str(event)]},
+    )
+    return external
+
+
+# --- Check-in ---------------------------------------------------------------------------------
+
+
+def _set_checked_in(registration: Registration, *, by, at) -> None:
+    registration.checked_in_at = at
+    registration.checked_in_by = by if at else None
+    if registration.event.is_held:
+        registration.outcome = Registration.Outcome.ATTENDED if at else Registration.Outcome.NO_SHOW
+    registration.save(update_fields=["checked_in_at", "checked_in_by", "outcome", "updated_at"])
+
+
+@transaction.atomic
+def check_in(registration: Registration, *, by, request=None) -> Registration:
+    """Staff check a registered person in (from the attendance list). Idempotent. Audits."""
+    registration = Registration.objects.select_related("event").get(pk=registration.pk)
+    if registration.status != Registration.Status.REGISTERED:
+        raise NotAllowed("只有已报名的人员可以签到。")
+    if registration.event.status != Event.Status.PUBLISHED:
+        raise NotAllowed("该活动不在进行中。")
+    if registration.checked_in_at is None:
+        _set_checked_in(registration, by=by, at=timezone.now())
+        audit.record(
+            "update",
+            user=by,
+            organisation=registration.event.organisation,
+            obj=registration,
+            request=request,
+            changes={"checked_in": ["", "已签到"]},
+        )
+    return registration
+
+
+@transaction.atomic
+def undo_check_in(registration: Registration, *, by, request=None) -> Registration:
+    """Staff take a check-in back (a mistaken tap). Audits."""
+    registration = Registration.objects.select_related("event").get(pk=registration.pk)
+    if registration.checked_in_at is not None:
+        _set_checked_in(registration, by=by, at=None)
+        audit.record(
+            "update",
+            user=by,
+            organisation=registration.event.organisation,
+            obj=registration,
+            request=request,
+            changes={"checked_in": ["已签到", ""]},
+        )
+    return registration
+
+
+@transaction.atomic
+def check_in_by_qr(event: Event, *, person: Person, by, request=None) -> tuple[Registration, str]:
+    """A member scanned the event's QR code (the view has verified the secret token).
+
+    Registered → checked in. Not registered (or waiting) but invited and a place is free →
+    registered and checked in on the spot (现场报名). Otherwise refused. Check-in is open from two
+    hours before the start to the end of the event's last day. Returns (registration, message)."""
+    event = _lock(event)
+    if person.organisation_id != event.organisation_id:
+        raise NotAllowed("不能签到其他单位的活动。")
+    if not event.checkin_open():
+        raise NotAllowed("现在不在签到时间内（活动开始前2小时起至活动当天结束）。")
+    registration = Registration.objects.filter(event=event, person=person).select_related("event").first()
+    if registration is not None and registration.checked_in_at is not None:
+        return registration, "您已签到，无需重复签到。"
+    message = "签到成功。"
+    if registration is None or registration.status != Registration.Status.REGISTERED:
+        invited = Invitation.objects.filter(event=event, person=person).exists()
+        if not invited:
+            raise NotAllowed("您不在该活动的邀请范围内，请联系工作人员。")
+        if not _has_place(event):
+            raise NotAllowed("您尚未获得正式名额，且名额已满，请联系现场工作人员。")
+        if registration is None:
+            registration = Registration.objects.create(
+                event=event, person=person, status=Registration.Status.REGISTERED
+            )
+        else:
+            registration.status = Registration.Status.REGISTERED
+            registration.save(update_fields=["status", "updated_at"])
+        message = "已现场报名并签到成功。"
+    registration.event = event
+    _set_checked_in(registration, by=by, at=timezone.now())
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=registration,
+        request=request,
+        changes={"checked_in": ["", "扫码签到"]},
+    )
+    return registration, message
+
+
+# --- After the event --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_report(event: Event, *, by, minutes: str, attendance_count: int | None, version: int, request=None) -> Event:
+    """Saves the minutes (纪要) and the attendance number (None: counted from check-ins). A held
+    event keeps its minutes. Refuses a stale edit (StaleEdit). Audits."""
+    if event.is_held and not minutes.strip():
+        raise NotAllowed("已确认举办的活动必须保留会议纪要；如需删除，请先撤销“已举办”。")
+    before = {"minutes": f"{len(event.minutes)}字", "attendance_count": str(event.attendance_count or "")}
+    updated = Event.objects.filter(pk=event.pk, version=version).update(
+        minutes=minutes, attendance_count=attendance_count, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleEdit
+    event.refresh_from_db()
+    after = {"minutes": f"{len(event.minutes)}字", "attendance_count": str(event.attendance_count or "")}
+    audit.record(
+        "update",
+        user=by,
+        organisation=event.organisation,
+        obj=event,
+        request=request,
+        changes=audit.diff(before, after),
+    )
+    return event
+
+
+@transaction.atomic
+def add_photo(event: Event, *, by, upload, caption: str = "", request=None) -> EventPhoto:
+    """Stores a photo (already checked as an image by the form). Audits."""
+    photo = EventPhoto.objects.create(event=event, image=upload, caption=caption[:200], uploaded_by=by)
+    audit.record("create", user=by, organisation=event.organisation, obj=photo, request=request)
+    return photo
+
+
+@transaction.atomic
+def delete_photo(photo: EventPhoto, *, by, request=None) -> None:
+    audit.record("delete", user=by, organisation=photo.event.organisation, obj=photo, request=request)
+    image = photo.image
+    photo.delete()
+    transaction.on_commit(lambda: image.delete(save=False))
+
+
+@transaction.atomic
+def add_feedback(event: Event, *, by, text: str, raised_by: str = "", request=None) -> EventFeedback:
+    feedback = EventFeedback.objects.create(event=event, text=text, raised_by=raised_by, created_by=by)
+    audit.record("create", user=by, organisation=event.organisation, obj=feedback, request=request)
+    return feedback
+
+
+@transaction.atomic
+def delete_feedback(feedback: EventFeedback, *, by, request=None) -> None:
+    if feedback.suggestion_ref:
+        raise NotAllowed("该意见已转为建言，不能删除。")
+    audit.record("delete", user=by, organisation=feedback.event.organisation, obj=feedback, request=request)
+    feedback.delete()
+
+
+@transaction.atomic
+def link_feedback_to_suggestion(
+    feedback: EventFeedback, *, suggestion_ref: int, by=None, request=None
+) -> EventFeedback:
+    """The hook for the proposals module: after it has created a suggestion from a feedback
+    line, it records the suggestion's id here (so the line shows “已转为建言” and cannot be
+    deleted). Events never imports proposals. Audits."""
+    if feedback.suggestion_ref:
+        raise NotAllowed("该意见已转为建言。")
+    EventFeedback.objects.filter(pk=feedback.pk).update(suggestion_ref=suggestion_ref)
+    feedback.suggestion_ref = suggestion_ref
+    audit.record(
+        "update",
+        user=by,
+        organisation=feedback.event.organisation,
+        obj=feedback,
+        request=request,
+        changes={"suggestion_ref": ["", str(suggestion_ref)]},
+    )
+    return feedback
+
+
+@transaction.atomic
+def mark_held(event: Event, *, by, request=None) -> Event:
+    """Published → held, once the end time has passed and the minutes are recorded. Each
+    registration ends as attended (checked in) or no-show; every linked plan target counts the
+    event (plans recomputes the item's progress and status). Audits."""
+    locked = _lock(event)
+    event.version, event.minutes, event.held_at = locked.version, locked.minutes, locked.held_at
+    if locked.status != Event.Status.PUBLISHED:
+        raise NotAllowed("只有已发布的活动可以确认举办。")
+    if event.is_held:
+        raise NotAllowed("该活动已确认举办。")
+    if not event.has_ended:
+        raise NotAllowed("活动结束后才能确认举办。")
+    if not event.minutes.strip():
+        raise NotAllowed("请先录入会议纪要，再确认举办。")
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(held_at=now, version=F("version") + 1)
+    event.held_at = now
+    event.version += 1
+    active = event.registrations.active()
+    active.filter(checked_in_at__isnull=False).update(outcome=Registration.Outcome.ATTENDED)
+    active.filter(checked_in_at__isnull=True).update(outcome=Registration.Outcome.NO_SHOW)
+    for target in event.targets.select_related("item"):
+        plan_services.record_achievement(target, source=event, by=by, label=event.title)
+    audit.record(
+        "update", user=by, organisation=event.organisation, obj=event, request=request, changes={"held": ["", "已举办"]}
+    )
+    return event
+
+
+@transaction.atomic
+def unmark_held(event: Event, *, by, request=None) -> Event:
+    """Held → not held (a mistake): the plan targets take the count back. Audits."""
+    locked = _lock(event)
+    if not locked.is_held:
+        raise NotAllowed("该活动尚未确认举办。")
+    Event.objects.filter(pk=event.pk).update(held_at=None, version=F("version") + 1)
+    event.held_at = None
+    event.version = locked.version + 1
+    event.registrations.update(outcome=Registration.Outcome.PENDING)
+    plan_services.withdraw_all_achievements(event, by=by)
+    audit.record(
+        "update", user=by, organisation=event.organisation, obj=event, request=request, changes={"held": ["已举办", ""]}
+    )
+    return event
+
+
+# --- Reminders and calendar -------------------------------------------------------------------
+
+
+def send_reminders(*, now=None) -> int:
+    """Reminds registered people of published events starting within the next 25 hours (run
+    hourly, so each reminder goes out about a day ahead; a missed run is caught by the next).
+    Each registration is reminded once (`reminded_at`). Returns the number reminded."""
+    now = now or timezone.now()
+    due = (
+        Registration.objects.active()
+        .filter(
+            reminded_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + timedelta(hours=REMINDER_HOURS),
+        )
+        .select_related("event__organisation", "person__user")
+    )
+    count = 0
+    for registration in due:
+        with transaction.atomic():
+            claimed = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(reminded_at=now)
+            if not claimed:
+                continue
+            event = registration.event
+            notify(
+                [registration.person.user],
+                organisation=event.organisation,
+                title=f"活动提醒：{event.title}",
+                body=f"您报名的活动将于 {_when(event.starts_at)} 开始，地点：{event.place or '线上'}。",
+                url=_member_url(event),
+                email=True,
+            )
+            count += 1
+    return count
+
+
+def calendar_feed_for(person: Person) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+@transaction.atomic
+def reset_calendar_feed(person: Person, *, by, request=None) -> CalendarFeed:
+    """A new secret feed address; the old one stops working. Audits."""
+    CalendarFeed.objects.filter(person=person).delete()
+    feed = CalendarFeed.objects.create(person=person)
+    audit.record("update", user=by, organisation=person.organisation, obj=feed, request=request)
+    return feed
+
+
+# --- Query functions for other modules --------------------------------------------------------
+
+
+def attended_events(person: Person) -> QuerySet:
+    """The events `person` checked in to (not cancelled), latest first."""
+    return (
+        Event.objects.filter(registrations__person=person, registrations__checked_in_at__isnull=False)
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("department")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def event_figures(organisation, year: int) -> dict:
+    """Figures for the dashboard: events of `year` (not cancelled) and how many were held, by
+    type and by organising department.
+
+    {"total": n, "held": n, "by_type": [{"type", "label", "count", "held"}...] (every type),
+     "by_department": [{"department", "count", "held"}...] (departments with events)}"""
+    events = Event.objects.for_org(organisation).in_year(year).exclude(status=Event.Status.CANCELLED)
+    held = Count("id", filter=Q(held_at__isnull=False))
+    by_type = {row["type"]: row for row in events.values("type").annotate(count=Count("id"), held=held)}
+    by_department = (
+        events.values("department__name").annotate(count=Count("id"), held=held).order_by("-count", "department__name")
+    )
+    return {
+        "total": sum(r["count"] for r in by_type.values()),
+        "held": sum(r["held"] for r in by_type.values()),
+        "by_type": [
+            {
+                "type": code,
+                "label": label,
+                "count": by_type.get(code, {}).get("count", 0),
+                "held": by_type.get(code, {}).get("held", 0),
+            }
+            for code, label in EventType.choices
+        ],
+        "by_department": [
+            {"department": r["department__name"] or "未指定部门", "count": r["count"], "held": r["held"]}
+            for r in by_department
+        ],
+    }
+
+
+def counted_attendance(event: Event) -> int:
+    """Members checked in (the default attendance number)."""
+    return event.registrations.filter(checked_in_at__isnull=False).count()

@@ -1,0 +1,19 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The Chinese label of a registry field name as history and change requests store it."""
+    from people.services import LABELS
+
+    return LABELS.get(name, name)
+
+
+@register.filter
+def masked(field: str, value: str) -> str:
+    """`value` of `field`, masked when it is contact data."""
+    from people.services import mask_value
+
+    return mask_value(field, value or "")
