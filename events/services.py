@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
+from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from events.models import (
     CalendarFeed,
     Event,
@@ -58,10 +59,6 @@ class NotAllowed(Exception):
 
 class RegistrationRefused(NotAllowed):
     """A registration was refused: window closed, twice, not invited, full (public link)."""
-
-
-class StaleEdit(Exception):
-    """Someone else saved the event since this edit began."""
 
 
 def _when(value) -> str:
@@ -127,11 +124,9 @@ def update_event(event: Event, *, by, data: dict, version: int, request=None) ->
     """Saves the edit only if nobody saved since `version` was read (else StaleEdit). A held
     event's plan counts follow its target links; a larger capacity promotes the waiting list."""
     before = _snapshot(event)
-    updated = Event.objects.filter(pk=event.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **{f: data[f] for f in EVENT_FIELDS if f in data}
+    update_if_unchanged(
+        Event, event.pk, version, updated_at=timezone.now(), **{f: data[f] for f in EVENT_FIELDS if f in data}
     )
-    if not updated:
-        raise StaleEdit
     event = _lock(event)
     _set_links(event, data)
     if "targets" in data:
@@ -531,11 +526,9 @@ def record_report(event: Event, *, by, minutes: str, attendance_count: int | Non
     if event.is_held and not minutes.strip():
         raise NotAllowed("已确认举办的活动必须保留会议纪要；如需删除，请先撤销“已举办”。")
     before = {"minutes": f"{len(event.minutes)}字", "attendance_count": str(event.attendance_count or "")}
-    updated = Event.objects.filter(pk=event.pk, version=version).update(
-        minutes=minutes, attendance_count=attendance_count, version=F("version") + 1, updated_at=timezone.now()
+    update_if_unchanged(
+        Event, event.pk, version, minutes=minutes, attendance_count=attendance_count, updated_at=timezone.now()
     )
-    if not updated:
-        raise StaleEdit
     event.refresh_from_db()
     after = {"minutes": f"{len(event.minutes)}字", "attendance_count": str(event.attendance_count or "")}
     audit.record(

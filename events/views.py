@@ -15,6 +15,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
+from core.concurrency import STALE_MESSAGE
 from core.exports import write_docx_table, write_xlsx
 from events import exports, services
 from events.forms import (
@@ -118,9 +119,7 @@ def event_edit(request, pk: int):
                 request=request,
             )
         except services.StaleEdit:
-            messages.error(
-                request, "保存失败：此活动已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
-            )
+            messages.error(request, STALE_MESSAGE.format(what="活动"))
             return render(request, "events/event_form.html", context, status=409)
         messages.success(request, "已保存。")
         return redirect("events:detail", pk=event.pk)
@@ -312,7 +311,7 @@ def event_report(request, pk: int):
             messages.success(request, "纪要与参加人数已保存。")
             return redirect("events:report", pk=event.pk)
         except services.StaleEdit:
-            messages.error(request, "保存失败：此活动已被他人修改。请刷新页面后再保存，您填写的内容仍保留在下方。")
+            messages.error(request, STALE_MESSAGE.format(what="活动"))
             status = 409
         except services.NotAllowed as error:
             messages.error(request, str(error))

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, jobs
+from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.models import BackgroundJob
 from orgs.models import Department, Role
 from people.imports import Checked, check_rows, normalise, read_sheet
@@ -67,10 +68,6 @@ LABELS = {
     "categories": "统战对象类别",
     "assigned_cadres": "联系干部",
 }
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record since this edit began."""
 
 
 # Personal contact data is recorded in the audit log and the history only as masked values:
@@ -149,11 +146,7 @@ def update_person(person: Person, *, by, data: dict, version: int, request=None,
     values = {f: data[f] for f in FIELDS if f in data}
     if "name" in values:
         values["name_initials"], values["name_pinyin"] = name_keys(values["name"])
-    updated = Person.objects.filter(pk=person.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise StaleEdit
+    update_if_unchanged(Person, person.pk, version, updated_at=timezone.now(), **values)
     if "categories" in data:
         _set_categories(person, data["categories"])
     if "assigned_cadres" in data:

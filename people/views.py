@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.concurrency import STALE_MESSAGE
 from core.exports import write_xlsx
 from orgs.access import role_required
 from orgs.models import Role
@@ -171,9 +172,7 @@ def person_edit(request, pk: int):
                 request=request,
             )
         except services.StaleEdit:
-            messages.error(
-                request, "保存失败：此记录已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
-            )
+            messages.error(request, STALE_MESSAGE.format(what="记录"))
             return render(request, "people/person_form.html", context, status=409)
         messages.success(request, "已保存。")
         return redirect("people:detail", pk=person.pk)

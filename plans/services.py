@@ -5,10 +5,10 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core import audit
+from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from notifications.services import notify
 from orgs.models import Department, Membership, Role
 from plans.models import (
@@ -24,10 +24,6 @@ from plans.models import (
 )
 
 ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
-
-
-class StaleEdit(Exception):
-    """Someone else saved the item since this edit began."""
 
 
 class NotAllowed(Exception):
@@ -480,11 +476,7 @@ def urge(item: Item, *, by, note: str = "", request=None) -> int:
 def update_item(item: Item, *, by, data: dict, version: int, request=None) -> Item:
     """Saves an edit only if nobody saved since `version` was read; else raises StaleEdit."""
     before = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
-    updated = Item.objects.filter(pk=item.pk, version=version).update(
-        version=F("version") + 1, **{f: data[f] for f in ITEM_FIELDS if f in data}
-    )
-    if not updated:
-        raise StaleEdit
+    update_if_unchanged(Item, item.pk, version, **{f: data[f] for f in ITEM_FIELDS if f in data})
     item = Item.objects.get(pk=item.pk)
     if "support_departments" in data:
         wanted = [d for d in data["support_departments"] if d != item.lead_department]

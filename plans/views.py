@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
+from core.concurrency import STALE_MESSAGE
 from orgs.access import role_required
 from orgs.models import Department, Role
 from plans import exports, forms, imports, services
@@ -416,9 +417,7 @@ def item_edit(request, pk: int):
                 item, by=request.user, data=form.cleaned_data, version=form.cleaned_data["version"], request=request
             )
         except services.StaleEdit:
-            messages.error(
-                request, "保存失败：此任务已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
-            )
+            messages.error(request, STALE_MESSAGE.format(what="任务"))
             return render(request, "plans/item_edit.html", {"item": item, "form": form}, status=409)
         messages.success(request, "任务已保存。")
         return redirect("plans:item-detail", pk=item.pk)

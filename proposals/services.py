@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
+from core.concurrency import StaleEdit, update_if_unchanged
 from notifications.services import notify
 from orgs.models import Membership, Role
 from plans import services as plan_services
@@ -67,10 +68,6 @@ ROLE_LABELS = {AUTHOR: "提出人/录入人", SUBMITTER: "提出人", STAFF: "�
 
 class NotAllowed(Exception):
     """The action is not open to this user or in this state; the message says why."""
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record since this edit began."""
 
 
 @dataclass(frozen=True)
@@ -1222,15 +1219,15 @@ def update_outside_filing(
     """Saves the member's edit if nobody saved since `version` (else StaleEdit). An edit of a
     verified filing clears the verification: staff verify the new facts again. Audits."""
     before = audit.snapshot(filing, FILING_FIELDS)
-    updated = OutsideFiling.objects.filter(pk=filing.pk, version=version).update(
-        version=F("version") + 1,
+    update_if_unchanged(
+        OutsideFiling,
+        filing.pk,
+        version,
         updated_at=timezone.now(),
         verified_at=None,
         verified_by=None,
         **{f: data[f] for f in FILING_FIELDS if f in data},
     )
-    if not updated:
-        raise StaleEdit
     filing = OutsideFiling.objects.get(pk=filing.pk)
     _add_filing_files(filing, files)
     audit.record(

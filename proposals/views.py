@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
+from core.concurrency import STALE_MESSAGE
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
@@ -301,7 +302,7 @@ def edit(request, pk: int):
             else:
                 messages.success(request, "草稿已保存。")
         except services.StaleEdit:
-            messages.error(request, "保存失败：草稿已在别处修改。请刷新后再改，您填写的内容仍保留在下方。")
+            messages.error(request, STALE_MESSAGE.format(what="草稿"))
             return render(
                 request,
                 "proposals/member_form.html",
@@ -712,7 +713,7 @@ def outside_edit(request, pk: int):
                 request=request,
             )
         except services.StaleEdit:
-            messages.error(request, "保存失败：此记录已在别处修改。请刷新后再改，您填写的内容仍保留在下方。")
+            messages.error(request, STALE_MESSAGE.format(what="记录"))
             return render(
                 request,
                 "proposals/outside_form.html",

@@ -1,0 +1,18 @@
+"""Optimistic concurrency: every editable record carries a `version`; a save names the version
+the edit started from and is refused when someone else saved in between. Nothing is overwritten
+silently; the view answers 409 with the user's input kept."""
+
+from django.db.models import F
+
+STALE_MESSAGE = "保存失败：此{what}已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record since this edit began."""
+
+
+def update_if_unchanged(model, pk, version: int, **values) -> None:
+    """Writes `values` and bumps `version`, but only if the row still has `version`; otherwise
+    raises StaleEdit and writes nothing. Runs as one UPDATE, so two racing saves cannot both win."""
+    if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1, **values):
+        raise StaleEdit
