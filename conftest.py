@@ -169,8 +169,15 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def submit(page, selector):
+    """Click a button that posts a form and wait for the page it leads to (so that what the test
+    reads next is the new page, not the old one)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def log_in(page, base, username, password=PASSWORD):
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")

@@ -4,7 +4,7 @@ Screenshots land in test-artifacts/ (not committed)."""
 
 import pytest
 
-from conftest import log_in, shot
+from conftest import log_in, shot, submit
 from orgs.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_locked_out_login_shows_its_message(live_server, page, ufd_staff):
 
 def test_auditor_sees_the_logins_just_made(live_server, page, ufd_staff, auditor):
     log_in(page, live_server.url, "ufd")
-    page.click("text=退出")
+    submit(page, "text=退出")
     log_in(page, live_server.url, "auditor")
     page.click("text=审计日志")
     rows = page.locator("table tbody tr").all_inner_texts()
@@ -67,7 +67,7 @@ def test_staff_adds_a_person_through_the_form(live_server, page, ufd_staff, ufd_
     page.fill("input[name=name]", "林晓")
     page.fill("input[name=birth_month]", "1985.07")
     page.check("input[value=returned_scholar]")
-    page.click("button:has-text('保存')")
+    submit(page, "button:has-text('保存')")
     assert page.locator("main h1").inner_text().splitlines() == ["林晓", "留学回国人员"]
     assert "1985年7月" in page.locator(".facts").inner_text()
     shot(page, "person-detail")

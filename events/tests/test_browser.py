@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import log_in, shot
+from conftest import log_in, shot, submit
 from events import services
 from events.models import Event, Registration
 
@@ -50,7 +50,7 @@ def test_phone_invitation_registration_waiting_list_promotion_and_qr_check_in(
     _open_notification(phone, base, "活动邀请：统战工作座谈会")
     assert phone.url.endswith(f"/events/m/{event.pk}/")
     _no_horizontal_scroll(phone)
-    phone.click("button:has-text('报名参加')")
+    submit(phone, "button:has-text('报名参加')")
     assert "报名成功" in phone.locator(".messages").inner_text()
     shot(phone, "events-member-registered-375")
 
@@ -61,13 +61,13 @@ def test_phone_invitation_registration_waiting_list_promotion_and_qr_check_in(
     other = context.new_page()
     log_in(other, base, second.user.username)
     _open_notification(other, base, "活动邀请：统战工作座谈会")
-    other.click("button:has-text('报名候补')")
+    submit(other, "button:has-text('报名候补')")
     assert "候补第 1 位" in other.locator("#my-status").inner_text()
     _no_horizontal_scroll(other)
     shot(other, "events-member-waiting-375")
 
     # The first member cancels before the event: the second is promoted and told.
-    phone.click("button:has-text('取消报名')")
+    submit(phone, "button:has-text('取消报名')")
     assert "已取消报名" in phone.locator(".messages").inner_text()
     _open_notification(other, base, "您已由候补转为正式报名")
     assert "已报名" in other.locator("#my-status").inner_text()
@@ -75,7 +75,7 @@ def test_phone_invitation_registration_waiting_list_promotion_and_qr_check_in(
     # At the venue the second member scans the QR code and checks in.
     other.goto(f"{base}{reverse('events:m-checkin', args=[event.pk, event.checkin_token])}")
     _no_horizontal_scroll(other)
-    other.click("#checkin-button")
+    submit(other, "#checkin-button")
     assert "签到成功" in other.locator(".messages").inner_text()
     assert "已签到" in other.locator("#checkin-state").inner_text()
     shot(other, "events-member-checked-in-375")
@@ -102,8 +102,8 @@ def test_staff_create_publish_and_check_in_from_the_list(live_server, page, org,
     page.fill("input[name=ends_at]", f"{day}T16:30")
     page.fill("input[name=place]", "图书馆报告厅")
     page.select_option("select[name=audience_people]", label="张建言")
-    page.click("button:has-text('保存')")
-    page.click("button:has-text('发布并邀请')")
+    submit(page, "button:has-text('保存')")
+    submit(page, "button:has-text('发布并邀请')")
     assert "已发布，已邀请 1 人" in page.locator(".messages").inner_text()
     event = Event.objects.get(title="党外知识分子学习会")
     assert timezone.localtime(event.starts_at).strftime("%H:%M") == "14:30"

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from conftest import log_in, shot
+from conftest import log_in, shot, submit
 from people.models import Party, PartyMembership, Person
 from people.tests.factories import PersonFactory
 from people.tests.xlsx import workbook_bytes
@@ -25,7 +25,7 @@ def test_member_edits_their_phone_on_a_phone_and_staff_approve(live_server, phon
     phone.click("text=修改我的信息")
     assert phone.get_attribute("input[name=phone]", "type") == "tel"
     phone.fill("input[name=phone]", "13800001111")
-    phone.click("button:has-text('提交审核')")
+    submit(phone, "button:has-text('提交审核')")
     assert "正在等待统战部审核" in phone.locator("#pending-change").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "people-member-change-375")
@@ -36,7 +36,8 @@ def test_member_edits_their_phone_on_a_phone_and_staff_approve(live_server, phon
     page.click(".subnav >> text=信息变更审核")
     row = page.locator("#pending-changes tbody tr").first
     assert "张建言" in row.inner_text() and "138****1111" in row.inner_text()
-    row.locator("button:has-text('通过')").click()
+    with page.expect_navigation():
+        row.locator("button:has-text('通过')").click()
     assert "已通过 张建言 的修改申请" in page.locator(".messages").inner_text()
     shot(page, "people-change-approved")
     person = Person.objects.get(user=member)
@@ -65,7 +66,7 @@ def test_staff_import_with_one_bad_row_sees_the_error_and_nothing_is_saved(
     page.click(".sidenav >> text=统战对象")
     page.click("text=批量导入")
     page.set_input_files("input[name=file]", str(path))
-    page.click("button:has-text('上传并检查')")
+    submit(page, "button:has-text('上传并检查')")
     alert = page.locator("[role=alert]")
     assert "发现 1 处问题，未保存任何数据" in alert.inner_text()
     rows = page.locator("#import-problems tbody tr").all_inner_texts()
@@ -85,9 +86,9 @@ def test_staff_import_good_file_runs_the_job_with_a_progress_page(
     log_in(page, live_server.url, "ufd")
     page.goto(f"{live_server.url}/people/import/")
     page.set_input_files("input[name=file]", str(path))
-    page.click("button:has-text('上传并检查')")
+    submit(page, "button:has-text('上传并检查')")
     assert page.locator("#new-count").inner_text() == "2"
-    page.click("button:has-text('确认导入')")
+    submit(page, "button:has-text('确认导入')")
     page.wait_for_selector("text=导入完成：新增 2 人，更新 0 人。")
     shot(page, "people-import-done")
     assert sorted(Person.objects.values_list("name", flat=True)) == ["张三", "李四"]
@@ -100,7 +101,7 @@ def test_staff_filter_by_jiusan_and_export(live_server, page, ufd_staff, org):
     log_in(page, live_server.url, "ufd")
     page.click(".sidenav >> text=统战对象")
     page.select_option("select[name=party]", label="九三学社")
-    page.click("button:has-text('筛选')")
+    submit(page, "button:has-text('筛选')")
     names = page.locator("table.table tbody tr td:nth-child(2)").all_inner_texts()
     assert names == ["九三成员"]
     shot(page, "people-filter-jiusan")

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from conftest import log_in, shot
+from conftest import log_in, shot, submit
 from plans.models import Item, Plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,19 +21,19 @@ def test_import_confirm_publish_and_liaison_reports(
     page.click(".sidenav >> text=工作要点")
     page.click("text=导入工作要点")
     page.fill("textarea[name=text]", seed_text)
-    page.click("button:has-text('开始解析')")
+    submit(page, "button:has-text('开始解析')")
     page.click("text=审核解析结果")
     assert "4 个部分，16 项任务" in page.locator("h1").inner_text()
     page.fill("input[name=head-year]", str(this_year))  # track it as this year's plan
     shot(page, "plan-review")
-    page.click("button:has-text('确认导入')")
+    submit(page, "button:has-text('确认导入')")
     assert page.locator(".plan-section").count() == 4
     assert page.locator(".plan-section tbody tr").count() == 16
     row10 = page.locator(".plan-section tbody tr", has_text="关心留学回国人员")
     assert "人事劳资处" in row10.inner_text()
     row13 = page.locator(".plan-section tbody tr", has_text="做好少数民族学生管理工作")
     assert "教务处、团委、各二级学院部" in row13.inner_text()
-    page.click("button:has-text('发布并通知各部门')")
+    submit(page, "button:has-text('发布并通知各部门')")
     assert "已发布" in page.locator(".messages").inner_text()
     shot(page, "plan-detail")
 
@@ -45,7 +45,7 @@ def test_import_confirm_publish_and_liaison_reports(
     image = tmp_path / "photo.png"
     image.write_bytes(PNG)
     page.set_input_files("input[name=files]", str(image))
-    page.click("button:has-text('报送')")
+    submit(page, "button:has-text('报送')")
     assert "推进中" in page.locator(".facts").inner_text()
     assert "photo.png" in page.locator(".evidence").inner_text()
     shot(page, "item-reported")

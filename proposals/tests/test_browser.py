@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import log_in, shot
+from conftest import log_in, shot, submit
 from proposals.models import Proposal, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_member_submits_staff_assign_liaison_answers_twice(
     phone.fill("input[name=title]", TITLE)
     phone.fill("textarea[name=content]", "期末复习期间，建议周六、周日图书馆开放到晚上十点。")
     shot(phone, "proposal-new-375")
-    phone.click("button[value=submit]")
+    submit(phone, "button[value=submit]")
     assert phone.locator(".m-card h2").first.inner_text() == TITLE
     member_sees(phone, "待审核", "提交")
     proposal = Proposal.objects.get(title=TITLE)
@@ -44,12 +44,12 @@ def test_member_submits_staff_assign_liaison_answers_twice(
     log_in(page, base, "ufd")
     page.click(".sidenav >> text=建言献策")
     page.click(f"text={TITLE}")
-    page.click("form[action$='/do/accept/'] button")
+    submit(page, "form[action$='/do/accept/'] button")
     proposal.refresh_from_db()
     assert page.locator("h1 small").inner_text().startswith(proposal.case_number)
     page.select_option("select[name=assign-lead]", label="学生工作处")
     page.uncheck("input[name=assign-review_required]")
-    page.click("form[action$='/do/assign/'] button")
+    submit(page, "form[action$='/do/assign/'] button")
     assert "办理中" in page.locator(".page-head").inner_text()
     shot(page, "proposal-staff-assigned")
     member_sees(phone, "办理中", "立案", proposal.case_number, "交办", "学生工作处")
@@ -61,7 +61,7 @@ def test_member_submits_staff_assign_liaison_answers_twice(
     page.click(f"text={TITLE}")
     page.check("input[name=answer-outcome][value=reference]")
     page.fill("textarea[name=answer-text]", "经研究，留作参考，下学期视情况调整。")
-    page.click("form[action$='/do/answer/'] button")
+    submit(page, "form[action$='/do/answer/'] button")
     assert "已答复" in page.locator(".page-head").inner_text()
 
     # The member is not satisfied: it goes back once.
@@ -69,7 +69,7 @@ def test_member_submits_staff_assign_liaison_answers_twice(
     phone.check("input[name=rate-rating][value=unsatisfied]")
     phone.fill("textarea[name=rate-comment]", "没有给出明确时间。")
     shot(phone, "proposal-rate-375")
-    phone.click("form[action$='/do/rate/'] button")
+    submit(phone, "form[action$='/do/rate/'] button")
     member_sees(phone, "重新办理", "评价：不满意")
 
     # The liaison answers again; the second answer is final and closes it.
@@ -77,7 +77,7 @@ def test_member_submits_staff_assign_liaison_answers_twice(
     assert "重新办理" in page.locator("main").inner_text()
     page.check("input[name=answer-outcome][value=partly]")
     page.fill("textarea[name=answer-text]", "自下月起，周六开放到晚上十点。")
-    page.click("form[action$='/do/answer/'] button")
+    submit(page, "form[action$='/do/answer/'] button")
     assert "已办结" in page.locator(".page-head").inner_text()
 
     member_sees(phone, "已办结", "重新办理后的最终答复", "自下月起，周六开放到晚上十点。")
