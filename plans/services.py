@@ -473,6 +473,26 @@ def urge(item: Item, *, by, note: str = "", request=None) -> int:
 
 
 @transaction.atomic
+def complete_milestone(milestone, *, by, done: bool = True, request=None):
+    """Marks a milestone reached (or not); logged on the item's timeline. Audits."""
+    milestone.done_at = timezone.now() if done else None
+    milestone.save(update_fields=["done_at"])
+    state = "已完成" if done else "未完成"
+    ItemEvent.objects.create(
+        item=milestone.item, kind=ItemEvent.Kind.EDITED, user=by, note=f"节点“{milestone.title}”{state}"
+    )
+    audit.record(
+        "update",
+        user=by,
+        organisation=milestone.item.plan.organisation,
+        obj=milestone,
+        request=request,
+        changes={"done": ["", state]},
+    )
+    return milestone
+
+
+@transaction.atomic
 def update_item(item: Item, *, by, data: dict, version: int, request=None) -> Item:
     """Saves an edit only if nobody saved since `version` was read; else raises StaleEdit."""
     before = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("items/<int:pk>/return/", views.item_return, name="item-return"),
     path("items/<int:pk>/urge/", views.item_urge, name="item-urge"),
     path("items/<int:pk>/milestones/", views.milestone_add, name="milestone-add"),
+    path("items/<int:pk>/milestones/<int:milestone_pk>/done/", views.milestone_done, name="milestone-done"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("my-department/", views.my_department, name="my-department"),
     path("supervision/", views.supervision, name="supervision"),

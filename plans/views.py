@@ -313,6 +313,7 @@ def item_detail(request, pk: int):
         "events": events,
         "targets": item.targets.prefetch_related("achievements"),
         "can_report": can_report,
+        "can_close": services.can_close(item, user),
         "is_staff": is_staff,
         "report_form": forms.ReportForm(can_close=services.can_close(item, user)) if can_report else None,
         "reason_form": forms.ReasonForm(),
@@ -437,6 +438,17 @@ def milestone_add(request, pk: int):
         messages.success(request, "已添加节点。")
     else:
         messages.error(request, "节点名称和时间都要填写。")
+    return redirect("plans:item-detail", pk=item.pk)
+
+
+@role_required(Role.UFD_STAFF, Role.LIAISON)
+@require_POST
+def milestone_done(request, pk: int, milestone_pk: int):
+    item = _get_item_for_user(request, pk)
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, item=item)
+    if request.membership.role == Role.LIAISON and not services.can_close(item, request.user):
+        raise PermissionDenied
+    services.complete_milestone(milestone, by=request.user, done=not milestone.done_at, request=request)
     return redirect("plans:item-detail", pk=item.pk)
 
 

@@ -16,13 +16,22 @@ from .reader import Source, read_source
 from .structure import TreeBuilder, drop_outline
 
 __all__ = [
-    "MAX_BYTES", "Departments", "Node", "ParseError", "ParsedPlan", "Resolution", "Target",
-    "parse_plan", "render_text", "resolve_departments",
+    "MAX_BYTES",
+    "Departments",
+    "Node",
+    "ParseError",
+    "ParsedPlan",
+    "Resolution",
+    "Target",
+    "parse_plan",
+    "render_text",
+    "resolve_departments",
 ]
 
 
-def parse_plan(data: bytes | str, *, filename: str | None = None,
-               departments: DepartmentSpec | None = None) -> ParsedPlan:
+def parse_plan(
+    data: bytes | str, *, filename: str | None = None, departments: DepartmentSpec | None = None
+) -> ParsedPlan:
     """Parse a plan document into sections, items, departments and counted targets.
 
     ``data`` is the file's bytes (format detected from magic bytes and ``filename``) or pasted text.
@@ -40,7 +49,7 @@ def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> 
     paras = list(source.paras)
     texts = [p.text for p in paras]
     front = find_front(texts, source.site_title)
-    body = paras[front.start:]
+    body = paras[front.start :]
     if front.remainder.strip():
         body.insert(0, Para(front.remainder))
     body = _trim(body)
@@ -53,8 +62,9 @@ def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> 
         warnings.append("已忽略文首的提纲（与正文标题重复）")
     if not sections:
         warnings.append("未识别到任何带编号的部分或条目，请检查文档格式")
-    preamble = "\n".join(p for p in (remove_stray_spaces(x) for x in built.preamble)
-                          if p and not (dropped and _OUTLINE_HEADING.match(p)))
+    preamble = "\n".join(
+        p for p in (remove_stray_spaces(x) for x in built.preamble) if p and not (dropped and _OUTLINE_HEADING.match(p))
+    )
     plan = ParsedPlan(
         title=front.title or None,
         year=find_year(front.title, preamble or "\n".join(texts[:50])),
@@ -85,7 +95,7 @@ def _trim(body: list[Para]) -> list[Para]:
     tail = [Para(t) for t in tail_texts]
     if tail and body[keep:] and tail[-1].text != body[keep + len(tail) - 1].text:
         return head + tail
-    return head + body[keep:keep + len(tail)]
+    return head + body[keep : keep + len(tail)]
 
 
 def render_text(plan: ParsedPlan) -> str:

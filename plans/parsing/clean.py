@@ -71,8 +71,9 @@ def remove_stray_spaces(text: str) -> str:
     return text.strip()
 
 
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-                   "\U00020000-\U0003fffd]")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 
 
 def display_width(text: str) -> int:
@@ -131,7 +132,8 @@ def _page_marker_lines(lines: list[str]) -> list[int]:
         return []
     body = [PAGE_MARK.sub("", lines[i], count=1) for i in found]
     cut_words = sum(
-        1 for prev, line in itertools.pairwise(body)
+        1
+        for prev, line in itertools.pairwise(body)
         if len(prev) >= 60 and ends_open(prev) and re.match(f"[{CJK}]", line.lstrip())
     )
     midline = sum(len(_MIDLINE_STRUCTURE.findall(line)) for line in body)
@@ -200,9 +202,9 @@ def clean_text_lines(lines: list[str], *, wrapped: bool = True) -> Cleaned:
     marks = _page_marker_lines([kept[i] for i in nonblank])
     if marks:
         first, last = nonblank[marks[0]], nonblank[marks[-1]]
-        block = "".join(PAGE_MARK.sub("", kept[i], count=1).strip() for i in nonblank[marks[0]:marks[-1] + 1])
+        block = "".join(PAGE_MARK.sub("", kept[i], count=1).strip() for i in nonblank[marks[0] : marks[-1] + 1])
         before = [line.strip() for line in kept[:first] if line.strip()]
-        after = [line.strip() for line in kept[last + 1:] if line.strip()]
+        after = [line.strip() for line in kept[last + 1 :] if line.strip()]
         warnings.append(f"已移除网页页码标记（1、至{len(marks)}、）并接合被截断的文字")
         return Cleaned([*before, block, *after], flat=True, site_title=site_title, warnings=warnings)
     wrap_width = _hard_wrap_width(kept) if wrapped else None

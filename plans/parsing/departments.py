@@ -19,17 +19,76 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(_spaced(w) for w in sorted(words, key=len, reverse=True))
 
 
-LEAD_KEYS = ("牵头部门", "牵头单位", "牵头处室", "牵头科室", "牵头", "主责部门", "主责单位", "主办部门", "主办单位",
-             "负责部门", "负责单位", "主要责任部门", "主要责任单位")
-RESPONSIBLE_KEYS = ("责任部门", "责任单位", "责任处室", "责任科室", "责任主体", "承办部门", "承办单位", "实施部门",
-                    "实施单位", "执行部门", "落实部门", "责任部处", "责任单位（部门）", "部门")
-SUPPORT_KEYS = ("配合部门", "配合单位", "配合处室", "配合科室", "协办部门", "协办单位", "参与部门", "参与单位",
-                "协助部门", "协助单位", "协同部门", "协同单位", "协作部门", "配合")
-PERSON_KEYS = ("责任领导", "分管领导", "牵头领导", "分管校领导", "责任人", "联系人", "负责人", "完成时限", "完成时间",
-               "时间节点", "时间要求", "时限", "进度安排", "完成期限")
+LEAD_KEYS = (
+    "牵头部门",
+    "牵头单位",
+    "牵头处室",
+    "牵头科室",
+    "牵头",
+    "主责部门",
+    "主责单位",
+    "主办部门",
+    "主办单位",
+    "负责部门",
+    "负责单位",
+    "主要责任部门",
+    "主要责任单位",
+)
+RESPONSIBLE_KEYS = (
+    "责任部门",
+    "责任单位",
+    "责任处室",
+    "责任科室",
+    "责任主体",
+    "承办部门",
+    "承办单位",
+    "实施部门",
+    "实施单位",
+    "执行部门",
+    "落实部门",
+    "责任部处",
+    "责任单位（部门）",
+    "部门",
+)
+SUPPORT_KEYS = (
+    "配合部门",
+    "配合单位",
+    "配合处室",
+    "配合科室",
+    "协办部门",
+    "协办单位",
+    "参与部门",
+    "参与单位",
+    "协助部门",
+    "协助单位",
+    "协同部门",
+    "协同单位",
+    "协作部门",
+    "配合",
+)
+PERSON_KEYS = (
+    "责任领导",
+    "分管领导",
+    "牵头领导",
+    "分管校领导",
+    "责任人",
+    "联系人",
+    "负责人",
+    "完成时限",
+    "完成时间",
+    "时间节点",
+    "时间要求",
+    "时限",
+    "进度安排",
+    "完成期限",
+)
 
-_ROLE_OF = {**{k: "lead" for k in LEAD_KEYS}, **{k: "resp" for k in RESPONSIBLE_KEYS},
-            **{k: "support" for k in SUPPORT_KEYS}, **{k: "person" for k in PERSON_KEYS}}
+_ROLE_OF = {
+    **{k: "lead" for k in LEAD_KEYS},
+    **{k: "resp" for k in RESPONSIBLE_KEYS},
+    **{k: "support" for k in SUPPORT_KEYS},
+    **{k: "person" for k in PERSON_KEYS},
+}
 _DEPT_KEY = _alternation(LEAD_KEYS + RESPONSIBLE_KEYS + SUPPORT_KEYS)
 _ANY_KEY = _alternation(LEAD_KEYS + RESPONSIBLE_KEYS + SUPPORT_KEYS + PERSON_KEYS)
 _KEY_COLON = re.compile(rf"(?P<key>{_ANY_KEY})\s*[:：]|【\s*(?P<bkey>{_ANY_KEY})\s*】")
@@ -37,12 +96,41 @@ _INNER = r"(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)])"
 PAREN_TAG = re.compile(rf"[（(]\s*(?:{_ANY_KEY})\s*[:：]{_INNER}*?[）)]")
 BRACKET_TAG = re.compile(rf"(?:【\s*(?:{_ANY_KEY})\s*】[^【。；;\n]*)+")
 TRAILING_TAG = re.compile(rf"(?=[牵责主负承实执落部配协参])(?:(?<=^)|(?<=[。；;.\s]))(?:{_DEPT_KEY})\s*[:：][^\n]*$")
-VERB_TAG = re.compile(r"[（(](?P<lead>[^（）()\n]{2,60}?)(?:牵头|负责)(?:[，,、；;]\s*(?P<support>[^（）()\n]{2,60}?)"
-                      r"(?:配合|参与|协助|协同|协办))?[）)]")
+VERB_TAG = re.compile(
+    r"[（(](?P<lead>[^（）()\n]{2,60}?)(?:牵头|负责)(?:[，,、；;]\s*(?P<support>[^（）()\n]{2,60}?)"
+    r"(?:配合|参与|协助|协同|协办))?[）)]"
+)
 
 _SUFFIXES = (
-    "部", "处", "室", "委", "办", "院", "系", "会", "中心", "馆", "科", "所", "组", "局", "厅", "校", "站", "联",
-    "协", "队", "团", "社", "司", "门", "位", "支部", "党委", "工会", "办公室",
+    "部",
+    "处",
+    "室",
+    "委",
+    "办",
+    "院",
+    "系",
+    "会",
+    "中心",
+    "馆",
+    "科",
+    "所",
+    "组",
+    "局",
+    "厅",
+    "校",
+    "站",
+    "联",
+    "协",
+    "队",
+    "团",
+    "社",
+    "司",
+    "门",
+    "位",
+    "支部",
+    "党委",
+    "工会",
+    "办公室",
 )
 _SHORT_NAMES = {"团委", "工会", "校办", "党办", "院办", "纪委", "统战部", "宣传部", "组织部", "教务处", "人事处"}
 _PERSONISH = re.compile(r"(?:书记|校长|院长|主任|部长|处长|同志|领导|老师)$")
@@ -108,7 +196,7 @@ def _pairs(content: str) -> list[tuple[str, str]]:
     for i, match in enumerate(matches):
         key = _WS.sub("", match.group("key") or match.group("bkey"))
         end = matches[i + 1].start() if i + 1 < len(matches) else len(content)
-        pairs.append((_ROLE_OF.get(key, "resp"), content[match.end():end]))
+        pairs.append((_ROLE_OF.get(key, "resp"), content[match.end() : end]))
     return pairs
 
 
@@ -119,8 +207,11 @@ def _assign(pairs: list[tuple[str, str]]) -> Departments:
     for role, value in pairs:
         if role == "person":
             continue
-        marked = [m for m in split_names(_LEAD_MARK.sub("〔牵头〕", value)) if m.endswith("〔牵头〕")] \
-            if "牵" in value else []
+        marked = (
+            [m for m in split_names(_LEAD_MARK.sub("〔牵头〕", value)) if m.endswith("〔牵头〕")]
+            if "牵" in value
+            else []
+        )
         names = split_names(_LEAD_MARK.sub("", value) if marked else value)
         if role == "lead" or (role == "resp" and "support" in roles and "lead" not in roles):
             lead += names
@@ -240,7 +331,7 @@ def fold_name(name: str) -> str:
 def _strip_prefix(name: str) -> str:
     for prefix in _PREFIXES:
         if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 

@@ -9,23 +9,31 @@ from .clean import LINE_START_MARKER, remove_stray_spaces
 from .numerals import cn_to_int
 from .structure import fold
 
-KEYWORDS = (r"(?:工作要点|工作计划|工作安排|工作思路|工作方案|工作任务|实施方案|行动方案|任务清单|重点任务|主要任务"
-            r"|(?:任务)?分解表|任务分工(?:方案|表)?|责任分工(?:方案|表)?|要点|计划|安排)")
+KEYWORDS = (
+    r"(?:工作要点|工作计划|工作安排|工作思路|工作方案|工作任务|实施方案|行动方案|任务清单|重点任务|主要任务"
+    r"|(?:任务)?分解表|任务分工(?:方案|表)?|责任分工(?:方案|表)?|要点|计划|安排)"
+)
 _DRAFT_NOTE = r"(?:\s*[（(][^（）()]{1,12}[）)])?"
 WHOLE_TITLE = re.compile(rf"^[《〈]?(?P<title>[^。；;，,：:！!？?]{{2,80}}?{KEYWORDS}{_DRAFT_NOTE})[》〉]?$")
 PREFIX_TITLE = re.compile(rf"^[《〈]?(?P<title>[^。；;，,：:！!？?《》“”]{{2,60}}?{KEYWORDS})[》〉]?")
-NOTICE = re.compile(r"印\s*发\s*(?:[《〈<]\s*(?P<quoted>[^《》〈〉<>]{2,80}?)\s*[》〉>]|(?P<plain>[^《》，,。]{2,60}?))"
-                    r"\s*的\s*通\s*知")
+NOTICE = re.compile(
+    r"印\s*发\s*(?:[《〈<]\s*(?P<quoted>[^《》〈〉<>]{2,80}?)\s*[》〉>]|(?P<plain>[^《》，,。]{2,60}?))"
+    r"\s*的\s*通\s*知"
+)
 ANNEX = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*")
-REDHEAD = re.compile(r"(?:文件|签发人[:：].*|〔\s*\d{4}\s*〕\s*\d+\s*号|\[\s*\d{4}\s*\]\s*\d+\s*号"
-                     r"|密级.*|紧急程度.*|★.*)$")
+REDHEAD = re.compile(
+    r"(?:文件|签发人[:：].*|〔\s*\d{4}\s*〕\s*\d+\s*号|\[\s*\d{4}\s*\]\s*\d+\s*号"
+    r"|密级.*|紧急程度.*|★.*)$"
+)
 _NOT_TITLE_START = re.compile(r"^(?:根据|按照|为了?|结合|围绕|依据|现将|各|坚持|以)")
 _DAY = r"[0-9０-９一二三四五六七八九十]{1,3}"
 DATE = rf"(?:[0-9０-９]{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日"
 DATE_LINE = re.compile(rf"^\s*(?:[^。；;，,]{{0,40}}?\s*)?{DATE}\s*(?:印\s*发|发布)?\s*$")
-TRAILER_LINE = re.compile(r"^\s*(?:抄\s*送|主\s*题\s*词|印\s*发|报\s*送|分\s*送|[（(]\s*此件|联\s*系\s*人"
-                          r"|联系电话|扫一扫"
-                          r"|【?\s*打印|【?\s*关闭|分享到|相关附件|相关链接|上一篇|下一篇)")
+TRAILER_LINE = re.compile(
+    r"^\s*(?:抄\s*送|主\s*题\s*词|印\s*发|报\s*送|分\s*送|[（(]\s*此件|联\s*系\s*人"
+    r"|联系电话|扫一扫"
+    r"|【?\s*打印|【?\s*关闭|分享到|相关附件|相关链接|上一篇|下一篇)"
+)
 _ORG_SUFFIX = ("委员会", "部", "办公室", "学院", "大学", "学校", "处", "局", "厅", "中心", "委", "办", "党委", "支部")
 FLAT_TRAILER = re.compile(rf"(?<=[。；;）)])[^。；;）)]{{0,40}}{DATE}\s*(?:印\s*发)?\s*$")
 YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年|((?:二〇|二○|二零)[〇○零一二三四五六七八九]{2})\s*年")
@@ -42,7 +50,7 @@ class Front:
 
 
 def _clean_title(title: str) -> str:
-    return remove_stray_spaces(title).strip(" 《》〈〉“”\"").strip()
+    return remove_stray_spaces(title).strip(' 《》〈〉“”"').strip()
 
 
 def _first_marker_index(paragraphs: list[str]) -> int:
@@ -72,10 +80,11 @@ def _find_notice(paragraphs: list[str]) -> Front | None:
             if candidate == folded or (candidate.endswith(folded) and len(candidate) - len(folded) <= 12):
                 # the attachment's own title line (it may name its owner: 中共某某委员会统战部2024年…要点)
                 own = _clean_title(ANNEX.sub("", paragraphs[j]))
-                found = Front(own if fold(own).endswith(folded) else title, j + 1,
-                              warnings=["已识别印发通知，标题取自附件"])
+                found = Front(
+                    own if fold(own).endswith(folded) else title, j + 1, warnings=["已识别印发通知，标题取自附件"]
+                )
             elif candidate.startswith(folded) and fold(paragraphs[j]).startswith(folded):
-                rest = paragraphs[j].strip()[len(title):] if paragraphs[j].strip().startswith(title) else ""
+                rest = paragraphs[j].strip()[len(title) :] if paragraphs[j].strip().startswith(title) else ""
                 found = Front(title, j + 1, remainder=rest, warnings=["已识别印发通知，标题取自附件"])
             if ANNEX.match(paragraphs[j]) and not fold(ANNEX.sub("", paragraphs[j])):
                 annex_at = j
@@ -111,7 +120,7 @@ def find_front(paragraphs: list[str], site_title: str | None = None) -> Front:
             return Front(title, i + 1)
         prefix = PREFIX_TITLE.match(para)
         if prefix and i == first_usable and not _NOT_TITLE_START.match(para) and _has_owner_or_year(prefix.group(1)):
-            return Front(_clean_title(prefix.group("title")), i + 1, remainder=para[prefix.end():])
+            return Front(_clean_title(prefix.group("title")), i + 1, remainder=para[prefix.end() :])
     if site_title and re.search(KEYWORDS, site_title):
         return Front(_clean_title(site_title), 0)
     if first_usable is not None and first_usable < limit:
@@ -123,8 +132,13 @@ def find_front(paragraphs: list[str], site_title: str | None = None) -> Front:
 
 def _is_title_head(para: str) -> bool:
     para = para.strip()
-    return (0 < len(para) <= 30 and not re.search(r"[。；;，,：:！!？?]", para) and _usable(para)
-            and not LINE_START_MARKER.match(para) and not WHOLE_TITLE.match(para))
+    return (
+        0 < len(para) <= 30
+        and not re.search(r"[。；;，,：:！!？?]", para)
+        and _usable(para)
+        and not LINE_START_MARKER.match(para)
+        and not WHOLE_TITLE.match(para)
+    )
 
 
 def _needs_owner(title: str) -> bool:
@@ -132,8 +146,11 @@ def _needs_owner(title: str) -> bool:
 
     A title that names its owner or starts with 关于 stands alone: the line above is a letterhead.
     """
-    return not re.match(r"^关于", title) and not re.search(r"学院|学校|大学|委员会|党委|[省市区县州旗镇]委|[部局厅办处]"
-                                                           r"|政府|协会|联合会|商会|中心", title)
+    return not re.match(r"^关于", title) and not re.search(
+        r"学院|学校|大学|委员会|党委|[省市区县州旗镇]委|[部局厅办处]"
+        r"|政府|协会|联合会|商会|中心",
+        title,
+    )
 
 
 def _has_owner_or_year(text: str) -> bool:
@@ -155,8 +172,12 @@ def find_year(title: str | None, text: str) -> int | None:
 
 def _is_signature(para: str) -> bool:
     para = para.strip()
-    return (len(para) <= 40 and not re.search(r"[。；;，,：:！!？?]", para) and para.endswith(_ORG_SUFFIX)
-            and not LINE_START_MARKER.match(para))
+    return (
+        len(para) <= 40
+        and not re.search(r"[。；;，,：:！!？?]", para)
+        and para.endswith(_ORG_SUFFIX)
+        and not LINE_START_MARKER.match(para)
+    )
 
 
 def trim_trailer(paragraphs: list[str]) -> tuple[list[str], bool]:
@@ -178,6 +199,6 @@ def trim_trailer(paragraphs: list[str]) -> tuple[list[str], bool]:
     if out:
         cut = FLAT_TRAILER.search(out[-1])
         if cut and len(out[-1]) > 200:
-            out[-1] = out[-1][:cut.start()]
+            out[-1] = out[-1][: cut.start()]
             trimmed = True
     return out, trimmed

@@ -60,6 +60,7 @@ def check_zip(data: bytes) -> None:
 
 # --- numbering -------------------------------------------------------------------------------
 
+
 @dataclass
 class _Level:
     start: int = 1
@@ -116,8 +117,14 @@ _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
 def format_number(value: int, fmt: str) -> str:
     """Render a counter in one of Word's number formats."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "chineseLegalSimplified", "koreanCounting"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "chineseLegalSimplified",
+        "koreanCounting",
+    ):
         return int_to_cn(value)
     if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
         return "".join("〇一二三四五六七八九"[int(d)] for d in str(value))
@@ -234,6 +241,7 @@ def _style_numpr(styles_el) -> dict[str, tuple[str | None, int | None]]:
 
 # --- text ----------------------------------------------------------------------------------------
 
+
 def paragraph_text(p) -> str:
     """Visible text of a w:p: runs, tabs as spaces, breaks as newlines; no deleted or fallback text."""
     parts: list[str] = []
@@ -263,8 +271,24 @@ def _hidden(el, stop) -> bool:
 
 _HEADER_WORDS = {
     "number": ("序号", "编号", "序"),
-    "content": ("工作任务", "工作内容", "任务内容", "具体任务", "重点任务", "主要任务", "工作要点", "具体措施",
-                "工作措施", "重点工作", "工作事项", "任务", "内容", "要点", "事项", "措施"),
+    "content": (
+        "工作任务",
+        "工作内容",
+        "任务内容",
+        "具体任务",
+        "重点任务",
+        "主要任务",
+        "工作要点",
+        "具体措施",
+        "工作措施",
+        "重点工作",
+        "工作事项",
+        "任务",
+        "内容",
+        "要点",
+        "事项",
+        "措施",
+    ),
     "lead": ("牵头部门", "牵头单位", "责任部门", "责任单位", "牵头", "责任处室", "主责部门", "负责部门"),
     "support": ("配合部门", "配合单位", "协同部门", "参与部门", "协办单位", "配合", "协同", "协办"),
 }
@@ -364,8 +388,11 @@ class DocxReader:
             cells = []
             for tc in tr.iterchildren(W + "tc"):
                 tcpr = tc.find(W + "tcPr")
-                merged = tcpr is not None and tcpr.find(W + "vMerge") is not None and \
-                    (_val(tcpr, "vMerge") or "continue") == "continue"
+                merged = (
+                    tcpr is not None
+                    and tcpr.find(W + "vMerge") is not None
+                    and (_val(tcpr, "vMerge") or "continue") == "continue"
+                )
                 column = len(cells)
                 if merged:
                     # merged with the cell above: kept apart so that a department column can repeat it
@@ -390,7 +417,7 @@ class DocxReader:
                         if line.strip() and not _is_noise(line):
                             self.paras.append(Para(line.strip()))
             return
-        for row in rows[header_at + 1:]:
+        for row in rows[header_at + 1 :]:
             self._table_row(row, columns)
 
     def _cell_paragraph(self, p) -> str:
@@ -410,8 +437,12 @@ class DocxReader:
 
         distinct = list(dict.fromkeys(c for c in row if c and not c.startswith(_MERGED)))
         content = cell("content")
-        if len(distinct) == 1 and content in ("", distinct[0]) and cell("number") in ("", distinct[0]) \
-                and not cell("lead"):
+        if (
+            len(distinct) == 1
+            and content in ("", distinct[0])
+            and cell("number") in ("", distinct[0])
+            and not cell("lead")
+        ):
             self.paras.append(Para(distinct[0].replace("\n", "")))  # a merged row: a section heading
             return
         if not content:

@@ -10,11 +10,21 @@ from .numerals import to_int
 
 CN = "[一二三四五六七八九十]{1,3}"
 AR = "[0-9０-９]{1,3}"
-_CONTENT = re.compile(f"\\s*[{CJK}“‘\"《〈「A-Za-z（(【]")
+_CONTENT = re.compile(f'\\s*[{CJK}“‘"《〈「A-Za-z（(【]')
 
 # kinds
 PART, CN_DUN, CN_PAREN, ARABIC, AR_PAREN, CIRCLED, DECIMAL2, DECIMAL3, INLINE, BARE = (
-    "part", "cn", "cnp", "ar", "arp", "cir", "dec2", "dec3", "inline", "bare")
+    "part",
+    "cn",
+    "cnp",
+    "ar",
+    "arp",
+    "cir",
+    "dec2",
+    "dec3",
+    "inline",
+    "bare",
+)
 
 MARKER = re.compile(
     r"(?=[第（(0-9０-９一二三四五六七八九十①-⑳.．、])"
@@ -80,6 +90,11 @@ def marker_text(kind: str, number: int) -> str:
 
     cn = int_to_cn(number)
     return {
-        PART: f"第{cn}部分 ", CN_DUN: f"{cn}、", CN_PAREN: f"（{cn}）", ARABIC: f"{number}.", AR_PAREN: f"（{number}）",
-        CIRCLED: CIRCLED_CHARS[number - 1] if 0 < number <= 20 else f"（{number}）", INLINE: f"{cn}是",
+        PART: f"第{cn}部分 ",
+        CN_DUN: f"{cn}、",
+        CN_PAREN: f"（{cn}）",
+        ARABIC: f"{number}.",
+        AR_PAREN: f"（{number}）",
+        CIRCLED: CIRCLED_CHARS[number - 1] if 0 < number <= 20 else f"（{number}）",
+        INLINE: f"{cn}是",
     }.get(kind, f"{number}.")

@@ -59,10 +59,13 @@ def detect_format(data: bytes, filename: str | None) -> str:
 
 def decode_text(data: bytes) -> str:
     """Decode text bytes: BOM first, then UTF-8, then GB18030 (which covers GBK and GB2312)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
+            return data[len(bom) :].decode(codec, errors="replace")
     sample = data[:4096]
     if sample.count(b"\x00") > len(sample) // 4:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)

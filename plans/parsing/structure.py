@@ -38,7 +38,7 @@ from .model import Departments, Node, Para
 from .numerals import int_to_cn
 from .targets import find_targets
 
-STRONG_BOUNDARY = set("。；;！!？?：:）)】」』”\"")
+STRONG_BOUNDARY = set('。；;！!？?：:）)】」』”"')
 WEAK_BOUNDARY = set("，,、")
 TITLE_END = set("。；;！!？?：:")
 OPENERS, CLOSERS = "“‘《〈「『（([【", "”’》〉」』）)]】"
@@ -85,11 +85,11 @@ def split_title(heading: str) -> tuple[str, str]:
             quote_open = not quote_open
         elif i > 0 and (ch in TITLE_END or _is_sentence_dot(heading, i)):
             if depth == 0 and not quote_open:
-                return heading[:i], heading[i + 1:]
+                return heading[:i], heading[i + 1 :]
             if first_any < 0:
                 first_any = i
     if first_any >= 0 and (depth > 0 or quote_open):
-        return heading[:first_any], heading[first_any + 1:]
+        return heading[:first_any], heading[first_any + 1 :]
     return heading, ""
 
 
@@ -147,15 +147,15 @@ class TreeBuilder:
             if not self.stack:
                 return False
             if not at_start:
-                prev = text[:m.start].rstrip()[-1:]
+                prev = text[: m.start].rstrip()[-1:]
                 if prev not in STRONG_BOUNDARY and prev not in WEAK_BOUNDARY:
                     return False
             index = self._stack_index(INLINE)
             if index is not None and self.stack[index][1].node.number + 1 == m.number:
                 return True
-            return m.number == 1 and _has_second_point(text[m.end:], next_text)
+            return m.number == 1 and _has_second_point(text[m.end :], next_text)
         if m.kind == BARE:
-            prev = text[:m.start].rstrip()[-1:]
+            prev = text[: m.start].rstrip()[-1:]
             ok_place = at_start or (self.flat and prev in "。；;）)】")
             return ok_place and self._bare_kind(m.text) is not None
         if at_start:
@@ -165,7 +165,7 @@ class TreeBuilder:
         fit_next, fit_new = self._fits(m.kind, m.number)
         if not (fit_next or fit_new):
             return False
-        before = text[:m.start]
+        before = text[: m.start]
         prev = before.rstrip()[-1:]
         if prev in STRONG_BOUNDARY:
             return True
@@ -220,7 +220,7 @@ class TreeBuilder:
         for m in find_markers(text):
             if accepted and m.start < accepted[-1].end:
                 continue
-            at_start = not text[:m.start].strip() and not accepted
+            at_start = not text[: m.start].strip() and not accepted
             if self._accept(m, text, next_text, at_start):
                 if m.kind == BARE:
                     kind = self._bare_kind(m.text) or ARABIC
@@ -269,7 +269,7 @@ class TreeBuilder:
         if not self.flat and len(new_drafts) > 1:
             opened = {id(d.node) for d in new_drafts}
             self.run_in_points.update(id(d.node) for d in new_drafts if d.parent is not None and id(d.parent) in opened)
-        lead_text = text[:markers[0].start].strip()
+        lead_text = text[: markers[0].start].strip()
         if lead_text:
             # text before the first marker belongs to the node that was current before this paragraph
             if owner is None:
@@ -280,7 +280,7 @@ class TreeBuilder:
                 owner.body.append(lead_text)
         for i, (m, draft) in enumerate(zip(markers, new_drafts, strict=False)):
             end = markers[i + 1].start if i + 1 < len(markers) else len(text)
-            draft.heading = text[m.end:end].strip()
+            draft.heading = text[m.end : end].strip()
         return []
 
     def _warn_inferred(self) -> None:
@@ -395,7 +395,8 @@ def drop_outline(sections: list[Node]) -> tuple[list[Node], bool, str]:
         block = sections[:restart]
         nodes = [n for top in block for n in top.walk()]
         empty = all(not n.departments.lead and not n.departments.support for n in nodes) and all(
-            not n.text and not n.targets for n in nodes[:-1])
+            not n.text and not n.targets for n in nodes[:-1]
+        )
         later = {fold(n.title) for n in sections[restart:]}
         repeated = sum(1 for n in block if fold(n.title) in later)
         if empty and (repeated * 2 >= len(block) or all(not n.children for n in block)):

@@ -21,6 +21,7 @@ PLANS_MATRIX = {
     "plans:item-return": ({Role.UFD_STAFF}, "post"),
     "plans:item-urge": ({Role.UFD_STAFF}, "post"),
     "plans:milestone-add": ({Role.UFD_STAFF}, "post"),
+    "plans:milestone-done": ({Role.UFD_STAFF, Role.LIAISON}, "post"),
     "plans:evidence": (READERS, "get"),
     "plans:my-department": ({Role.LIAISON}, "get"),
     "plans:supervision": ({Role.UFD_STAFF, Role.LEADER}, "get"),
@@ -37,6 +38,7 @@ def plans_url_kwargs(org, personas, department):
     report = ProgressReport.objects.create(item=item, text="进展", author=personas[Role.LIAISON])
     evidence = Evidence(report=report, original_name="a.png", kind="图片", size=10)
     evidence.file.save("a.png", ContentFile(b"\x89PNG\r\n\x1a\n00"), save=True)
+    milestone = item.milestones.create(title="一季度", due_date=item.due_date)
     record = PlanImport.objects.create(organisation=org, created_by=personas[Role.UFD_STAFF], error="解析失败")
     by_plan = {"pk": plan.pk}
     by_item = {"pk": item.pk}
@@ -54,4 +56,5 @@ def plans_url_kwargs(org, personas, department):
         "plans:item-urge": by_item,
         "plans:milestone-add": by_item,
         "plans:evidence": {"pk": evidence.pk},
+        "plans:milestone-done": {"pk": item.pk, "milestone_pk": milestone.pk},
     }

@@ -24,9 +24,13 @@ def _numbering_xml(abstract_id: int, num_id: int, levels: list[tuple[str, str]])
     return abstract, num
 
 
-def build_docx(blocks: list[tuple], *, levels: list[tuple[str, str]] | None = None,
-               style_levels: dict[str, int] | None = None,
-               lists: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
+def build_docx(
+    blocks: list[tuple],
+    *,
+    levels: list[tuple[str, str]] | None = None,
+    style_levels: dict[str, int] | None = None,
+    lists: dict[str, list[tuple[str, str]]] | None = None,
+) -> bytes:
     """Build a .docx from blocks.
 
     ("p", text) a typed paragraph; ("auto", level, text) a paragraph numbered by Word at a level of
@@ -61,8 +65,9 @@ def build_docx(blocks: list[tuple], *, levels: list[tuple[str, str]] | None = No
     next_num = 200
     for style_name, level in (style_levels or {}).items():
         style_ppr = document.styles[style_name].element.get_or_add_pPr()
-        style_ppr.insert(0, parse_xml(
-            f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        style_ppr.insert(
+            0, parse_xml(f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
     for block in blocks:
         if block[0] == "p":
             document.add_paragraph(block[1])
@@ -73,11 +78,15 @@ def build_docx(blocks: list[tuple], *, levels: list[tuple[str, str]] | None = No
             numpr = f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{block[1]}"/><w:numId w:val="{num_id}"/></w:numPr>'
             ppr.append(parse_xml(numpr))
         elif block[0] == "restart":
-            overrides = "".join(f'<w:lvlOverride w:ilvl="{lvl}"><w:startOverride w:val="1"/></w:lvlOverride>'
-                                for lvl in range(4))
-            numbering.append(parse_xml(
-                f'<w:num xmlns:w="{W_NS}" w:numId="{next_num}"><w:abstractNumId w:val="{abstract_of[block[1]]}"/>'
-                f'{overrides}</w:num>'))
+            overrides = "".join(
+                f'<w:lvlOverride w:ilvl="{lvl}"><w:startOverride w:val="1"/></w:lvlOverride>' for lvl in range(4)
+            )
+            numbering.append(
+                parse_xml(
+                    f'<w:num xmlns:w="{W_NS}" w:numId="{next_num}"><w:abstractNumId w:val="{abstract_of[block[1]]}"/>'
+                    f"{overrides}</w:num>"
+                )
+            )
             num_of[block[1]] = next_num
             next_num += 1
         elif block[0] == "style":
@@ -98,9 +107,12 @@ def build_docx(blocks: list[tuple], *, levels: list[tuple[str, str]] | None = No
                         level, _, name = head[5:].partition("@")
                         cell_p = table.cell(r, c).paragraphs[0]
                         cell_p.text = text
-                        cell_p._p.get_or_add_pPr().append(parse_xml(
-                            f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/>'
-                            f'<w:numId w:val="{num_of[name]}"/></w:numPr>'))
+                        cell_p._p.get_or_add_pPr().append(
+                            parse_xml(
+                                f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/>'
+                                f'<w:numId w:val="{num_of[name]}"/></w:numPr>'
+                            )
+                        )
                         continue
                     table.cell(r, c).text = value
             for c in range(width):  # "^": merged with the cell above (Word's vertical merge)
@@ -125,8 +137,9 @@ def docx_from_text(text: str) -> bytes:
     return build_docx([("p", line) for line in text.splitlines() if line.strip()])
 
 
-def build_pdf(paragraphs: list[str], *, width_mm: float = 150, footer: bool = True,
-              footer_text: str = "- {page} -") -> bytes:
+def build_pdf(
+    paragraphs: list[str], *, width_mm: float = 150, footer: bool = True, footer_text: str = "- {page} -"
+) -> bytes:
     """A PDF with the CJK font: paragraphs wrap at the page width, first lines indented by two characters.
 
     ``footer_text`` may use {page} and {pages} (e.g. "第 {page} 页 共 {pages} 页").

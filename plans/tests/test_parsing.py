@@ -26,8 +26,11 @@ def fold(text: str) -> str:
 def compact(node: dict) -> dict:
     """The parts of a node our checks compare: marker, number, folded title, departments, targets."""
     return {
-        "marker": node["marker"], "number": node["number"], "title": fold(node["title"]),
-        "lead": node["departments"]["lead"], "support": node["departments"]["support"],
+        "marker": node["marker"],
+        "number": node["number"],
+        "title": fold(node["title"]),
+        "lead": node["departments"]["lead"],
+        "support": node["departments"]["support"],
         "targets": [(fold(t["text"]), t["count"]) for t in node["targets"]],
         "children": [compact(c) for c in node["children"]],
     }
@@ -48,6 +51,7 @@ def outline(plan) -> list[tuple]:
 
 
 # --- the seed ------------------------------------------------------------------------------------
+
 
 def test_seed_matches_expected_labels():
     expected = json.loads((SEEDS / "000_28af86dc0943f269.expected.json").read_text(encoding="utf-8"))
@@ -76,6 +80,7 @@ def test_seed_contract_has_exact_keys():
 
 
 # --- text fixtures -------------------------------------------------------------------------------
+
 
 def test_notice_wrapped_plan_uses_attachment_title_and_skips_notice_and_trailer():
     plan = parse_plan((FIXTURES / "notice_plan.txt").read_bytes())
@@ -122,10 +127,17 @@ def test_gbk_outline_block_is_not_duplicated():
     plan = parse_plan(data, filename="plan.txt")
     assert plan.title == "某某职业学院党委统战部2023年工作计划"
     assert [(s.marker, s.title) for s in plan.sections] == [
-        ("一、", "指导思想"), ("二、", "工作目标"), ("三、", "重点任务"), ("四、", "保障措施")]
+        ("一、", "指导思想"),
+        ("二、", "工作目标"),
+        ("三、", "重点任务"),
+        ("四、", "保障措施"),
+    ]
     tasks = plan.sections[2]
     assert [(c.marker, c.title) for c in tasks.children] == [
-        ("1、", "加强党外代表人士队伍建设"), ("2、", "支持民主党派加强自身建设"), ("3、", "做好民族宗教工作")]
+        ("1、", "加强党外代表人士队伍建设"),
+        ("2、", "支持民主党派加强自身建设"),
+        ("3、", "做好民族宗教工作"),
+    ]
     first = tasks.children[0].children[0]
     assert first.marker == "（1）"
     assert first.departments.lead == ["党委统战部"] and first.departments.support == ["党委组织部", "人事处"]
@@ -203,10 +215,16 @@ def test_two_level_nesting_in_any_order(styles):
     assert outline(parse_plan(text)) == expected
 
 
-@pytest.mark.parametrize("styles", [
-    ("一、", "（一）", "1.", "（1）"), ("一、", "1、", "（1）", "①"), ("（一）", "1 .", "(1)"),
-    ("一、", "(一)", "1、", "①"), ("1.", "（1）", "①"),
-])
+@pytest.mark.parametrize(
+    "styles",
+    [
+        ("一、", "（一）", "1.", "（1）"),
+        ("一、", "1、", "（1）", "①"),
+        ("（一）", "1 .", "(1)"),
+        ("一、", "(一)", "1、", "①"),
+        ("1.", "（1）", "①"),
+    ],
+)
 def test_deep_nesting_with_titles_running_into_body(styles):
     text, expected = _nested_plan(styles, run_in=True)
     plan = parse_plan(text)
@@ -222,11 +240,16 @@ def test_items_restarting_per_section_and_continuing_across_sections():
 
 
 def test_inline_points_become_children():
-    text = ("一、加强学习\n"
-            "1.深化理论武装。一是加强政治引领，引导党外人士；二是开展专题研讨；三是举办1次读书会。（责任部门：统战部）\n")
+    text = (
+        "一、加强学习\n"
+        "1.深化理论武装。一是加强政治引领，引导党外人士；二是开展专题研讨；三是举办1次读书会。（责任部门：统战部）\n"
+    )
     item = parse_plan(text).sections[0].children[0]
     assert [(c.marker, c.number, c.title) for c in item.children] == [
-        ("一是", 1, "加强政治引领，引导党外人士"), ("二是", 2, "开展专题研讨"), ("三是", 3, "举办1次读书会")]
+        ("一是", 1, "加强政治引领，引导党外人士"),
+        ("二是", 2, "开展专题研讨"),
+        ("三是", 3, "举办1次读书会"),
+    ]
     assert item.departments.lead == ["统战部"]
     assert [(t.text, t.count) for t in item.children[2].targets] == [("举办1次读书会", 1)]
 
@@ -237,10 +260,13 @@ def test_lone_yi_shi_is_not_a_point():
 
 
 def test_standalone_title_line_and_body_on_next_lines():
-    plan = parse_plan("一、指导思想\n坚持以习近平新时代中国特色社会主义思想为指导。\n"
-                      "二、主要任务：\n1.加强学习\n组织学习。\n")
+    plan = parse_plan(
+        "一、指导思想\n坚持以习近平新时代中国特色社会主义思想为指导。\n二、主要任务：\n1.加强学习\n组织学习。\n"
+    )
     assert [(s.title, s.text) for s in plan.sections] == [
-        ("指导思想", "坚持以习近平新时代中国特色社会主义思想为指导。"), ("主要任务", "")]
+        ("指导思想", "坚持以习近平新时代中国特色社会主义思想为指导。"),
+        ("主要任务", ""),
+    ]
     assert (plan.sections[1].children[0].title, plan.sections[1].children[0].text) == ("加强学习", "组织学习。")
 
 
@@ -261,37 +287,52 @@ def test_lost_number_at_line_start_is_inferred():
 def test_enumerations_inside_text_are_not_markers():
     plan = parse_plan("一、工作安排\n1.一、二季度完成调研，提高到1.5倍，第1、2批完成。\n2.统一、规范管理。\n")
     assert [(c.marker, c.title) for c in plan.sections[0].children] == [
-        ("1.", "一、二季度完成调研，提高到1.5倍，第1、2批完成"), ("2.", "统一、规范管理")]
+        ("1.", "一、二季度完成调研，提高到1.5倍，第1、2批完成"),
+        ("2.", "统一、规范管理"),
+    ]
 
 
 def test_page_footer_inside_paragraph_is_removed_and_joined():
-    text = ("一、加强学习\n1.持续深化理论武装。组织党外人士深入学习党的二十大精神，推动学习\n"
-            "第 1 页 共 4 页\n走深走实。（责任部门：统战部）\n2.开展调研。\n")
+    text = (
+        "一、加强学习\n1.持续深化理论武装。组织党外人士深入学习党的二十大精神，推动学习\n"
+        "第 1 页 共 4 页\n走深走实。（责任部门：统战部）\n2.开展调研。\n"
+    )
     item = parse_plan(text).sections[0].children[0]
     assert item.text == "组织党外人士深入学习党的二十大精神，推动学习走深走实。"
     assert item.departments.lead == ["统战部"]
 
 
 def test_site_page_markers_in_other_scraped_text():
-    text = ("《某学院2024年统战工作要点.doc》由会员分享,可在线阅读,更多相关请在某文库上搜索。\n"
-            "1、某学院2024年统战工作要点为做好今年工作，制定本要点。一、强化政治引领1 .加强理论学习。组织学\n"
-            "2、习研讨。(责任部门:党委统 战部)2 .开展主题教育。召开1次座谈会。(责任部门:党委统战部、工会)二、加强自身\n"
-            "3、建设3 .加强队伍建设。组织培训。(责任部门:党委统战部)\n")
+    text = (
+        "《某学院2024年统战工作要点.doc》由会员分享,可在线阅读,更多相关请在某文库上搜索。\n"
+        "1、某学院2024年统战工作要点为做好今年工作，制定本要点。一、强化政治引领1 .加强理论学习。组织学\n"
+        "2、习研讨。(责任部门:党委统 战部)2 .开展主题教育。召开1次座谈会。(责任部门:党委统战部、工会)二、加强自身\n"
+        "3、建设3 .加强队伍建设。组织培训。(责任部门:党委统战部)\n"
+    )
     plan = parse_plan(text)
     assert plan.title == "某学院2024年统战工作要点"
-    assert outline(plan) == [(0, "一、", 1, "强化政治引领"), (1, "1 .", 1, "加强理论学习"),
-                             (1, "2 .", 2, "开展主题教育"),
-                             (0, "二、", 2, "加强自身建设"), (1, "3 .", 3, "加强队伍建设")]
+    assert outline(plan) == [
+        (0, "一、", 1, "强化政治引领"),
+        (1, "1 .", 1, "加强理论学习"),
+        (1, "2 .", 2, "开展主题教育"),
+        (0, "二、", 2, "加强自身建设"),
+        (1, "3 .", 3, "加强队伍建设"),
+    ]
     assert plan.sections[0].children[0].text == "组织学习研讨。"
     assert plan.sections[0].children[0].departments.lead == ["党委统战部"]
 
 
 def test_numbered_list_is_not_mistaken_for_page_markers():
-    text = ("某学院2024年统战工作计划\n1、加强理论学习，组织学习研讨。\n"
-            "2、开展主题教育，召开1次座谈会。\n3、加强队伍建设。\n")
+    text = (
+        "某学院2024年统战工作计划\n1、加强理论学习，组织学习研讨。\n"
+        "2、开展主题教育，召开1次座谈会。\n3、加强队伍建设。\n"
+    )
     plan = parse_plan(text)
     assert [(s.marker, s.title) for s in plan.sections] == [
-        ("1、", "加强理论学习，组织学习研讨"), ("2、", "开展主题教育，召开1次座谈会"), ("3、", "加强队伍建设")]
+        ("1、", "加强理论学习，组织学习研讨"),
+        ("2、", "开展主题教育，召开1次座谈会"),
+        ("3、", "加强队伍建设"),
+    ]
 
 
 def test_signature_and_date_after_last_item_are_dropped():
@@ -333,21 +374,25 @@ def test_render_text_round_trip_on_fixtures():
 
 # --- departments ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "lead", "support"), [
-    ("（责任部门：党委统战部、党委宣传部）", ["党委统战部"], ["党委宣传部"]),
-    ("(责任部门:党委统 战部)", ["党委统战部"], []),
-    ("(责任部门:学生工作处、教务 处、团委)", ["学生工作处"], ["教务处", "团委"]),
-    ("（牵头部门：党委统战部；配合部门：党委组织部、人事处）", ["党委统战部"], ["党委组织部", "人事处"]),
-    ("（牵头部门：党委统战部、党委宣传部；配合部门：团委）", ["党委统战部", "党委宣传部"], ["团委"]),
-    ("责任单位：党委统战部", ["党委统战部"], []),
-    ("【牵头单位】党委统战部【配合单位】党委组织部、人事处", ["党委统战部"], ["党委组织部", "人事处"]),
-    ("牵头：党委统战部 配合：党委宣传部 工会", ["党委统战部"], ["党委宣传部", "工会"]),
-    ("（责任部门：党委统战部 党委宣传部）", ["党委统战部"], ["党委宣传部"]),
-    ("（党委统战部牵头，人事处、国际交流处配合）", ["党委统战部"], ["人事处", "国际交流处"]),
-    ("（责任部门：人事处、党委统战部（牵头））", ["党委统战部"], ["人事处"]),
-    ("（责任领导：张三；责任部门：党委统战部）", ["党委统战部"], []),
-    ("（配合部门：团委）", [], ["团委"]),
-])
+
+@pytest.mark.parametrize(
+    ("text", "lead", "support"),
+    [
+        ("（责任部门：党委统战部、党委宣传部）", ["党委统战部"], ["党委宣传部"]),
+        ("(责任部门:党委统 战部)", ["党委统战部"], []),
+        ("(责任部门:学生工作处、教务 处、团委)", ["学生工作处"], ["教务处", "团委"]),
+        ("（牵头部门：党委统战部；配合部门：党委组织部、人事处）", ["党委统战部"], ["党委组织部", "人事处"]),
+        ("（牵头部门：党委统战部、党委宣传部；配合部门：团委）", ["党委统战部", "党委宣传部"], ["团委"]),
+        ("责任单位：党委统战部", ["党委统战部"], []),
+        ("【牵头单位】党委统战部【配合单位】党委组织部、人事处", ["党委统战部"], ["党委组织部", "人事处"]),
+        ("牵头：党委统战部 配合：党委宣传部 工会", ["党委统战部"], ["党委宣传部", "工会"]),
+        ("（责任部门：党委统战部 党委宣传部）", ["党委统战部"], ["党委宣传部"]),
+        ("（党委统战部牵头，人事处、国际交流处配合）", ["党委统战部"], ["人事处", "国际交流处"]),
+        ("（责任部门：人事处、党委统战部（牵头））", ["党委统战部"], ["人事处"]),
+        ("（责任领导：张三；责任部门：党委统战部）", ["党委统战部"], []),
+        ("（配合部门：团委）", [], ["团委"]),
+    ],
+)
 def test_department_tag_forms(text, lead, support):
     result = extract_tags("加强学习。" + text)
     assert (result.departments.lead, result.departments.support) == (lead, support)
@@ -363,15 +408,21 @@ def test_text_without_tag_is_unchanged():
 def test_resolve_departments_with_aliases_and_unknown_names():
     departments = [("党委统战部", ["统战部"]), ("党委宣传部", ["宣传部"]), ("人事处", ["人事劳资处"]), ("团委", [])]
     result = resolve_departments(["党委统战部", "统战部", "宣传部", "人事劳资处", "校团委", "各二级学院"], departments)
-    assert result.resolved == {"党委统战部": "党委统战部", "统战部": "党委统战部", "宣传部": "党委宣传部",
-                               "人事劳资处": "人事处", "校团委": "团委"}
+    assert result.resolved == {
+        "党委统战部": "党委统战部",
+        "统战部": "党委统战部",
+        "宣传部": "党委宣传部",
+        "人事劳资处": "人事处",
+        "校团委": "团委",
+    }
     assert result.unknown == ["各二级学院"]
 
 
 def test_parse_with_departments_reports_unknown_names():
-    plan = parse_plan((SEEDS / "000_28af86dc0943f269.txt").read_bytes(),
-                      departments={"党委统战部": ["统战部"], "党委宣传部": [], "党委组织部": [],
-                                   "学生工作处": ["学工处"]})
+    plan = parse_plan(
+        (SEEDS / "000_28af86dc0943f269.txt").read_bytes(),
+        departments={"党委统战部": ["统战部"], "党委宣传部": [], "党委组织部": [], "学生工作处": ["学工处"]},
+    )
     data = plan.to_dict()
     assert data["unresolved_departments"] == ["人事劳资处", "教务处", "团委", "各二级学院部"]
     assert data["resolved_departments"]["党委统战部"] == "党委统战部"
@@ -381,29 +432,49 @@ def test_parse_with_departments_reports_unknown_names():
 
 # --- targets and numerals ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "targets"), [
-    ("召开一次统战工作座谈会，面向党外人士", [("召开一次统战工作座谈会", 1)]),
-    ("召开1次少数民族学生座谈会，关心", [("召开1次少数民族学生座谈会", 1)]),
-    ("举办2场专题报告会。", [("举办2场专题报告会", 2)]),
-    ("开展理论学习不少于3次。", [("开展理论学习不少于3次", 3)]),
-    ("每季度召开一次党外人士座谈会。", [("每季度召开一次党外人士座谈会", 4)]),
-    ("座谈会每季度一次。", [("座谈会每季度一次", 4)]),
-    ("每月一次推送学习材料。", [("每月一次推送学习材料", 12)]),
-    ("全年报送信息10篇。", [("全年报送信息10篇", 10)]),
-    ("组织十二批次参观。", [("组织十二批次参观", 12)]),
-    ("举办两期培训班，开展3次调研。", [("举办两期培训班", 2), ("开展3次调研", 3)]),
-    ("读一本好书、听一场报告、进行一项调研、提交一份议案", []),
-    ("开展“五个一”活动，坚持“两个确立”，增强“四个意识”。", []),
-    ("开展一次性排查，第一次会议。", []),
-])
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        ("召开一次统战工作座谈会，面向党外人士", [("召开一次统战工作座谈会", 1)]),
+        ("召开1次少数民族学生座谈会，关心", [("召开1次少数民族学生座谈会", 1)]),
+        ("举办2场专题报告会。", [("举办2场专题报告会", 2)]),
+        ("开展理论学习不少于3次。", [("开展理论学习不少于3次", 3)]),
+        ("每季度召开一次党外人士座谈会。", [("每季度召开一次党外人士座谈会", 4)]),
+        ("座谈会每季度一次。", [("座谈会每季度一次", 4)]),
+        ("每月一次推送学习材料。", [("每月一次推送学习材料", 12)]),
+        ("全年报送信息10篇。", [("全年报送信息10篇", 10)]),
+        ("组织十二批次参观。", [("组织十二批次参观", 12)]),
+        ("举办两期培训班，开展3次调研。", [("举办两期培训班", 2), ("开展3次调研", 3)]),
+        ("读一本好书、听一场报告、进行一项调研、提交一份议案", []),
+        ("开展“五个一”活动，坚持“两个确立”，增强“四个意识”。", []),
+        ("开展一次性排查，第一次会议。", []),
+    ],
+)
 def test_targets(text, targets):
     assert [(t.text, t.count) for t in find_targets(text)] == targets
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十一", 21), ("九十九", 99), ("一百零五", 105),
-    ("两", 2), ("二〇二三", 2023), ("①", 1), ("⑳", 20), ("１２", 12), ("7", 7), ("甲", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("二十一", 21),
+        ("九十九", 99),
+        ("一百零五", 105),
+        ("两", 2),
+        ("二〇二三", 2023),
+        ("①", 1),
+        ("⑳", 20),
+        ("１２", 12),
+        ("7", 7),
+        ("甲", None),
+        ("", None),
+    ],
+)
 def test_numerals(text, value):
     assert to_int(text) == value
 

@@ -63,12 +63,22 @@ def test_command_missing_file_is_code_2(tmp_path):
 def test_command_process_exit_codes_and_stderr(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    failed = subprocess.run([sys.executable, "manage.py", "parse_plan", str(empty), "--json"], cwd=REPO,
-                            capture_output=True, text=True, timeout=120)
+    failed = subprocess.run(
+        [sys.executable, "manage.py", "parse_plan", str(empty), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert failed.returncode == 2
     assert failed.stdout == ""
     assert len(failed.stderr.strip().splitlines()) == 1 and "为空" in failed.stderr
-    ok = subprocess.run([sys.executable, "manage.py", "parse_plan", "-", "--json"], cwd=REPO, input=SEED.read_bytes(),
-                        capture_output=True, timeout=120)
+    ok = subprocess.run(
+        [sys.executable, "manage.py", "parse_plan", "-", "--json"],
+        cwd=REPO,
+        input=SEED.read_bytes(),
+        capture_output=True,
+        timeout=120,
+    )
     assert ok.returncode == 0
     assert json.loads(ok.stdout.decode("utf-8"))["year"] == 2023

@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 from plans.parsing import ParsedPlan, ParseError, parse_plan, render_text
 from plans.parsing.numerals import int_to_cn
 
-PLAN_ALPHABET = st.sampled_from(list("加强学习组织开展党外人士统战部工作建设服务教育理论实践会议一二三是"
-                                     "（）()、，。；：1234 .\n①②牵头配合责任部门召开次场不少于每季度全年篇第页共-"))
+PLAN_ALPHABET = st.sampled_from(
+    list(
+        "加强学习组织开展党外人士统战部工作建设服务教育理论实践会议一二三是"
+        "（）()、，。；：1234 .\n①②牵头配合责任部门召开次场不少于每季度全年篇第页共-"
+    )
+)
 
 
 def _parse_or_error(data, **kwargs) -> ParsedPlan | None:
@@ -48,8 +52,7 @@ MAGIC = [b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(MAGIC),
-       st.binary(max_size=1000))
+@given(st.sampled_from(MAGIC), st.binary(max_size=1000))
 def test_bytes_with_magic_numbers_give_plan_or_parse_error(magic, rest):
     _parse_or_error(magic + rest)
 
@@ -66,8 +69,16 @@ def test_zips_with_odd_word_parts_give_plan_or_parse_error(junk, text):
 
 def tree(plan: ParsedPlan):
     def node(n):
-        return (n.marker, n.number, n.title, n.text, tuple(n.departments.lead), tuple(n.departments.support),
-                tuple((t.text, t.count) for t in n.targets), tuple(node(c) for c in n.children))
+        return (
+            n.marker,
+            n.number,
+            n.title,
+            n.text,
+            tuple(n.departments.lead),
+            tuple(n.departments.support),
+            tuple((t.text, t.count) for t in n.targets),
+            tuple(node(c) for c in n.children),
+        )
 
     return plan.title, plan.preamble, tuple(node(s) for s in plan.sections)
 
@@ -85,11 +96,15 @@ def test_render_then_parse_gives_the_same_tree_for_any_parsed_text(text):
 # --- generated plans: the parser recovers the structure they were written with -------------------
 
 LEVEL_STYLES = [
-    lambda n: f"{int_to_cn(n)}、", lambda n: f"（{int_to_cn(n)}）", lambda n: f"{n}.", lambda n: f"（{n}）",
+    lambda n: f"{int_to_cn(n)}、",
+    lambda n: f"（{int_to_cn(n)}）",
+    lambda n: f"{n}.",
+    lambda n: f"（{n}）",
     lambda n: "①②③④⑤⑥⑦⑧⑨⑩"[n - 1],
 ]
-WORDS = st.sampled_from(["加强", "理论", "学习", "组织", "党外", "人士", "统战", "服务", "建设", "调研", "宣传",
-                         "队伍"])
+WORDS = st.sampled_from(
+    ["加强", "理论", "学习", "组织", "党外", "人士", "统战", "服务", "建设", "调研", "宣传", "队伍"]
+)
 TITLE = st.lists(WORDS, min_size=1, max_size=5).map("".join)
 DEPTS = st.lists(st.sampled_from(["党委统战部", "党委宣传部", "人事处", "团委", "学生工作处"]), max_size=3, unique=True)
 TARGET = st.sampled_from(["", "召开1次座谈会", "举办2场报告会", "每季度召开一次例会", "开展3次调研"])
@@ -99,16 +114,24 @@ TARGET = st.sampled_from(["", "召开1次座谈会", "举办2场报告会", "每
 def plan_specs(draw):
     depth = draw(st.integers(1, 3))
     start = draw(st.integers(0, len(LEVEL_STYLES) - depth))
-    styles = LEVEL_STYLES[start:start + depth]
+    styles = LEVEL_STYLES[start : start + depth]
 
     def nodes(level):
         count = draw(st.integers(1, 3))
         out = []
         for n in range(1, count + 1):
             children = nodes(level + 1) if level + 1 < depth else []
-            out.append({"marker": styles[level](n), "number": n, "title": draw(TITLE),
-                        "body": draw(st.booleans()), "target": draw(TARGET), "depts": draw(DEPTS),
-                        "children": children})
+            out.append(
+                {
+                    "marker": styles[level](n),
+                    "number": n,
+                    "title": draw(TITLE),
+                    "body": draw(st.booleans()),
+                    "target": draw(TARGET),
+                    "depts": draw(DEPTS),
+                    "children": children,
+                }
+            )
         return out
 
     return nodes(0)
@@ -126,8 +149,9 @@ def _write(spec, lines):
 
 
 def _expected(spec):
-    return [(n["marker"], n["number"], n["title"], n["depts"][:1], n["depts"][1:], _expected(n["children"]))
-            for n in spec]
+    return [
+        (n["marker"], n["number"], n["title"], n["depts"][:1], n["depts"][1:], _expected(n["children"])) for n in spec
+    ]
 
 
 def _got(nodes):

@@ -248,3 +248,20 @@ def test_plan_pages_run_bounded_queries(
     assert len(response.context["lead"]) + len(response.context["support"]) == items // 2 + len(
         [i for i in range(0, items, 3) if i % 2 == 0]
     )
+
+
+@pytest.mark.django_db
+def test_lead_liaison_marks_a_milestone_done_and_the_light_clears(client, liaison, ufd_liaison, item):
+    today = timezone.localdate()
+    Item.objects.filter(pk=item.pk).update(due_date=today + timedelta(days=90))
+    milestone = Milestone.objects.create(item=item, title="一季度", due_date=today - timedelta(days=1))
+    assert Item.objects.get(pk=item.pk).light == "red"
+    client.force_login(ufd_liaison)  # a support department may not
+    url = reverse("plans:milestone-done", args=[item.pk, milestone.pk])
+    assert client.post(url).status_code == 403
+    client.force_login(liaison)
+    assert client.post(url).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.done_at is not None
+    assert Item.objects.get(pk=item.pk).light == "green"
+    assert ItemEvent.objects.filter(item=item, note="节点“一季度”已完成").exists()
