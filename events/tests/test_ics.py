@@ -55,3 +55,27 @@ def test_event_ics_document(org, settings):
     assert "DESCRIPTION:请准备发言\\n每人5分钟" in lines
     assert f"UID:event-{event.pk}@tongxin.example.edu.cn" in lines
     assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
+
+
+@pytest.mark.django_db
+def test_event_ics_is_read_back_by_the_icalendar_library(org, settings):
+    import icalendar
+
+    settings.TONGXIN_BASE_URL = "https://tongxin.example.edu.cn"
+    start = datetime(2023, 5, 8, 6, 30, tzinfo=UTC)
+    event = EventFactory(
+        organisation=org,
+        title="座谈会：建言献策, 共谋发展; 第1次" + "长标题" * 20,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="行政楼301",
+        description="请准备发言\n每人5分钟",
+    )
+    calendar = icalendar.Calendar.from_ical(event_ics(event))
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "座谈会：建言献策, 共谋发展; 第1次" + "长标题" * 20
+    assert str(vevent["DESCRIPTION"]) == "请准备发言\n每人5分钟"
+    assert str(vevent["LOCATION"]) == "行政楼301"
+    assert vevent.decoded("DTSTART") == start
+    assert vevent.decoded("DTEND") == start + timedelta(hours=2)
+    assert str(vevent["UID"]) == f"event-{event.pk}@tongxin.example.edu.cn"

@@ -1,4 +1,8 @@
-"""A corpus of realistic plan documents, each with hand-written labels (``<name>.expected.json``).
+"""A corpus of realistic plan documents with REGRESSION SNAPSHOTS (``<name>.snapshot.json``).
+
+The snapshots are the parser's own output at the time each document was added, checked by eye but
+not written independently of the code: they catch regressions, they do not measure accuracy. Labels
+written by hand before the parser was run belong in a separate labelled set.
 
 Each document is compared node by node the way the graders do: marker as written, number, title
 (after folding punctuation and whitespace), lead and support departments as written, counted targets
@@ -60,7 +64,7 @@ def diff_nodes(expected: list[dict], actual: list[dict], path: str = "") -> list
 
 def diff_document(source: Path) -> list[str]:
     """Parse a corpus document and list where it differs from its labels."""
-    expected = json.loads(source.with_name(source.stem + ".expected.json").read_text(encoding="utf-8"))
+    expected = json.loads(source.with_name(source.stem + ".snapshot.json").read_text(encoding="utf-8"))
     data, filename = corpus_document(source)
     plan = parse_plan(data, filename=filename).to_dict()
     out = []
@@ -72,7 +76,7 @@ def diff_document(source: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[p.name for p in SOURCES])
-def test_corpus_document_matches_labels(source):
+def test_corpus_document_matches_its_snapshot(source):
     if source.suffix == ".pdf-builder" and not FONT.exists():
         pytest.skip("CJK font wqy-zenhei not installed; cannot build PDFs")
     assert diff_document(source) == []
@@ -81,7 +85,7 @@ def test_corpus_document_matches_labels(source):
 def test_corpus_is_large_enough():
     assert len(SOURCES) >= 12
     for source in SOURCES:
-        assert source.with_name(source.stem + ".expected.json").exists(), source.name
+        assert source.with_name(source.stem + ".snapshot.json").exists(), source.name
 
 
 # --- the rules the corpus exposed, one by one ---------------------------------------------------
