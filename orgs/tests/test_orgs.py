@@ -90,7 +90,9 @@ def test_assign_role_keeps_one_membership_and_departments_only_for_liaisons(coll
     assert membership.role == Role.MEMBER
     assert list(membership.departments.all()) == []
     assert list(ufd.liaisons) == []
-    actions = list(AuditEvent.objects.filter(object_type="orgs.membership").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="orgs.membership").order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["create", "update"]
 
 
