@@ -42,6 +42,7 @@ run: setup
 ## test: lint, migrations check, the suite on SQLite, then again on PostgreSQL when DATABASE_URL is set
 test: setup-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v0
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
