@@ -4,6 +4,9 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxin.settings")
+    from tongxin.local_files import ensure_local_files
+
+    ensure_local_files()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

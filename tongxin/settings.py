@@ -1,11 +1,11 @@
 """Tongxin settings: one file, read from the environment.
 
 Defaults make `make run` work on SQLite with no configuration. See README.md
-("Configuration") for every variable.
+("Configuration") for every variable. Importing this module creates no files: `manage.py`
+prepares `var/` and the per-checkout secret key (`tongxin.local_files`).
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -31,20 +31,24 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("TONGXIN_DEBUG", False)
-# Under pytest: jobs run immediately and static files need no manifest.
-TESTING = env_bool("TONGXIN_TESTING", "pytest" in sys.modules)
+# Set by `tongxin.testing` (the suite's settings): jobs run immediately, no static manifest.
+TESTING = env_bool("TONGXIN_TESTING", False)
 HTTPS = env_bool("TONGXIN_HTTPS", False)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    # A per-checkout key, made once, so sessions survive restarts of `make run`.
+    # A per-checkout key made once by manage.py (tongxin.local_files), so sessions survive restarts.
     key_file = BASE_DIR / "var" / "secret_key"
-    if not key_file.exists():
-        import secrets
+    if key_file.exists():
+        SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+    elif TESTING:
+        SECRET_KEY = "tests-only-insecure-key-" + "x" * 40
+    else:
+        from django.core.exceptions import ImproperlyConfigured
 
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-    SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+        raise ImproperlyConfigured(
+            "SECRET_KEY 未设置：请设置环境变量 SECRET_KEY，或先运行一次 manage.py（生成 var/secret_key）"
+        )
 
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -114,7 +118,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
