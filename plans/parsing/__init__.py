@@ -11,8 +11,8 @@ import re
 from .clean import remove_stray_spaces
 from .departments import DepartmentSpec, Resolution, render_tag, resolve_departments
 from .document import find_front, find_year, trim_trailer
-from .model import MAX_BYTES, Departments, Node, Para, ParsedPlan, ParseError, Target
-from .reader import Source, read_source
+from .model import MAX_BYTES, Departments, Node, Para, ParsedPlan, ParseError, Source, Target
+from .reader import read_source
 from .structure import TreeBuilder, drop_outline
 
 __all__ = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .clean import FOOTER_LINE, META_LINE, SITE_NOISE, normalize_spaces
 from .markers import CN_DUN, find_markers
-from .model import Para, ParseError
+from .model import Para, ParseError, Source
 from .numerals import CIRCLED, int_to_cn, to_int
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -498,8 +498,6 @@ def read_docx(data: bytes):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
-
-    from .reader import Source
 
     check_zip(data)
     try:

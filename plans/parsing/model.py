@@ -27,6 +27,17 @@ class Para:
 
 
 @dataclass
+class Source:
+    """Paragraphs read from a document, and what the reader noticed."""
+
+    paras: list[Para]
+    fmt: str
+    flat: bool = False
+    site_title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Target:
     """A counted target such as 召开1次座谈会 (count 1) or 每季度一次 (count 4)."""
 

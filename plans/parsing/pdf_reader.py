@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from .clean import FOOTER_LINE, LINE_START_MARKER, clean_text_lines
-from .model import Para, ParseError
+from .model import Para, ParseError, Source
 
 MAX_PAGES = 2000
 MSG_SCANNED = "该 PDF 没有文字层（可能是扫描件）；请先用 OCR 识别文字，或导入 .docx/.txt 文件"
@@ -87,8 +87,6 @@ def join_pdf_lines(lines: list[_Line]) -> list[str]:
 def read_pdf(data: bytes):
     """Read PDF bytes into a Source; scanned, encrypted or broken PDFs raise ParseError."""
     import pdfplumber
-
-    from .reader import Source
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .clean import clean_text_lines
-from .model import MAX_BYTES, Para, ParseError
+from .docx_reader import read_docx
+from .model import MAX_BYTES, Para, ParseError, Source
+from .pdf_reader import read_pdf
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
@@ -21,17 +22,6 @@ MSG_RTF = "这是 RTF 文件，无法直接解析；请在 Word 或 WPS 中“�
 MSG_IMAGE = "这是图片文件，没有文字；请先用 OCR 识别文字，或导入 .docx、.pdf、.txt 文件"
 MSG_BINARY = "无法识别的文件格式；请导入 .docx、带文字层的 .pdf 或 .txt 文本"
 MSG_ENCODING = "无法识别文本编码；请将文件另存为 UTF-8 编码的文本后再导入"
-
-
-@dataclass
-class Source:
-    """Paragraphs read from a document, and what the reader noticed."""
-
-    paras: list[Para]
-    fmt: str
-    flat: bool = False
-    site_title: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def detect_format(data: bytes, filename: str | None) -> str:
@@ -150,12 +140,8 @@ def read_source(data: bytes | str, filename: str | None = None) -> Source:
         raise ParseError(MSG_EMPTY)
     fmt = detect_format(data, filename)
     if fmt == "pdf":
-        from .pdf_reader import read_pdf
-
         return read_pdf(data)
     if fmt == "docx":
-        from .docx_reader import read_docx
-
         return read_docx(data)
     text = decode_text(data)
     if not text.strip():
