@@ -22,6 +22,12 @@ SITE_NOISE = re.compile(
     r"|book118|docin\.com|doc88|renrendoc|wenku|下载后可编辑|可编辑修改|本文档(?:由|来自|为|仅)|侵权必删|如有侵权"
     r"|文档可能.{0,10}在线预览|免费下载|精品文档|VIP专享|扫码下载|点击下载|相关搜索|版权所有.{0,20}转载"
 )
+# A document site's notice to readers, often a numbered list before the document itself.
+BOILERPLATE = re.compile(
+    r"包含数学公式|PPT动画|查看预览时|文件下载后|请放心下载|本文档由用户上传|版权归属用户|仅提供信息存储空间|信息存储空间服务"
+    r"|下载前请|确认文档内容符合|本站(?:所有|不保证|仅)|如您发现|侵犯您的|请联系(?:网站|本站)|不得(?:用于|转载)"
+    r"|文档(?:下载|预览|页数|格式)|用户上传|付费(?:文档|下载)|积分下载|会员(?:免费|专享|下载)|在线预览|全文预览|阅读全文"
+)
 META_LINE = re.compile(
     r"^\s*(?:索\s*引\s*号|发布机构|发文机关|发文字号|文\s*号|主题分类|主\s*题\s*词|成文日期|发布日期|发文日期|生效日期"
     r"|公开方式|公开范围|有\s*效\s*性|名\s*称|来\s*源|作\s*者|浏览次数|点击数|阅读次数|字\s*号|责任编辑|信息来源"
@@ -106,6 +112,8 @@ def drop_noise(lines: list[str]) -> tuple[list[str], str | None, list[int]]:
         stripped = line.strip()
         if not stripped:
             kept.append("")
+            continue
+        if BOILERPLATE.search(stripped) and len(stripped) < 160:
             continue
         if SITE_NOISE.search(stripped) and not LINE_START_MARKER.match(stripped):
             site_title = site_title or _site_title(stripped)

@@ -8,9 +8,12 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .clean import FOOTER_LINE, META_LINE, SITE_NOISE, normalize_spaces
-from .markers import CN_DUN, find_markers
+from .markers import find_markers
 from .model import Para, ParseError, Source
-from .numerals import CIRCLED, int_to_cn, to_int
+from .numerals import CIRCLED, int_to_cn
+from .tables import MERGED as _MERGED
+from .tables import join_cell as _join_cell
+from .tables import table_paras
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -269,52 +272,6 @@ def _hidden(el, stop) -> bool:
     return False
 
 
-_HEADER_WORDS = {
-    "number": ("序号", "编号", "序"),
-    "content": (
-        "工作任务",
-        "工作内容",
-        "任务内容",
-        "具体任务",
-        "重点任务",
-        "主要任务",
-        "工作要点",
-        "具体措施",
-        "工作措施",
-        "重点工作",
-        "工作事项",
-        "任务",
-        "内容",
-        "要点",
-        "事项",
-        "措施",
-    ),
-    "lead": ("牵头部门", "牵头单位", "责任部门", "责任单位", "牵头", "责任处室", "主责部门", "负责部门"),
-    "support": ("配合部门", "配合单位", "协同部门", "参与部门", "协办单位", "配合", "协同", "协办"),
-}
-
-
-def _header_map(cells: list[str]) -> dict[str, int]:
-    """Roles of a task table's header cells: number, content (the task), detail (its measures), lead, support."""
-    found: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        text = re.sub(r"\s+", "", cell)
-        if len(text) > 12:
-            continue
-        for role in ("support", "lead", "number", "content"):
-            if any(word in text for word in _HEADER_WORDS[role]):
-                if role == "content" and ("部门" in text or "单位" in text or "时间" in text or "时限" in text):
-                    continue
-                if role == "content" and "content" in found:
-                    found.setdefault("detail", i)  # 工作任务 | 具体措施: the second column is the item's text
-                    break
-                if role in found:
-                    continue
-                found[role] = i
-                break
-    return found
-
-
 class DocxReader:
     """Walks the document body in order and produces paragraphs with Word numbering resolved."""
 
@@ -404,82 +361,13 @@ class DocxReader:
                 span = min(_int(_val(tcpr, "gridSpan"), 1), 64) if tcpr is not None else 1
                 cells.extend([""] * (span - 1))  # keep the columns aligned with the header
             rows.append(cells)
-        header_at, columns = None, {}
-        for i, row in enumerate(rows[:3]):
-            columns = _header_map(row)
-            if "content" in columns and ("lead" in columns or "number" in columns):
-                header_at = i
-                break
-        if header_at is None:
-            for row in rows:
-                for cell in dict.fromkeys(c for c in row if c and not c.startswith(_MERGED)):
-                    for line in cell.split("\n"):
-                        if line.strip() and not _is_noise(line):
-                            self.paras.append(Para(line.strip()))
-            return
-        for row in rows[header_at + 1 :]:
-            self._table_row(row, columns)
+        self.paras.extend(table_paras(rows, noise=_is_noise))
 
     def _cell_paragraph(self, p) -> str:
         """A cell paragraph's text, with Word's automatic number (a 序号 column numbered by Word)."""
         text = normalize_spaces(paragraph_text(p)).strip()
         numbered = self._number_of(p)
         return numbered[0] + text if numbered else text
-
-    def _table_row(self, row: list[str], columns: dict[str, int]) -> None:
-        def cell(role: str) -> str:
-            index = columns.get(role)
-            value = row[index].replace("\n", "") if index is not None and index < len(row) else ""
-            if value.startswith(_MERGED):
-                # one department leading several tasks: a merged department cell counts for every row
-                return value[1:] if role in ("lead", "support") else ""
-            return value
-
-        distinct = list(dict.fromkeys(c for c in row if c and not c.startswith(_MERGED)))
-        content = cell("content")
-        if (
-            len(distinct) == 1
-            and content in ("", distinct[0])
-            and cell("number") in ("", distinct[0])
-            and not cell("lead")
-        ):
-            self.paras.append(Para(distinct[0].replace("\n", "")))  # a merged row: a section heading
-            return
-        if not content:
-            return
-        detail = cell("detail")
-        if detail and detail != content:
-            content += ("" if content[-1] in "。；;！!？?" else "。") + detail
-        parts = []
-        if cell("lead"):
-            parts.append("牵头部门：" + cell("lead"))
-        if cell("support"):
-            parts.append("配合部门：" + cell("support"))
-        tag = "（" + "；".join(parts) + "）" if parts else ""
-        number_text = cell("number").strip()
-        if re.fullmatch(r"[一二三四五六七八九十]{1,3}", number_text) and not cell("lead"):
-            # a section row: 一 | 强化思想政治引领 (the title spanning the other columns)
-            self.paras.append(Para(content, marker=number_text, number=to_int(number_text) or 0, kind=CN_DUN))
-            return
-        if re.fullmatch(r"[0-9０-９]{1,3}", number_text):
-            self.paras.append(Para(content + tag, marker=number_text, number=int(number_text), kind="ar"))
-        elif number_text and find_markers(number_text + "字"):
-            m = find_markers(number_text + "字")[0]
-            self.paras.append(Para(content + tag, marker=number_text, number=m.number, kind=m.kind))
-        else:
-            self.paras.append(Para(content + tag))
-
-
-_MERGED = "\x00"
-
-
-def _join_cell(texts: list[str]) -> str:
-    out = ""
-    for text in texts:
-        if out and out[-1] not in "。；;：:，,、！!？?）)":
-            out += "。"
-        out += text
-    return out
 
 
 def _kind_of(marker: str) -> str | None:

@@ -10,6 +10,7 @@ from .clean import clean_text_lines
 from .docx_reader import read_docx
 from .model import MAX_BYTES, Para, ParseError, Source
 from .pdf_reader import read_pdf
+from .textforms import text_segments
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
@@ -87,7 +88,7 @@ class _HtmlText(HTMLParser):
         elif tag in self._BLOCKS:
             self.parts.append("\n")
         elif tag in ("td", "th"):
-            self.parts.append(" ")
+            self.parts.append("\t")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
@@ -122,8 +123,22 @@ def read_text(text: str) -> Source:
     if _looks_like_html(text):
         text = html_to_text(text)
     lines = re.split(r"\r\n|\r|\n|\u2028|\u2029|\x0c", text)
-    cleaned = clean_text_lines(lines)
-    return Source([Para(p) for p in cleaned.paragraphs], "text", cleaned.flat, cleaned.site_title, cleaned.warnings)
+    segments = text_segments(lines)
+    if len(segments) == 1 and segments[0] and isinstance(segments[0][0], str):
+        cleaned = clean_text_lines(lines)
+        return Source([Para(p) for p in cleaned.paragraphs], "text", cleaned.flat, cleaned.site_title, cleaned.warnings)
+    paras: list[Para] = []
+    flat, site_title, warnings = False, None, []
+    for segment in segments:
+        if segment and isinstance(segment[0], Para):
+            paras.extend(segment)
+            continue
+        cleaned = clean_text_lines(segment)
+        paras.extend(Para(p) for p in cleaned.paragraphs)
+        flat = flat or cleaned.flat
+        site_title = site_title or cleaned.site_title
+        warnings.extend(cleaned.warnings)
+    return Source(paras, "text", flat, site_title, warnings)
 
 
 def read_source(data: bytes | str, filename: str | None = None) -> Source:

@@ -217,11 +217,15 @@ class TreeBuilder:
             explicit = Marker(0, 0, para.kind or f"docx:{para.marker}", para.number, para.marker)
             accepted.append(explicit)
             self._open_marker(explicit, midline=False)
-        for m in find_markers(text):
+        found = find_markers(text)
+        runs = _numbered_runs(found, text)
+        for m in found:
             if accepted and m.start < accepted[-1].end:
                 continue
             at_start = not text[: m.start].strip() and not accepted
-            if self._accept(m, text, next_text, at_start):
+            if self._accept(m, text, next_text, at_start) or (
+                not at_start and m.start in runs and any(self._fits(m.kind, m.number))
+            ):
                 if m.kind == BARE:
                     kind = self._bare_kind(m.text) or ARABIC
                     index_ = self._stack_index(kind)
@@ -287,6 +291,35 @@ class TreeBuilder:
         for node in self.inferred:
             path = _path_of(self.sections, node)
             self.warnings.append(f"{path}缺少编号，已按位置推断为{node.number}")
+
+
+_RUN_KINDS = {CN_DUN, CN_PAREN, ARABIC, AR_PAREN}
+
+
+def _numbered_runs(markers: list[Marker], text: str) -> set[int]:
+    """Start offsets of markers numbered in sequence within one line (1.…2.…3.…, （一）…（二）…):
+    text extracted from PDFs and web pages often loses the line breaks between items. A run starts
+    at 1 (or continues a number) and each later marker stands after a sentence end or a space."""
+    out: set[int] = set()
+    by_kind: dict[str, list[Marker]] = {}
+    for m in markers:
+        if m.kind in _RUN_KINDS:
+            by_kind.setdefault(m.kind, []).append(m)
+    for kind, found in by_kind.items():
+        run: list[Marker] = []
+        for m in found:
+            prev = text[: m.start].rstrip()[-1:]
+            spaced = text[: m.start].endswith((" ", "\u3000"))
+            if run and m.number == run[-1].number + 1 and (prev in STRONG_BOUNDARY or spaced):
+                run.append(m)
+                continue
+            if len(run) >= 2:
+                out.update(x.start for x in run)
+            first_ok = prev in STRONG_BOUNDARY or prev in WEAK_BOUNDARY or spaced or kind in (CN_PAREN, AR_PAREN)
+            run = [m] if first_ok or m.number == 1 else []
+        if len(run) >= 2:
+            out.update(x.start for x in run)
+    return out
 
 
 def _has_second_point(after: str, next_text: str) -> bool:
