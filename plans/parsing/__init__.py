@@ -13,7 +13,7 @@ from .departments import DepartmentSpec, Resolution, render_tag, resolve_departm
 from .document import find_front, find_year, trim_trailer
 from .model import MAX_BYTES, Departments, Node, Para, ParsedPlan, ParseError, Source, Target
 from .reader import read_source
-from .structure import TreeBuilder, drop_outline
+from .structure import CLOSERS, OPENERS, TreeBuilder, drop_outline
 
 __all__ = [
     "MAX_BYTES",
@@ -110,10 +110,21 @@ def render_text(plan: ParsedPlan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _balanced(title: str) -> bool:
+    """True when the title's brackets and quotes close (a 。 after it then ends the title)."""
+    depth = 0
+    for ch in title:
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth -= 1
+    return depth == 0 and title.count('"') % 2 == 0
+
+
 def _render_node(node: Node, lines: list[str]) -> None:
     text_lines = node.text.split("\n") if node.text else []
     head = node.marker + node.title
-    if text_lines:
+    if text_lines and _balanced(node.title):
         head += "。" + text_lines[0]
         text_lines = text_lines[1:]
     tag = render_tag(node.departments)

@@ -93,6 +93,68 @@ def split_title(heading: str) -> tuple[str, str]:
     return heading, ""
 
 
+# Adverbs that start a sentence of body text rather than continue a heading phrase: a short heading
+# that runs into its body with no punctuation (一、把握一条主线紧紧围绕……，……) is cut before the first.
+_BODY_OPENERS = (
+    "紧紧围绕",
+    "深入",
+    "坚持",
+    "围绕",
+    "按照",
+    "根据",
+    "认真",
+    "积极",
+    "全面",
+    "切实",
+    "着力",
+    "持续",
+    "进一步",
+    "不断",
+    "扎实",
+    "大力",
+    "充分",
+    "及时",
+    "定期",
+    "注重",
+    "立足",
+    "结合",
+    "通过",
+    "依托",
+    "继续",
+    "始终",
+    "主动",
+    "努力",
+    "广泛",
+    "精心",
+    "严格",
+    "统筹",
+    "全年",
+    "每年",
+    "每学期",
+    "今年",
+    "本年度",
+    "年内",
+    "力争",
+    "确保",
+)
+_PUNCT_RUN = re.compile(r"[，,、。；;：:！!？?“”\"（）()《》]")
+RUN_ON_TITLE = 20  # a first sentence longer than this, whose first 12+ characters have no punctuation
+RUN_ON_RUN = 12
+RUN_ON_HEAD = (4, 8)  # the heading phrase kept as title: 4 to 8 characters
+
+
+def shorten_run_on(title: str, rest: str) -> tuple[str, str]:
+    """Cut a title that runs into its body without punctuation; return (title, rest of the text)."""
+    first_run = _PUNCT_RUN.split(title, maxsplit=1)[0]
+    if len(title) <= RUN_ON_TITLE or len(first_run) <= RUN_ON_RUN:
+        return title, rest
+    for cut in range(RUN_ON_HEAD[0], RUN_ON_HEAD[1] + 1):
+        if first_run.startswith(_BODY_OPENERS, cut):
+            body = title[cut:]
+            return title[:cut], body + ("。" + rest if rest else "")
+    return title, rest
+
+
 def _is_sentence_dot(text: str, i: int) -> bool:
     if text[i] != ".":
         return False
@@ -355,6 +417,8 @@ def _finish(draft: _Draft) -> bool:
         if cleaned.strip(_EDGE_PUNCT):
             body_texts.append(cleaned)
     title, rest = split_title(heading)
+    if node.kind != INLINE:  # a point's title is the first sentence of its text, however long
+        title, rest = shorten_run_on(title, rest)
     node.title = title.strip(_EDGE_PUNCT)
     rest = rest.strip(" ")
     node.text = "\n".join(([rest] if rest.strip(_EDGE_PUNCT) else []) + body_texts)
