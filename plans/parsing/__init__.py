@@ -14,6 +14,7 @@ from .document import find_front, find_year, trim_trailer
 from .model import MAX_BYTES, Departments, Node, Para, ParsedPlan, ParseError, Source, Target
 from .reader import read_source
 from .structure import CLOSERS, OPENERS, TreeBuilder, drop_outline
+from .variants import restore, simplify, strip_pinyin_noise, to_simplified
 
 __all__ = [
     "MAX_BYTES",
@@ -41,7 +42,16 @@ def parse_plan(
     unsafe or oversized input.
     """
     source = read_source(data, filename)
-    return build_plan(source, departments=departments)
+    for para in source.paras:
+        para.text = strip_pinyin_noise(para.text)
+    texts, back = to_simplified([p.text for p in source.paras])
+    if back:
+        for para, text in zip(source.paras, texts, strict=True):
+            para.text = text
+        source.site_title = simplify(source.site_title)
+    plan = build_plan(source, departments=departments)
+    restore(plan, back)
+    return plan
 
 
 def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> ParsedPlan:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .clean import LINE_START_MARKER
+from .markers import BARE, INLINE, find_markers
 from .model import Para
 from .tables import MERGED, header_map, is_task_header, table_paras
 
@@ -111,13 +112,18 @@ def markdown_segments(lines: list[str]) -> list[Segment]:
                 add_line(body)
                 continue
             first_heading = False
-            if not body or LINE_START_MARKER.match(body):
-                add_line(body)
+            if not body:
                 continue
             for key in [k for k in counters if (k.startswith("md-h") and int(k[4:]) > level) or k.startswith("md-l")]:
                 del counters[key]
             kind = f"md-h{level}"
-            add_para(Para(body, marker="", number=count(kind), kind=kind))
+            # the heading level makes the tree; numbering written in the heading is kept as its marker
+            own = find_markers(body)
+            if own and own[0].start == 0 and own[0].kind not in (INLINE, BARE):
+                counters[kind] = own[0].number
+                add_para(Para(body[own[0].end :].strip(), marker=own[0].text, number=own[0].number, kind=kind))
+            else:
+                add_para(Para(body, marker="", number=count(kind), kind=kind))
             continue
         bullet = _MD_BULLET.match(line)
         if bullet and not LINE_START_MARKER.match(line.strip()):
