@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django import forms
@@ -75,13 +76,29 @@ class UnresolvedForm(forms.Form):
         return data
 
 
-class ReviewRowForm(forms.Form):
-    """One editable row of the review table (a section or an item)."""
+_TARGET_LINE = re.compile(r"^(?P<text>.+?)\s*(?:[|｜]\s*|[（(]\s*)(?P<count>[0-9]{1,4})\s*[）)]?\s*$")
 
+
+def targets_text(targets: list[dict]) -> str:
+    """Targets as the review form shows them: one per line, "text（count）"."""
+    return "\n".join(f"{t['text']}（{t['count']}）" for t in targets)
+
+
+class ReviewRowForm(forms.Form):
+    """One editable row of the review table (a section or an item): every field the parser produced."""
+
+    marker = forms.CharField(label="编号", max_length=20, required=False)
     title = forms.CharField(label="标题", max_length=500)
+    text = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     lead = forms.TypedChoiceField(label="牵头部门", required=False, coerce=int, empty_value=None)
     support = forms.TypedMultipleChoiceField(label="配合部门", required=False, coerce=int)
     due_date = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    targets = forms.CharField(
+        label="量化目标",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一个，如：召开座谈会（1）",
+    )
 
     def __init__(self, *args, choices, is_section: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,8 +106,43 @@ class ReviewRowForm(forms.Form):
         self.fields["lead"].choices = [("", "—"), *choices]
         self.fields["support"].choices = choices
         if is_section:
-            for name in ("lead", "support", "due_date"):
+            for name in ("lead", "support", "due_date", "targets"):
                 del self.fields[name]
+
+    def clean_targets(self) -> list[dict]:
+        targets = []
+        for number, line in enumerate((self.cleaned_data.get("targets") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            match = _TARGET_LINE.match(line.strip())
+            if not match or int(match.group("count")) < 1:
+                raise forms.ValidationError(f"第 {number} 行格式不对：请写成“目标内容（数量）”，数量为正整数。")
+            targets.append({"text": match.group("text").strip()[:300], "count": int(match.group("count"))})
+        return targets
+
+
+class ReviewEditForm(forms.Form):
+    """A correction of the parse's structure on the review page: merge, split or move one item."""
+
+    OPS = [("merge", "合并到上一项"), ("split", "拆分"), ("move", "移到部分")]
+    op = forms.ChoiceField(choices=OPS)
+    key = forms.RegexField(regex=r"^[0-9]+(?:\.[0-9]+){1,5}$", error_messages={"invalid": "找不到要修改的条目"})
+    at = forms.CharField(required=False, max_length=200)
+    section = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, sections: int):
+        op, _, key = (data.get("op") or "").partition(":")
+        values = {"op": op, "key": key, "at": data.get(f"at-{key}", ""), "section": data.get(f"move-{key}", "")}
+        super().__init__(values)
+        self.fields["section"].choices = [("", "—"), *((i, str(i)) for i in range(sections))]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("op") == "split" and not data.get("at"):
+            raise forms.ValidationError("请填写从哪段文字开始拆分出新任务。")
+        if data.get("op") == "move" and data.get("section") is None:
+            raise forms.ValidationError("请选择要移入的部分。")
+        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -12,7 +12,7 @@ from core import jobs
 from orgs.models import Department, DepartmentAlias
 from orgs.services import department_directory
 from plans.models import PlanImport
-from plans.parsing import ParseError, parse_plan, resolve_departments
+from plans.parsing import ParseError, edits, parse_plan, resolve_departments
 
 UPLOAD_DIR = "plan-imports"
 
@@ -73,6 +73,8 @@ def run_parse(record: PlanImport) -> None:
     finally:
         path.unlink(missing_ok=True)
     record.parsed = plan.to_dict()
+    for warning in plan.node_warnings:  # kept on the node, so that they move with it on the review page
+        edits.node_at(record.parsed, warning["key"]).setdefault("warnings", []).append(warning["message"])
     if record.year is None:
         record.year = plan.year
     record.save(update_fields=["parsed", "year"])
@@ -155,3 +157,34 @@ def import_without_review(
         if publish:
             services.publish_plan(plan, by=by)
     return plan
+
+
+EditError = edits.EditError
+
+
+def edit_parse(record: PlanImport, rows: list[dict], department_names: dict[int, str], *, op, key, at, section) -> str:
+    """Keeps the reviewer's field edits of the page in the parse, then merges, splits or moves the
+    item `key` (see plans.parsing.edits). Saves the parse; returns the key of the item afterwards."""
+    parsed = record.parsed
+    for row in rows:
+        form = row["form"]
+        if not form.is_valid():
+            continue
+        node = edits.node_at(parsed, row["key"])
+        data = form.cleaned_data
+        node.update(marker=data["marker"], title=data["title"], text=data["text"])
+        if not form.is_section:
+            node["targets"] = data["targets"]
+            lead = department_names.get(data["lead"])
+            support = [department_names[i] for i in data["support"] if i in department_names]
+            if lead or support:
+                node["departments"] = {"lead": [lead] if lead else [], "support": support}
+    if op == "merge":
+        key = edits.merge_into_previous(parsed, key)
+    elif op == "split":
+        key = edits.split(parsed, key, at)
+    else:
+        key = edits.move_to_section(parsed, key, section)
+    record.parsed = parsed
+    record.save(update_fields=["parsed"])
+    return key

@@ -170,7 +170,8 @@ def save_parsed_plan(
 
     `department_map` maps every department name as written to a Department (None: unresolved,
     dropped only if the reviewer chose so). `overrides` holds the reviewer's edits by row key:
-    title, lead (Department|None), support (list[Department]), due_date. `replace` is a draft of
+    marker, title, text, targets ([{"text", "count"}]), lead (Department|None), support
+    (list[Department]), due_date. `replace` is a draft of
     the same year to delete first. Audits."""
     overrides = overrides or {}
     if replace is not None:
@@ -199,10 +200,10 @@ def save_parsed_plan(
         if row["depth"] == 0:
             sections[key] = Section.objects.create(
                 plan=plan,
-                marker=node.get("marker", ""),
+                marker=edit.get("marker", node.get("marker", ""))[:20],
                 number=node.get("number") or 0,
                 title=node_title,
-                text=node.get("text", ""),
+                text=edit.get("text", node.get("text", "")),
                 order=order,
             )
             continue
@@ -223,17 +224,17 @@ def save_parsed_plan(
             plan=plan,
             section=sections[section_key],
             parent=items.get(parent_key),
-            marker=node.get("marker", ""),
+            marker=edit.get("marker", node.get("marker", ""))[:20],
             number=node.get("number") or 0,
             title=node_title,
-            text=_node_text(node),
+            text=_node_text(node | ({"text": edit["text"]} if "text" in edit else {})),
             lead_department=lead,
             due_date=edit.get("due_date") or year_end,
             order=order,
         )
         items[key] = item
         supports.append((item, [d for d in dict.fromkeys(support) if d and d != lead]))
-        for index, target in enumerate(node.get("targets", [])):
+        for index, target in enumerate(edit.get("targets", node.get("targets", []))):
             targets.append(
                 Target(item=item, text=target["text"][:300], count=max(1, int(target["count"])), order=index)
             )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -102,7 +103,10 @@ def _review_forms(request, record: PlanImport):
         lead_names, support_names = node["departments"]["lead"], node["departments"]["support"]
         lead = next((resolved[n] for n in lead_names if resolved.get(n)), None)
         initial = {
+            "marker": node.get("marker", ""),
             "title": node["title"],
+            "text": node.get("text", ""),
+            "targets": forms.targets_text(node.get("targets", [])),
             "lead": lead.pk if lead else None,
             "support": [resolved[n].pk for n in support_names if resolved.get(n)],
         }
@@ -110,6 +114,7 @@ def _review_forms(request, record: PlanImport):
             data, prefix=f"r{row['key']}", initial=initial, choices=choices, is_section=row["depth"] == 0
         )
         row["names"] = {"lead": lead_names, "support": support_names}
+        row["warnings"] = node.get("warnings", [])
         rows.append(row)
     return head, unresolved_forms, rows, existing
 
@@ -122,6 +127,8 @@ def plan_import_review(request, pk: int):
         return redirect("plans:detail", pk=record.plan_id)
     if record.parsed is None:
         return render(request, "plans/plan_import_failed.html", {"record": record}, status=200)
+    if request.method == "POST" and request.POST.get("op"):
+        return _edit_import(request, record)
     head, unresolved_forms, rows, existing = _review_forms(request, record)
     if request.method == "POST":
         valid = all([head.is_valid(), *(f.is_valid() for f in unresolved_forms), *(r["form"].is_valid() for r in rows)])
@@ -132,6 +139,9 @@ def plan_import_review(request, pk: int):
         messages.error(request, "有内容需要修改，请查看标红的项目。")
     context = {
         "record": record,
+        "sections": [
+            (i, f"{n.get('marker', '')}{n.get('title', '')}") for i, n in enumerate(record.parsed["sections"])
+        ],
         "head": head,
         "unresolved_forms": unresolved_forms,
         "rows": rows,
@@ -141,6 +151,23 @@ def plan_import_review(request, pk: int):
         "section_count": sum(1 for r in rows if not r["depth"]),
     }
     return render(request, "plans/plan_import_review.html", context)
+
+
+def _edit_import(request, record: PlanImport):
+    """Merge, split or move one item of the parse; the reviewer's other edits on the page are kept."""
+    form = forms.ReviewEditForm(request.POST, sections=len(record.parsed["sections"]))
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("plans:import-review", pk=record.pk)
+    _, _, rows, _ = _review_forms(request, record)
+    names = dict(Department.objects.for_org(request.organisation).values_list("pk", "name"))
+    try:
+        key = imports.edit_parse(record, rows, names, **form.cleaned_data)
+    except imports.EditError as error:
+        messages.error(request, error.message)
+        return redirect("plans:import-review", pk=record.pk)
+    messages.success(request, f"已{dict(forms.ReviewEditForm.OPS)[form.cleaned_data['op']]}，请继续核对。")
+    return redirect(reverse("plans:import-review", args=[record.pk]) + f"#row-{key}")
 
 
 def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> Plan:
@@ -162,7 +189,7 @@ def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> 
         overrides = {}
         for row in rows:
             data = row["form"].cleaned_data
-            edit = {"title": data["title"]}
+            edit = {"title": data["title"], "marker": data["marker"], "text": data["text"]}
             if row["depth"]:
                 edit["lead"] = departments.get(data["lead"]) or _first(row["names"]["lead"], chosen)
                 # Keep the order the plan lists them in (a select submits options in its own order).
@@ -173,6 +200,7 @@ def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> 
                 edit["support"] = support
                 if data["due_date"]:
                     edit["due_date"] = data["due_date"]
+                edit["targets"] = data["targets"]
             overrides[row["key"]] = edit
         replace = existing if head.cleaned_data.get("existing") == "replace" else None
         plan = services.save_parsed_plan(

@@ -75,7 +75,9 @@ def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> 
     preamble = "\n".join(
         p for p in (remove_stray_spaces(x) for x in built.preamble) if p and not (dropped and _OUTLINE_HEADING.match(p))
     )
+    keys = {id(node): key for key, node in node_keys(sections)}
     plan = ParsedPlan(
+        node_warnings=[{"key": keys[id(n)], "message": m} for n, m in built.node_warnings if id(n) in keys],
         title=front.title or None,
         year=find_year(front.title, preamble or "\n".join(texts[:50])),
         preamble=preamble,
@@ -89,6 +91,16 @@ def build_plan(source: Source, *, departments: DepartmentSpec | None = None) -> 
         plan.unresolved_departments = resolution.unknown
         plan.warnings.extend(f"未识别的部门：{name}" for name in resolution.unknown)
     return plan
+
+
+def node_keys(sections: list[Node]):
+    """(key, node) for every node: the path of child indexes ("0", "0.2", "0.2.1"), as the review
+    table and ``plans.parsing.edits`` address nodes."""
+    stack = [(str(i), s) for i, s in reversed(list(enumerate(sections)))]
+    while stack:
+        key, node = stack.pop()
+        yield key, node
+        stack.extend((f"{key}.{i}", c) for i, c in reversed(list(enumerate(node.children))))
 
 
 _OUTLINE_HEADING = re.compile(r"^\s*(?:目\s*录|提\s*纲|目\s*次)\s*[:：]?\s*$")

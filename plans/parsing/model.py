@@ -107,6 +107,8 @@ class ParsedPlan:
     source_format: str = field(default="text", compare=False)
     resolved_departments: dict[str, str] | None = field(default=None, compare=False)
     unresolved_departments: list[str] | None = field(default=None, compare=False)
+    # the warnings that concern one node, {"key", "message"} (not in the JSON contract; the import keeps them)
+    node_warnings: list[dict[str, str]] = field(default_factory=list, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON contract: title, year, preamble, sections, warnings (+ resolution if asked)."""

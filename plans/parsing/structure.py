@@ -66,6 +66,7 @@ class Built:
     sections: list[Node]
     preamble: list[str]
     warnings: list[str]
+    node_warnings: list[tuple[Node, str]] = field(default_factory=list)
 
 
 def split_title(heading: str) -> tuple[str, str]:
@@ -181,6 +182,7 @@ class TreeBuilder:
         self.last_by_kind: dict[str, int] = {}
         self.inferred: list[Node] = []
         self.warnings: list[str] = []
+        self.node_warnings: list[tuple[Node, str]] = []  # the warnings that concern one node
         self.run_in_points: set[int] = set()  # nodes opened on the same line as their parent
 
     # --- numbering state ---------------------------------------------------------------------
@@ -241,9 +243,11 @@ class TreeBuilder:
         if index is not None:
             prev_number = self.stack[index][1].node.number
             del self.stack[index:]
-            if number not in (prev_number + 1, 1) and kind != BARE:
-                self.warnings.append(f"编号不连续：“{marker}”前一项是 {prev_number}")
         node = Node(marker=marker, number=number, title="", kind=kind)
+        if index is not None and number not in (prev_number + 1, 1) and kind != BARE:
+            message = f"编号不连续：“{marker}”前一项是 {prev_number}"
+            self.warnings.append(message)
+            self.node_warnings.append((node, message))
         parent = self.stack[-1][1].node if self.stack else None
         if parent is not None:
             parent.children.append(node)
@@ -321,7 +325,7 @@ class TreeBuilder:
         _lift_inline_tags(self.sections, self.run_in_points)
         _lift_closing_tags(self.sections, alone)
         self._warn_inferred()
-        return Built(self.sections, self.preamble, self.warnings)
+        return Built(self.sections, self.preamble, self.warnings, self.node_warnings)
 
     def _split(self, index: int, para: Para) -> list[str]:
         """Open the paragraph's nodes and give each its heading; return text that has no marker."""
@@ -352,7 +356,9 @@ class TreeBuilder:
     def _warn_inferred(self) -> None:
         for node in self.inferred:
             path = _path_of(self.sections, node)
-            self.warnings.append(f"{path}缺少编号，已按位置推断为{node.number}")
+            message = f"{path}缺少编号，已按位置推断为{node.number}"
+            self.warnings.append(message)
+            self.node_warnings.append((node, message))
 
 
 _RUN_KINDS = {CN_DUN, CN_PAREN, ARABIC, AR_PAREN}
