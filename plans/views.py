@@ -98,9 +98,15 @@ def _review_forms(request, record: PlanImport):
         forms.UnresolvedForm(data, prefix=f"u{i}", name=name, choices=choices) for i, name in enumerate(unresolved)
     ]
     rows = []
+    effective: dict[str, tuple[list[str], list[str]]] = {}  # departments by row key, inherited when none
     for row in services.plan_rows(parsed):
         node = row["node"]
         lead_names, support_names = node["departments"]["lead"], node["departments"]["support"]
+        parent = effective.get(row["key"].rpartition(".")[0])
+        if not lead_names and not support_names and parent:
+            # departments written on a section heading apply to each of its items
+            lead_names, support_names = parent
+        effective[row["key"]] = (lead_names, support_names)
         lead = next((resolved[n] for n in lead_names if resolved.get(n)), None)
         initial = {
             "marker": node.get("marker", ""),
