@@ -190,7 +190,10 @@ def test_merge_split_and_move_on_the_review_page_keep_other_edits(client, ufd_st
 @pytest.mark.django_db(transaction=True)
 def test_departments_on_a_section_heading_apply_to_its_items(client, ufd_staff, ufd_department_only):
     client.force_login(ufd_staff)
-    text = "2024年统战工作要点\n一、加强队伍建设（牵头单位：党委统战部）\n1.做好培训。举办培训班。\n2.做好联络。定期走访。（牵头单位：另一个部门）\n"
+    text = (
+        "2024年统战工作要点\n一、加强队伍建设（牵头单位：党委统战部）\n"
+        "1.做好培训。举办培训班。\n2.做好联络。定期走访。（牵头单位：另一个部门）\n"
+    )
     _, review = upload_and_review(client, text=text)
     data = form_data(review.context)
     for form in review.context["unresolved_forms"]:
