@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
 from core.concurrency import STALE_MESSAGE
+from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
@@ -388,9 +389,7 @@ def export_xlsx(request):
         request=request,
         changes={"rows": count, "filters": request.GET.urlencode()},
     )
-    response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = exports.disposition(f"建言献策清单{timezone.localdate():%Y%m%d}.xlsx")
-    return response
+    return file_download(data, f"建言献策清单{timezone.localdate():%Y%m%d}.xlsx", exports.XLSX)
 
 
 @role_required(STAFF, LEADER)
@@ -466,9 +465,7 @@ def export_docx(request, pk: int):
         request=request,
         changes={"format": "docx"},
     )
-    response = HttpResponse(data, content_type=exports.DOCX)
-    response["Content-Disposition"] = exports.disposition(f"办理单{proposal.case_number or proposal.pk}.docx")
-    return response
+    return file_download(data, f"办理单{proposal.case_number or proposal.pk}.docx", exports.DOCX)
 
 
 @role_required(STAFF, LEADER)
@@ -556,7 +553,7 @@ def _liaison_detail(request, proposal, *, bound=None, status=200, partial=False)
 @role_required(STAFF, LEADER, LIAISON, MEMBER)
 def attachment(request, pk: int):
     item = get_object_or_404(Attachment.objects.filter(proposal__in=_visible(request)), pk=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    return file_download(item.file.open("rb"), item.original_name)
 
 
 # --- Answer templates ---------------------------------------------------------------------------------
@@ -633,9 +630,7 @@ def outside_export(request):
         request=request,
         changes={"year": form.chosen_year, "rows": len(rows)},
     )
-    response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = exports.disposition(f"{form.chosen_year}年履职统计表.xlsx")
-    return response
+    return file_download(data, f"{form.chosen_year}年履职统计表.xlsx", exports.XLSX)
 
 
 def _get_filing_for_staff(request, pk):
@@ -731,4 +726,4 @@ def outside_file(request, pk: int):
     if request.membership.role == MEMBER:
         files = files.filter(filing__person__user=request.user)
     item = get_object_or_404(files, pk=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    return file_download(item.file.open("rb"), item.original_name)
