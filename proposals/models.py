@@ -213,6 +213,21 @@ class Proposal(models.Model):
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "grey")
 
+    @property
+    def member_status(self) -> str:
+        """The status a member sees: an answer waiting for UFD review is not yet an answer, so the
+        suggestion is still being handled (办理中, or 重新办理 in the second round)."""
+        if self.status == Status.ANSWER_REVIEW:
+            return Status.REHANDLING if self.round >= 2 else Status.ASSIGNED
+        return self.status
+
+    def get_member_status_display(self) -> str:
+        return Status(self.member_status).label
+
+    @property
+    def member_status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.member_status, "grey")
+
     def light_on(self, today: date) -> str:
         """red past due, amber within 3 days of it, "" otherwise (or when not with a department)."""
         if self.status not in HANDLING or self.due_date is None:

@@ -259,9 +259,12 @@ def _step(
     public: bool = True,
     member_text: str = "",
     changes: dict | None = None,
+    tell_submitter: bool = True,
     request=None,
 ) -> Proposal:
-    """Saves the new status, logs the timeline, audits, re-syncs plan links, tells the submitter."""
+    """Saves the new status, logs the timeline, audits, re-syncs plan links, tells the submitter
+    (unless `tell_submitter` is False: steps the member must not learn of, such as an answer
+    waiting for review)."""
     assert to in transition.to, f"{action} cannot lead to {to}"
     before = proposal.status
     proposal.status = to
@@ -289,7 +292,8 @@ def _step(
         | (changes or {}),
     )
     sync_targets(proposal, by=by)
-    _notify_submitter(proposal, f"：{Status(to).label}", member_text or f"已{transition.label}")
+    if tell_submitter:
+        _notify_submitter(proposal, f"：{Status(to).label}", member_text or f"已{transition.label}")
     return proposal
 
 
@@ -738,7 +742,9 @@ def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, request=
             by=by,
             to=Status.ANSWER_REVIEW,
             note=f"办理结果：{answer.get_outcome_display()}（待统战部审核）",
-            member_text="承办部门已答复，统战部审核后发布。",
+            # Nothing of an unreleased answer reaches the member: an internal step, no notice.
+            public=False,
+            tell_submitter=False,
             request=request,
         )
         _notify_staff(proposal, "答复待审核", f"{proposal.lead_department}：{answer.get_outcome_display()}")
@@ -784,7 +790,7 @@ def return_answer(proposal: Proposal, *, by, reason: str, request=None) -> Propo
         to=to,
         note=reason,
         public=False,
-        member_text="承办部门正在完善答复。",
+        tell_submitter=False,
         request=request,
     )
     _notify_departments(proposal, "答复被退回，请修改", reason, lead_only=True)

@@ -108,4 +108,4 @@ def test_helper_encodes_any_name():
         "attachment; filename*=utf-8''%E7%BB%9F%E6%88%98%20%E5%90%8D%E5%86%8C%282023%29.xlsx"
     )
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert b"".join(response.streaming_content) == b"x"
+    assert response.content == b"x"
