@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 DUE_SOON_DAYS = 3  # yellow from this many days before the due date
 OBJECTION_DAYS = 7  # the lead department may object to an assignment within this many days
@@ -214,6 +215,11 @@ class Proposal(models.Model):
         return STATUS_COLOURS.get(self.status, "grey")
 
     @property
+    def submitted_files(self) -> list:
+        """The submitter's attachments (not the answers' files); uses the prefetched list."""
+        return [a for a in self.attachments.all() if a.answer_id is None]
+
+    @property
     def member_status(self) -> str:
         """The status a member sees: an answer waiting for UFD review is not yet an answer, so the
         suggestion is still being handled (办理中, or 重新办理 in the second round)."""
@@ -302,7 +308,18 @@ class CoSigner(models.Model):
 
 
 class Attachment(models.Model):
+    """A file of the suggestion (the submitter's) or of one answer (`answer` set: the lead
+    department's attachment, shown to the member only once that answer is released)."""
+
     proposal = models.ForeignKey(Proposal, related_name="attachments", on_delete=models.CASCADE)
+    answer = models.ForeignKey(
+        "Answer",
+        verbose_name=_("答复"),
+        null=True,
+        blank=True,
+        related_name="attachments",
+        on_delete=models.CASCADE,
+    )
     file = models.FileField(upload_to=attachment_path, max_length=300)
     original_name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20)

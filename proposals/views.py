@@ -124,11 +124,11 @@ DONE = {
 }
 
 
-def action_form(action: str, proposal: Proposal, data=None, initial=None):
+def action_form(action: str, proposal: Proposal, data=None, initial=None, files=None):
     form_class = ACTIONS[action][0]
     if form_class is None:
         return None
-    kwargs = {"prefix": action, "initial": dict(initial or {})}
+    kwargs = {"prefix": action, "initial": dict(initial or {}), "files": files}
     if form_class in (forms.MergeForm, forms.UnlinkForm):
         kwargs["proposal"] = proposal
     if form_class in (forms.AssignForm, forms.TargetLinkForm):
@@ -143,7 +143,7 @@ def act(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     proposal = _get_proposal_for_user(request, pk)
-    form = action_form(action, proposal, request.POST)
+    form = action_form(action, proposal, request.POST, files=request.FILES)
     if form is not None and not form.is_valid():
         messages.error(request, "请检查填写的内容。")
         return _render_detail(request, proposal, bound={action: form}, status=400)
@@ -180,7 +180,10 @@ def _with_related(proposal: Proposal):
             "support_departments",
             "attachments",
             Prefetch("cosigners", queryset=CoSigner.objects.select_related("person__user")),
-            Prefetch("answers", queryset=Answer.objects.select_related("department", "answered_by")),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("department", "answered_by").prefetch_related("attachments"),
+            ),
         )
         .get()
     )
@@ -552,7 +555,11 @@ def _liaison_detail(request, proposal, *, bound=None, status=200, partial=False)
 
 @role_required(STAFF, LEADER, LIAISON, MEMBER)
 def attachment(request, pk: int):
-    item = get_object_or_404(Attachment.objects.filter(proposal__in=_visible(request)), pk=pk)
+    items = Attachment.objects.filter(proposal__in=_visible(request))
+    if request.membership.role == MEMBER:
+        # An answer's file only once that answer is released (like the answer itself).
+        items = items.filter(Q(answer__isnull=True) | Q(answer__state=Answer.State.RELEASED))
+    item = get_object_or_404(items, pk=pk)
     return file_download(item.file.open("rb"), item.original_name)
 
 
