@@ -143,6 +143,9 @@ CHANGE_KEYS = {
     "done": _("完成"),
     "role": _("角色"),
     "support": _("配合部门"),
+    "version": _("版本"),
+    "created_at": _("创建时间"),
+    "updated_at": _("更新时间"),
 }
 
 

@@ -277,6 +277,7 @@ class CaseCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("案号计数")
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")]
 
     def __str__(self) -> str:
@@ -424,6 +425,7 @@ class ProposalTarget(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("关联工作要点目标")
         constraints = [models.UniqueConstraint(fields=["proposal", "target"], name="proposal_target_unique")]
 
     def __str__(self) -> str:

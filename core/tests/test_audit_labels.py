@@ -61,3 +61,22 @@ def test_change_lines_use_field_names_and_choice_labels():
         ("答复内容", "— → 已答复"),
         ("用途", "核对"),
     ]
+
+
+def test_every_recorded_action_has_a_chinese_label():
+    """The one enumeration (`core.audit.ACTIONS`) names every code a module records, so the audit
+    log never falls back to a code. A new `audit.record("…")` needs its label there."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    pattern = re.compile(r"""audit\.record\(\s*["']([\w.]+)["']""")
+    codes = set()
+    ours = [Path(c.path) for c in apps.get_app_configs() if Path(c.path).is_relative_to(settings.BASE_DIR)]
+    for folder in ours:
+        for path in folder.rglob("*.py"):
+            if not {"tests", "migrations"} & set(path.relative_to(folder).parts):
+                codes |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert {"login", "update", "export"} <= codes
+    assert codes - set(audit.ACTIONS) == set()
