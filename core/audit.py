@@ -3,28 +3,33 @@ every read of a person's record and every export writes one `AuditEvent`."""
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 
-# Human names of the actions, for the audit admin's filter and list.
+# Human names of the actions, for the audit admin's filter and list: the one enumeration of
+# action codes (`record("login", …)`). A code missing here is shown in a readable fallback form
+# (`action_label`); add every new code here with its Chinese label.
 ACTIONS = {
-    "login": "登录",
-    "login.failed": "登录失败",
-    "login.locked": "登录被锁定",
-    "logout": "退出",
-    "create": "新增",
-    "update": "修改",
-    "delete": "删除",
-    "view": "查看",
-    "export": "导出",
-    "import": "导入",
-    "unlock": "解除锁定",
-    "password.change": "修改密码",
-    "password.reset": "重置密码",
-    "audit.purge": "清理审计日志",
+    "login": _("登录"),
+    "login.failed": _("登录失败"),
+    "login.locked": _("登录被锁定"),
+    "logout": _("退出"),
+    "create": _("新增"),
+    "update": _("修改"),
+    "delete": _("删除"),
+    "view": _("查看"),
+    "export": _("导出"),
+    "import": _("导入"),
+    "unlock": _("解除锁定"),
+    "password.change": _("修改密码"),
+    "password.reset": _("重置密码"),
+    "audit.purge": _("清理审计日志"),
 }
 
 
@@ -92,3 +97,132 @@ def purge_expired(*, now=None) -> int:
         username="system",
     )
     return deleted
+
+
+# --- Showing the log in words: actions, models, fields and choice values by their Chinese names ---
+
+# Keys that services put in `changes` without being a field of the object (export sizes, purposes…).
+CHANGE_KEYS = {
+    "rows": _("行数"),
+    "format": _("格式"),
+    "filter": _("筛选条件"),
+    "filters": _("筛选条件"),
+    "purpose": _("用途"),
+    "unmasked": _("显示完整联系方式"),
+    "what": _("内容"),
+    "year": _("年度"),
+    "deleted": _("删除条数"),
+    "before": _("截止时间"),
+    "reason": _("原因"),
+    "note": _("备注"),
+    "held": _("举办状态"),
+    "checked_in": _("签到"),
+    "urged": _("催办"),
+    "target": _("量化目标"),
+    "members": _("成员"),
+    "event": _("活动"),
+    "person": _("人员"),
+    "item": _("任务"),
+    "items": _("任务数"),
+    "sections": _("部分数"),
+    "invited": _("邀请人数"),
+    "file": _("文件"),
+    "files": _("文件"),
+    "path": _("文件"),
+    "export": _("导出"),
+    "cosigner": _("联名人"),
+    "closing": _("办结报告"),
+    "cleared": _("清除"),
+    "assignment": _("交办"),
+    "action": _("操作"),
+    "accepted": _("销号"),
+    "objection": _("异议"),
+    "method": _("方式"),
+    "verified": _("核实"),
+    "suggestion_ref": _("关联建言"),
+    "done": _("完成"),
+    "role": _("角色"),
+    "support": _("配合部门"),
+    "version": _("版本"),
+    "created_at": _("创建时间"),
+    "updated_at": _("更新时间"),
+}
+
+
+def _readable(code: str) -> str:
+    return code.replace("_", " ").replace(".", " · ")
+
+
+def action_label(code: str) -> str:
+    """The Chinese name of an action code; an unknown code keeps a readable form (`2fa.enabled` →
+    `2fa · enabled`), a known prefix its name (`login.sso` → `登录（sso）`)."""
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    head, _dot, rest = code.partition(".")
+    if rest and head in ACTIONS:
+        return f"{ACTIONS[head]}（{_readable(rest)}）"
+    return _readable(code)
+
+
+def model_for(object_type: str):
+    """The model named by `app_label.modelname`, or None."""
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_label(object_type: str) -> str:
+    """`proposals.outsidefiling` → the model's verbose name (履职记录)."""
+    if not object_type:
+        return ""
+    model = model_for(object_type)
+    return str(model._meta.verbose_name) if model is not None else _readable(object_type)
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def field_label(model, name: str) -> str:
+    """A field's verbose name (`kind` → 类型), else a known change key's name, else the name itself."""
+    field = _field(model, name)
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    if name in CHANGE_KEYS:
+        return str(CHANGE_KEYS[name])
+    return _readable(name)
+
+
+def value_label(model, name: str, value) -> str:
+    """A recorded value as the user reads it: a choice's label (`opinion` → 社情民意信息), yes/no for
+    booleans, "—" for empty."""
+    if value in ("", None, [], {}):
+        return "—"
+    field = _field(model, name)
+    choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
+    if isinstance(value, list | tuple):
+        return "、".join(value_label(model, name, v) for v in value)
+    if isinstance(value, bool) or value in ("True", "False"):
+        return str(_("是")) if value in (True, "True") else str(_("否"))
+    if str(value) in {str(k) for k in choices}:
+        return str(next(label for key, label in choices.items() if str(key) == str(value)))
+    return str(value)
+
+
+def change_lines(event: AuditEvent) -> list[tuple[str, str]]:
+    """The event's `changes` as (label, text) lines: `[before, after]` pairs as "before → after"."""
+    model = model_for(event.object_type)
+    lines = []
+    for key, value in (event.changes or {}).items():
+        if isinstance(value, list) and len(value) == 2:
+            text = f"{value_label(model, key, value[0])} → {value_label(model, key, value[1])}"
+        else:
+            text = value_label(model, key, value)
+        lines.append((field_label(model, key), text))
+    return lines

@@ -1,13 +1,12 @@
 import io
 import mimetypes
-from urllib.parse import quote
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import audit
 from core.concurrency import STALE_MESSAGE
 from core.exports import write_docx_table, write_xlsx
+from core.http import file_download
 from events import exports, services
 from events.forms import (
     CancelForm,
@@ -57,10 +57,8 @@ def _registrations(event: Event):
     return event.registrations.select_related("person__department").order_by("created_at", "id")
 
 
-def _download(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _download(content: bytes | str, filename: str, content_type: str):
+    return file_download(content, filename, content_type)
 
 
 def _watermark(user) -> str:
@@ -353,7 +351,7 @@ def photo_file(request, pk: int, photo: int):
     event = _get_event_for_user(request, pk)
     item = get_object_or_404(EventPhoto, pk=photo, event=event)
     content_type = mimetypes.guess_type(item.image.name)[0] or "application/octet-stream"
-    return FileResponse(item.image.open("rb"), content_type=content_type)
+    return file_download(item.image.open("rb"), item.image.name.rsplit("/", 1)[-1], content_type, inline=True)
 
 
 @role_required(STAFF)
@@ -456,7 +454,7 @@ def event_ics(request, pk: int):
     else:
         event = _get_event_for_member(request, pk, _my_person(request))
     _audit_export(request, event, "日历.ics", 1)
-    return _download(exports.event_ics(event), f"event-{event.pk}.ics", "text/calendar; charset=utf-8")
+    return _download(exports.event_ics(event), f"{event.title}.ics", "text/calendar; charset=utf-8")
 
 
 @require_GET
@@ -472,9 +470,9 @@ def calendar_feed(request, token: str):
         .order_by("event__starts_at")
     )
     content = exports.feed_ics(registrations, name=f"{feed.person.name}的活动")
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
-    return response
+    return file_download(
+        content, "tongxin.ics", "text/calendar; charset=utf-8", inline=True, cache="private, max-age=900"
+    )
 
 
 # --- Members (phone) --------------------------------------------------------------------------

@@ -90,6 +90,51 @@ def returned_rows(people, *, unmasked: bool = False):
             ]
 
 
+TEMPLATE_ROWS = 2000  # rows of the template sheet that carry the drop-down lists
+
+
+def template_choices() -> dict[str, list[str]]:
+    """The drop-down lists of the import template, by column: exactly what the import accepts."""
+    from people.models import Category, Party
+
+    return {
+        "性别": ["男", "女"],
+        "民主党派": [str(label) for _code, label in Party.choices],
+        "统战对象类别": [str(label) for _code, label in Category.choices],
+    }
+
+
+def _add_drop_downs(workbook, sheet) -> None:
+    """Excel data validation on 性别, 民主党派 and 统战对象类别 (rows 2…2000), listing the values the
+    import accepts from a hidden sheet “选项”. 统战对象类别 may hold several values separated by “、”,
+    so its list only offers single values and does not refuse typed combinations."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    options = workbook.create_sheet("选项")
+    options.sheet_state = "hidden"
+    for index, (header, values) in enumerate(template_choices().items(), start=1):
+        letter = get_column_letter(index)
+        options.cell(row=1, column=index, value=header)
+        for row, value in enumerate(values, start=2):
+            options.cell(row=row, column=index, value=value)
+        several = header == "统战对象类别"
+        validation = DataValidation(
+            type="list",
+            formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=not several,
+            errorTitle=header,
+            error=f"请从下拉列表中选择{header}",
+            promptTitle=header,
+            prompt="可从列表选择；多个类别用“、”分隔" if several else "请从下拉列表中选择",
+            showInputMessage=True,
+        )
+        column = get_column_letter(HEADERS.index(header) + 1)
+        validation.add(f"{column}2:{column}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
+
+
 def import_template() -> bytes:
     """The import template: the header in row 1 of the first sheet, notes on a second sheet."""
     from openpyxl import Workbook
@@ -107,6 +152,7 @@ def import_template() -> bytes:
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 14
     sheet.freeze_panes = "A2"
+    _add_drop_downs(workbook, sheet)
     notes = workbook.create_sheet("填写说明")
     for line in [
         ["填写说明（本页不会被导入）"],

@@ -49,7 +49,9 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(organisation=organisation)
 
     def returned_scholars(self):
-        """People in the 留学回国人员 category or with a study-abroad record."""
+        """The one definition of a returned overseas scholar (留学回国人员), used by every list, count
+        and export: a person in the 留学回国人员 category OR with at least one study-abroad record,
+        counted once however many records they have."""
         return self.filter(
             Q(Exists(PersonCategory.objects.filter(person=OuterRef("pk"), category=Category.RETURNED_SCHOLAR)))
             | Q(Exists(StudyAbroad.objects.filter(person=OuterRef("pk"))))
@@ -69,7 +71,9 @@ class PersonQuerySet(models.QuerySet):
     def matching(self, *, q="", category="", party="", department=None, post="", returned=False):
         """The registry list's filters; every argument optional."""
         queryset = self.search(q) if q else self
-        if category:
+        if category == Category.RETURNED_SCHOLAR:
+            queryset = queryset.returned_scholars()
+        elif category:
             queryset = queryset.filter(Exists(PersonCategory.objects.filter(person=OuterRef("pk"), category=category)))
         if party:
             queryset = queryset.filter(Exists(PartyMembership.objects.filter(person=OuterRef("pk"), party=party)))

@@ -365,9 +365,13 @@ def registry_summary(organisation) -> dict:
         .values_list("kind")
         .annotate(n=Count("person", distinct=True))
     )
+    # 留学回国人员 by its one definition (category or a study record, once per person), so the tile
+    # and the by-category row are the same number.
+    returned = people.returned_scholars().count()
+    by_category[Category.RETURNED_SCHOLAR] = returned
     return {
         "total": people.count(),
-        "returned": people.returned_scholars().count(),
+        "returned": returned,
         "by_category": [(label, by_category.get(code, 0)) for code, label in Category.choices],
         "by_party": [(label, by_party.get(code, 0)) for code, label in Party.choices],
         "by_post": [(label, by_post.get(code, 0)) for code, label in PublicPost.Kind.choices],

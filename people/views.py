@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.concurrency import STALE_MESSAGE
 from core.exports import write_xlsx
+from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
 from people import exports, services
@@ -47,10 +47,8 @@ def _listed(queryset):
     )
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+def _xlsx(content: bytes, filename: str):
+    return file_download(content, filename, XLSX)
 
 
 def _stamp() -> str:

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
 from core.concurrency import STALE_MESSAGE
+from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Department, Role
 from plans import exports, forms, imports, services
@@ -320,12 +321,7 @@ def plan_export(request, pk: int):
         request=request,
         changes={"format": fmt, "rows": plan.items.count()},
     )
-    response = HttpResponse(data, content_type=content_type)
-    filename = f"{plan.year}年任务分解表.{fmt}"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_download(data, f"{plan.year}年任务分解表.{fmt}", content_type)
 
 
 # --- Items ------------------------------------------------------------------------------
@@ -493,7 +489,7 @@ def evidence_download(request, pk: int):
         pk=pk,
         report__item__plan__in=_plans_for(request),
     )
-    return FileResponse(evidence.file.open("rb"), as_attachment=not evidence.is_image, filename=evidence.original_name)
+    return file_download(evidence.file.open("rb"), evidence.original_name, inline=evidence.is_image)
 
 
 # --- Liaisons and supervision -----------------------------------------------------------

@@ -3,7 +3,6 @@ yearly statistics of members' outside filings (.xlsx). Rows are generated, heade
 
 import io
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from django.utils import timezone
 
@@ -12,10 +11,6 @@ from proposals.models import Answer, FilingKind, FilingStatus, Proposal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def disposition(filename: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _date(value) -> str:

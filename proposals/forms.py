@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.files import EVIDENCE, check_upload
 from orgs.models import Department
@@ -211,6 +212,10 @@ class AssignForm(forms.Form):
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="答复内容", max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    files = FilesField(
+        label=_("附件"),
+        help_text=_("可附办理材料（图片、PDF、Word、Excel，每个不超过 20 MB）；提出人在答复发布后可见。"),
+    )
 
 
 class RateForm(forms.Form):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 DUE_SOON_DAYS = 3  # yellow from this many days before the due date
 OBJECTION_DAYS = 7  # the lead department may object to an assignment within this many days
@@ -213,6 +214,26 @@ class Proposal(models.Model):
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "grey")
 
+    @property
+    def submitted_files(self) -> list:
+        """The submitter's attachments (not the answers' files); uses the prefetched list."""
+        return [a for a in self.attachments.all() if a.answer_id is None]
+
+    @property
+    def member_status(self) -> str:
+        """The status a member sees: an answer waiting for UFD review is not yet an answer, so the
+        suggestion is still being handled (办理中, or 重新办理 in the second round)."""
+        if self.status == Status.ANSWER_REVIEW:
+            return Status.REHANDLING if self.round >= 2 else Status.ASSIGNED
+        return self.status
+
+    def get_member_status_display(self) -> str:
+        return Status(self.member_status).label
+
+    @property
+    def member_status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.member_status, "grey")
+
     def light_on(self, today: date) -> str:
         """red past due, amber within 3 days of it, "" otherwise (or when not with a department)."""
         if self.status not in HANDLING or self.due_date is None:
@@ -256,6 +277,7 @@ class CaseCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("案号计数")
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")]
 
     def __str__(self) -> str:
@@ -287,7 +309,18 @@ class CoSigner(models.Model):
 
 
 class Attachment(models.Model):
+    """A file of the suggestion (the submitter's) or of one answer (`answer` set: the lead
+    department's attachment, shown to the member only once that answer is released)."""
+
     proposal = models.ForeignKey(Proposal, related_name="attachments", on_delete=models.CASCADE)
+    answer = models.ForeignKey(
+        "Answer",
+        verbose_name=_("答复"),
+        null=True,
+        blank=True,
+        related_name="attachments",
+        on_delete=models.CASCADE,
+    )
     file = models.FileField(upload_to=attachment_path, max_length=300)
     original_name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20)
@@ -392,6 +425,7 @@ class ProposalTarget(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("关联工作要点目标")
         constraints = [models.UniqueConstraint(fields=["proposal", "target"], name="proposal_target_unique")]
 
     def __str__(self) -> str:

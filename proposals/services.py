@@ -259,9 +259,12 @@ def _step(
     public: bool = True,
     member_text: str = "",
     changes: dict | None = None,
+    tell_submitter: bool = True,
     request=None,
 ) -> Proposal:
-    """Saves the new status, logs the timeline, audits, re-syncs plan links, tells the submitter."""
+    """Saves the new status, logs the timeline, audits, re-syncs plan links, tells the submitter
+    (unless `tell_submitter` is False: steps the member must not learn of, such as an answer
+    waiting for review)."""
     assert to in transition.to, f"{action} cannot lead to {to}"
     before = proposal.status
     proposal.status = to
@@ -289,7 +292,8 @@ def _step(
         | (changes or {}),
     )
     sync_targets(proposal, by=by)
-    _notify_submitter(proposal, f"：{Status(to).label}", member_text or f"已{transition.label}")
+    if tell_submitter:
+        _notify_submitter(proposal, f"：{Status(to).label}", member_text or f"已{transition.label}")
     return proposal
 
 
@@ -298,8 +302,24 @@ def _step(
 DRAFT_FIELDS = ["kind", "category", "title", "content", "source"]
 
 
+def _add_answer_files(answer: Answer, files, *, by) -> list[str]:
+    """Saves the lead department's attachments of `answer` (already checked by content in the
+    form, through `core.files`); returns their names for the audit line."""
+    for upload, kind in files:
+        Attachment.objects.create(
+            proposal=answer.proposal,
+            answer=answer,
+            file=upload,
+            original_name=upload.name[:200],
+            kind=kind.label,
+            size=upload.size,
+            uploaded_by=by,
+        )
+    return [upload.name[:200] for upload, _kind in files]
+
+
 def _add_files(proposal: Proposal, files, *, by) -> None:
-    if proposal.attachments.count() + len(files) > MAX_ATTACHMENTS:
+    if proposal.attachments.filter(answer__isnull=True).count() + len(files) > MAX_ATTACHMENTS:
         raise NotAllowed(f"每条建言最多 {MAX_ATTACHMENTS} 个附件。")
     for upload, kind in files:
         Attachment.objects.create(
@@ -677,7 +697,17 @@ def object_to_assignment(proposal: Proposal, *, by, reason: str, request=None) -
     return proposal
 
 
-def _release(proposal: Proposal, answer: Answer, *, by, transition: Transition, action: str, note: str, request):
+def _release(
+    proposal: Proposal,
+    answer: Answer,
+    *,
+    by,
+    transition: Transition,
+    action: str,
+    note: str,
+    request,
+    changes: dict | None = None,
+):
     """Publishes `answer` to the submitter: ANSWERED after a first answer, CLOSED after the second."""
     now = timezone.now()
     answer.state = Answer.State.RELEASED
@@ -710,16 +740,18 @@ def _release(proposal: Proposal, answer: Answer, *, by, transition: Transition, 
         fields=tuple(fields),
         note=note or text,
         member_text=text,
-        changes={"outcome": ["", answer.get_outcome_display()]},
+        changes={"outcome": ["", answer.get_outcome_display()]} | (changes or {}),
         request=request,
     )
 
 
 @transaction.atomic
-def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, request=None) -> Proposal:
-    """ASSIGNED/REHANDLING → answered by the lead department. When the answer needs UFD review
-    it waits in ANSWER_REVIEW (staff told); otherwise it is released at once: ANSWERED, or
-    CLOSED when this is the second (final) answer. Notifies the submitter."""
+def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, files=(), request=None) -> Proposal:
+    """ASSIGNED/REHANDLING → answered by the lead department, with optional attachments
+    (`files`: (upload, kind) pairs checked by `core.files`). When the answer needs UFD review
+    it waits in ANSWER_REVIEW (staff told; the member learns nothing of it); otherwise it is
+    released at once: ANSWERED, or CLOSED when this is the second (final) answer. Notifies the
+    submitter on release."""
     proposal = _lock(proposal)
     transition = _check(proposal, "answer", by)
     answer = Answer.objects.create(
@@ -730,6 +762,8 @@ def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, request=
         text=text,
         answered_by=by,
     )
+    names = _add_answer_files(answer, files, by=by)
+    file_changes = {"files": "、".join(names)} if names else {}
     if proposal.review_required:
         proposal = _step(
             proposal,
@@ -738,12 +772,17 @@ def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, request=
             by=by,
             to=Status.ANSWER_REVIEW,
             note=f"办理结果：{answer.get_outcome_display()}（待统战部审核）",
-            member_text="承办部门已答复，统战部审核后发布。",
+            # Nothing of an unreleased answer reaches the member: an internal step, no notice.
+            public=False,
+            tell_submitter=False,
+            changes=file_changes,
             request=request,
         )
         _notify_staff(proposal, "答复待审核", f"{proposal.lead_department}：{answer.get_outcome_display()}")
         return proposal
-    return _release(proposal, answer, by=by, transition=transition, action="answer", note="", request=request)
+    return _release(
+        proposal, answer, by=by, transition=transition, action="answer", note="", request=request, changes=file_changes
+    )
 
 
 def _pending_answer(proposal: Proposal) -> Answer:
@@ -784,7 +823,7 @@ def return_answer(proposal: Proposal, *, by, reason: str, request=None) -> Propo
         to=to,
         note=reason,
         public=False,
-        member_text="承办部门正在完善答复。",
+        tell_submitter=False,
         request=request,
     )
     _notify_departments(proposal, "答复被退回，请修改", reason, lead_only=True)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
 from core.concurrency import STALE_MESSAGE
+from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
@@ -123,11 +124,11 @@ DONE = {
 }
 
 
-def action_form(action: str, proposal: Proposal, data=None, initial=None):
+def action_form(action: str, proposal: Proposal, data=None, initial=None, files=None):
     form_class = ACTIONS[action][0]
     if form_class is None:
         return None
-    kwargs = {"prefix": action, "initial": dict(initial or {})}
+    kwargs = {"prefix": action, "initial": dict(initial or {}), "files": files}
     if form_class in (forms.MergeForm, forms.UnlinkForm):
         kwargs["proposal"] = proposal
     if form_class in (forms.AssignForm, forms.TargetLinkForm):
@@ -142,7 +143,7 @@ def act(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     proposal = _get_proposal_for_user(request, pk)
-    form = action_form(action, proposal, request.POST)
+    form = action_form(action, proposal, request.POST, files=request.FILES)
     if form is not None and not form.is_valid():
         messages.error(request, "请检查填写的内容。")
         return _render_detail(request, proposal, bound={action: form}, status=400)
@@ -179,7 +180,10 @@ def _with_related(proposal: Proposal):
             "support_departments",
             "attachments",
             Prefetch("cosigners", queryset=CoSigner.objects.select_related("person__user")),
-            Prefetch("answers", queryset=Answer.objects.select_related("department", "answered_by")),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("department", "answered_by").prefetch_related("attachments"),
+            ),
         )
         .get()
     )
@@ -388,9 +392,7 @@ def export_xlsx(request):
         request=request,
         changes={"rows": count, "filters": request.GET.urlencode()},
     )
-    response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = exports.disposition(f"建言献策清单{timezone.localdate():%Y%m%d}.xlsx")
-    return response
+    return file_download(data, f"建言献策清单{timezone.localdate():%Y%m%d}.xlsx", exports.XLSX)
 
 
 @role_required(STAFF, LEADER)
@@ -466,9 +468,7 @@ def export_docx(request, pk: int):
         request=request,
         changes={"format": "docx"},
     )
-    response = HttpResponse(data, content_type=exports.DOCX)
-    response["Content-Disposition"] = exports.disposition(f"办理单{proposal.case_number or proposal.pk}.docx")
-    return response
+    return file_download(data, f"办理单{proposal.case_number or proposal.pk}.docx", exports.DOCX)
 
 
 @role_required(STAFF, LEADER)
@@ -555,8 +555,12 @@ def _liaison_detail(request, proposal, *, bound=None, status=200, partial=False)
 
 @role_required(STAFF, LEADER, LIAISON, MEMBER)
 def attachment(request, pk: int):
-    item = get_object_or_404(Attachment.objects.filter(proposal__in=_visible(request)), pk=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    items = Attachment.objects.filter(proposal__in=_visible(request))
+    if request.membership.role == MEMBER:
+        # An answer's file only once that answer is released (like the answer itself).
+        items = items.filter(Q(answer__isnull=True) | Q(answer__state=Answer.State.RELEASED))
+    item = get_object_or_404(items, pk=pk)
+    return file_download(item.file.open("rb"), item.original_name)
 
 
 # --- Answer templates ---------------------------------------------------------------------------------
@@ -633,9 +637,7 @@ def outside_export(request):
         request=request,
         changes={"year": form.chosen_year, "rows": len(rows)},
     )
-    response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = exports.disposition(f"{form.chosen_year}年履职统计表.xlsx")
-    return response
+    return file_download(data, f"{form.chosen_year}年履职统计表.xlsx", exports.XLSX)
 
 
 def _get_filing_for_staff(request, pk):
@@ -731,4 +733,4 @@ def outside_file(request, pk: int):
     if request.membership.role == MEMBER:
         files = files.filter(filing__person__user=request.user)
     item = get_object_or_404(files, pk=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    return file_download(item.file.open("rb"), item.original_name)

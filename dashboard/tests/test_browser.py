@@ -55,8 +55,8 @@ def test_auditor_sees_the_logins_just_made(live_server, page, ufd_staff, auditor
     log_in(page, live_server.url, "auditor")
     page.click("text=审计日志")
     rows = page.locator("table tbody tr").all_inner_texts()
-    assert any("ufd" in r and "login" in r for r in rows)
-    assert any("auditor" in r and "login" in r for r in rows)
+    assert any("ufd" in r and "登录" in r for r in rows)
+    assert any("auditor" in r and "登录" in r for r in rows)
     shot(page, "audit-log")
 
 

@@ -17,3 +17,12 @@ def masked(field: str, value: str) -> str:
     from people.services import mask_value
 
     return mask_value(field, value or "")
+
+
+@register.filter
+def category_names(codes) -> str:
+    """Category codes as their names (留学回国人员、党外知识分子), for the import preview."""
+    from people.models import Category
+
+    labels = dict(Category.choices)
+    return "、".join(str(labels.get(code, code)) for code in codes or [])
