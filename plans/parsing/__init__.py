@@ -139,7 +139,7 @@ def _balanced(title: str) -> bool:
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
-            depth -= 1
+            depth = max(0, depth - 1)  # as split_title counts them
     return depth == 0 and title.count('"') % 2 == 0
 
 
