@@ -40,7 +40,9 @@ ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h3", "h4", "ul", "ol"
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-STATUS_LABELS = dict(Story.Status.choices)
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+STATUS_LABELS = {value: str(label) for value, label in Story.Status.choices}
 
 
 class NotAllowed(Exception):
@@ -50,7 +52,7 @@ class NotAllowed(Exception):
 def sanitise(text: str) -> str:
     """Rich text cleaned to the allowed tags. Plain text (no tags) becomes paragraphs."""
     text = (text or "").strip()
-    if "<" not in text:
+    if not HTML_TAG.search(text):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         text = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return nh3.clean(

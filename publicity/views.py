@@ -39,7 +39,10 @@ def _refused(request, story: Story, error: Exception):
 def story_list(request):
     form = StoryFilterForm(request.GET or None)
     stories = form.filter(
-        Story.objects.for_org(request.organisation).select_related("author").annotate(photo_count=Count("photos"))
+        Story.objects.for_org(request.organisation)
+        .select_related("author")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-published_at", "-created_at", "-id")
     ).prefetch_related(Prefetch("people", queryset=Person.objects.only("id", "name")))
     page = Paginator(stories, 30).get_page(request.GET.get("page"))
     waiting = Story.objects.for_org(request.organisation).filter(status=Story.Status.REVIEW).count()
