@@ -13,7 +13,6 @@ story naming a person without consent (`public_stories`), so nothing slips throu
 data is changed outside the service.
 """
 
-import html
 import re
 
 import nh3
@@ -40,7 +39,7 @@ ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h3", "h4", "ul", "ol"
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+BLOCK_TAG = re.compile(r"<\s*(p|h3|h4|ul|ol|blockquote)\b", re.IGNORECASE)
 
 STATUS_LABELS = {value: str(label) for value, label in Story.Status.choices}
 
@@ -50,11 +49,12 @@ class NotAllowed(Exception):
 
 
 def sanitise(text: str) -> str:
-    """Rich text cleaned to the allowed tags. Plain text (no tags) becomes paragraphs."""
-    text = (text or "").strip()
-    if not HTML_TAG.search(text):
+    """Rich text cleaned to the allowed tags. Text without block tags (<p>, <h3>, lists…) is
+    split into paragraphs at blank lines, with single line breaks kept."""
+    text = (text or "").strip().replace("\r\n", "\n")
+    if not BLOCK_TAG.search(text):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        text = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+        text = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return nh3.clean(
         text,
         tags=ALLOWED_TAGS,

@@ -58,6 +58,12 @@ def test_rich_text_keeps_simple_tags_and_drops_scripts_images_and_styles():
     )
 
 
+def test_text_with_inline_tags_only_still_gets_paragraphs():
+    assert services.sanitise("<strong>第一段</strong>\n\n第二段<script>x</script>") == (
+        "<p><strong>第一段</strong></p><p>第二段</p>"
+    )
+
+
 # --- Review -----------------------------------------------------------------------------------
 
 
