@@ -21,6 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit
 from notifications import messages, robots
@@ -296,8 +297,8 @@ def test_robot(robot: Robot, *, by, request=None) -> Delivery:
         channel=robot.kind,
         robot=robot,
         address=robot.name,
-        subject="测试消息",
-        text=f"【同心】{robot.organisation.name}：这是一条测试消息，收到即表示配置正确。",
+        subject=_("测试消息"),
+        text=_("【同心】%(org)s：这是一条测试消息，收到即表示配置正确。") % {"org": robot.organisation.name},
         next_attempt_at=timezone.now(),
     )
     with transaction.atomic():
@@ -419,7 +420,9 @@ def send_digests(*, now=None) -> int:
         if not notes or not user.email or membership is None:
             continue
         lines = [f"· {n.title}" + (f"  {_absolute(n.url)}" if n.url else "") for n in notes]
-        text = f"{user}，您有 {len(notes)} 条未读通知：\n\n" + "\n".join(lines)
+        text = (
+            _("%(user)s，您有 %(count)s 条未读通知：") % {"user": user, "count": len(notes)} + "\n\n" + "\n".join(lines)
+        )
         with transaction.atomic():
             _queue(
                 [
@@ -428,7 +431,7 @@ def send_digests(*, now=None) -> int:
                         channel=Channel.EMAIL,
                         user=user,
                         address=user.email,
-                        subject=f"每日通知摘要（{len(notes)} 条）",
+                        subject=_("每日通知摘要（%(count)s 条）") % {"count": len(notes)},
                         text=text,
                         next_attempt_at=now,
                     )
