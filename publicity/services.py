@@ -313,8 +313,10 @@ def consent_withdrawn(person: Person, *, by=None, request=None) -> list[Story]:
     Runs inside the withdrawal's transaction. Returns the stories changed."""
     reason = _("%(name)s 撤回宣传同意") % {"name": person.name}
     changed = []
-    for story in Story.objects.select_for_update().filter(
-        people=person, status__in=[Story.Status.PUBLISHED, Story.Status.REVIEW]
+    for story in (
+        Story.objects.select_for_update()
+        .filter(people=person, status__in=[Story.Status.PUBLISHED, Story.Status.REVIEW])
+        .order_by("id")
     ):
         if story.status == Story.Status.PUBLISHED:
             changed.append(_unpublish(story, by=by, reason=reason, request=request))
