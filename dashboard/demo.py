@@ -13,6 +13,7 @@ from orgs import services as org_services
 from orgs.models import Department, Organisation, Role
 from people import services as people_services
 from people.models import Category, Person
+from publicity.demo import load_demo_stories
 
 ORG_SLUG = "demo"
 ORG_NAME = "示例职业技术学院"
@@ -127,6 +128,7 @@ def load_demo() -> tuple[Organisation, bool]:
     load_demo_plan(org, users)
     load_demo_events(org, users)
     load_demo_proposals(org, users)
+    load_demo_stories(org, users)
     return org, True
 
 

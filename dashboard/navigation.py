@@ -17,6 +17,8 @@ ENTRIES = [
     ("活动", "events:list", {Role.UFD_STAFF}),
     ("建言献策", "proposals:inbox", {Role.UFD_STAFF, Role.LEADER}),
     ("交办件", "proposals:assigned", {Role.LIAISON}),
+    ("宣传报道", "publicity:list", {Role.UFD_STAFF, Role.LEADER}),
+    ("消息推送", "notifications:robots", {Role.UFD_STAFF}),
     ("账号管理", "accounts:user-list", {Role.SYSADMIN}),
     ("部门管理", "accounts:department-list", {Role.SYSADMIN}),
     ("角色分配", "accounts:role-list", {Role.SECADMIN}),

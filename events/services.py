@@ -30,7 +30,7 @@ from events.models import (
     Invitation,
     Registration,
 )
-from notifications.services import notify
+from notifications.services import announce, notify
 from people.models import Person
 from people.services import group_members
 from plans import services as plan_services
@@ -208,6 +208,13 @@ def publish_event(event: Event, *, by, request=None) -> int:
         request=request,
         changes={"status": ["草稿", "已发布"]},
     )
+    context = {
+        "title": event.title,
+        "date": _when(event.starts_at),
+        "place": event.place or "线上",
+        "url": _member_url(event),
+    }
+    transaction.on_commit(lambda: announce(event.organisation, key="event.published", context=context))
     return send_invitations(event, by=by, request=request)
 
 

@@ -4,6 +4,10 @@ edits are refused, not merged.
 Query functions other modules call (documented, stable):
 - `group_members(group) -> QuerySet[Person]`: whom an event or study push targets.
 - `people_with_consent(organisation) -> QuerySet[Person]`: whom publicity may name.
+
+Hooks other modules register into (from their `AppConfig.ready()`), so people never imports them:
+- `on_consent_withdrawn(func)`: `func(person, *, by, request)` runs inside the transaction that
+  withdraws a person's last publicity consent (publicity unpublishes their stories).
 """
 
 import logging
@@ -192,19 +196,36 @@ def add_record(person: Person, *, form, kind_label: str, by, request=None):
     return record
 
 
+_CONSENT_WITHDRAWN_HOOKS: list = []
+
+
+def on_consent_withdrawn(func):
+    """Registers `func(person, *, by, request)`, called when a person's last publicity consent is
+    withdrawn, inside the withdrawing transaction. Idempotent; returns `func` (usable as a decorator)."""
+    if func not in _CONSENT_WITHDRAWN_HOOKS:
+        _CONSENT_WITHDRAWN_HOOKS.append(func)
+    return func
+
+
 @transaction.atomic
 def remove_record(record, *, kind_label: str, by, request=None) -> None:
-    """Deletes a related record; a publicity consent is withdrawn instead (kept for the record)."""
+    """Deletes a related record; a publicity consent is withdrawn instead (kept for the record).
+    When that leaves the person with no consent, the `on_consent_withdrawn` hooks run."""
     person = record.person
+    withdrawn = False
     if isinstance(record, PublicityConsent):
         record.withdrawn_at = timezone.localdate()
         record.save(update_fields=["withdrawn_at"])
         changes = {kind_label: [f"同意（{record.given_at:%Y-%m-%d}）", f"已撤回（{record.withdrawn_at:%Y-%m-%d}）"]}
+        withdrawn = not person.consents.filter(withdrawn_at__isnull=True).exists()
     else:
         changes = {kind_label: [str(record), ""]}
         record.delete()
     audit.record("update", user=by, organisation=person.organisation, obj=person, request=request, changes=changes)
     _keep_history(person, by=by, changes=changes)
+    if withdrawn:
+        for hook in list(_CONSENT_WITHDRAWN_HOOKS):
+            hook(person, by=by, request=request)
 
 
 def people_with_consent(organisation) -> QuerySet:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "plans",
     "events",
     "proposals",
+    "publicity",
     "dashboard",
 ]
 
@@ -236,6 +237,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tongxin@localhost")
+# Outside channels: robot webhooks time out quickly; failed sends are retried with backoff
+# (base, doubling: 1, 2, 4, 8 min) up to the maximum number of attempts.
+WEBHOOK_TIMEOUT = env_int("TONGXIN_WEBHOOK_TIMEOUT", 5)
+DELIVERY_RETRY_SECONDS = env_int("TONGXIN_DELIVERY_RETRY_SECONDS", 60)
+DELIVERY_MAX_ATTEMPTS = env_int("TONGXIN_DELIVERY_MAX_ATTEMPTS", 5)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )

@@ -6,8 +6,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
+from notifications.tests.matrix import NOTIFICATIONS_MATRIX, notifications_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
+from publicity.tests.matrix import PUBLICITY_MATRIX, publicity_url_kwargs
 
 ALL = set(Role)
 ANON = "anonymous"
@@ -89,13 +91,12 @@ MATRIX = {
     "proposals:outside-edit": ({Role.MEMBER}, "get"),
     "proposals:outside-file": ({Role.UFD_STAFF, Role.MEMBER}, "get"),
     "set_language": ("public", "redirect"),
-    "notifications:list": (ALL, "get"),
-    "notifications:open": (ALL, "post"),
-    "notifications:read-all": (ALL, "post"),
     # Only the job's owner (a UFD staff user of `org`) sees it; everybody else gets 404.
     "core:job-status": ("owner", "get"),
     **PLANS_MATRIX,
     **EVENTS_MATRIX,
+    **NOTIFICATIONS_MATRIX,
+    **PUBLICITY_MATRIX,
 }
 
 
@@ -139,6 +140,8 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **proposal_url_kwargs(org, personas),
         **plans_url_kwargs(org, personas, ufd_department),
         **events_url_kwargs(org, personas),
+        **notifications_url_kwargs(org, personas),
+        **publicity_url_kwargs(org, personas),
     }
 
 

@@ -8,9 +8,9 @@ from people.models import Person
 
 # The navigation links each role sees on its home page.
 NAV = {
-    Role.UFD_STAFF: ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策"],
+    Role.UFD_STAFF: ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策", "宣传报道", "消息推送"],
     Role.LIAISON: ["首页", "工作要点", "本部门任务", "联系对象", "交办件"],
-    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计", "建言献策"],
+    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "宣传报道"],
     Role.SYSADMIN: ["首页", "账号管理", "部门管理"],
     Role.SECADMIN: ["首页", "角色分配", "安全策略"],
     Role.AUDITADMIN: ["首页", "审计日志"],
