@@ -88,7 +88,7 @@ def member_invitations(person: Person, now: datetime, *, limit: int = 5) -> dict
     registration is open now). {"events": [...at most limit], "count": n}. Two queries."""
     answered = Registration.objects.filter(event=OuterRef("pk"), person=person)
     events = (
-        Event.objects.for_org(person.organisation)
+        Event.objects.filter(organisation_id=person.organisation_id)
         .published()
         .filter(invitations__person=person, starts_at__gt=now)
         .exclude(Exists(answered))

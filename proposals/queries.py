@@ -72,7 +72,7 @@ def year_counts(organisation, year: int) -> dict:
 def member_suggestions(person, *, limit: int = 5) -> dict:
     """The member's own and co-signed suggestions, latest first: {"proposals": [...], "count"}.
     Two queries."""
-    proposals = Proposal.objects.for_org(person.organisation).of_member(person)
+    proposals = Proposal.objects.filter(organisation_id=person.organisation_id).of_member(person)
     return {
         "proposals": list(proposals.order_by("-created_at", "-id")[:limit]),
         "count": proposals.count(),
@@ -82,7 +82,7 @@ def member_suggestions(person, *, limit: int = 5) -> dict:
 def person_proposals_panel(person, request) -> dict:
     """The person page's "建言献策" panel: the person's submitted suggestions (latest 20) and how
     many in all. Two queries."""
-    proposals = Proposal.objects.for_org(person.organisation).filter(submitter=person).counted()
+    proposals = Proposal.objects.filter(organisation_id=person.organisation_id, submitter=person).counted()
     return {
         "template": "proposals/_person_panel.html",
         "proposals": list(proposals.order_by("-submitted_at", "-id")[:20]),
