@@ -59,6 +59,7 @@ def _leader_home(request):
     context = {
         "today": today,
         "events": event_queries.event_figures(org, today.year),
+        "recent_held": event_queries.recent_held(org, today.year),
         "proposal_counts": proposal_queries.year_counts(org, today.year),
         "registry": people_queries.registry_composition(org),
         **_plan_overview(org, today),

@@ -4,6 +4,7 @@ of queries whatever the number of events or registrations.
 - `attended_events(person)`: the events a person checked in to (person page, five ones).
 - `event_figures(organisation, year)`: counts by type and organising department (leader home).
 - `month_events(organisation, today)`: this month's events (UFD staff home).
+- `recent_held(organisation, year)`: the latest events held in a year (leader home).
 - `member_invitations(person, now)`: invitations the member has not answered (member home).
 - `member_upcoming(person, now)`: the member's registrations for events still to come.
 - `person_events_panel(person, request)`: the person page's panel (registered in apps.py)."""
@@ -57,6 +58,11 @@ def event_figures(organisation, year: int) -> dict:
             for r in by_department
         ],
     }
+
+
+def recent_held(organisation, year: int, *, limit: int = 5) -> list[Event]:
+    """The latest `limit` events of `year` confirmed as held, latest first. One query."""
+    return list(Event.objects.for_org(organisation).in_year(year).held().order_by("-starts_at", "-id")[:limit])
 
 
 def _month_bounds(today: date) -> tuple[datetime, datetime]:

@@ -3,12 +3,11 @@
 - `pending_change_count(organisation)`: members' profile change requests waiting for review.
 - `follow_ups(organisation, user, limit)`: open contact follow-ups (the user's own, and the count
   of all of the organisation's).
-- `registry_composition(organisation)`: how many people, and how many in each category.
+- `registry_composition(organisation)`: how many people, by category and by party.
 """
 
-from django.db.models import Count
-
-from people.models import Category, ContactRecord, Person, PersonCategory, ProfileChangeRequest
+from people import services
+from people.models import ContactRecord, ProfileChangeRequest
 
 
 def pending_change_count(organisation) -> int:
@@ -31,15 +30,7 @@ def follow_ups(organisation, user, *, limit: int = 10) -> dict:
 
 
 def registry_composition(organisation) -> dict:
-    """{"total": people in the registry, "by_category": [(code, label, n)...] in the categories'
-    order (a person in two categories counts in both)}. Two queries."""
-    counts = dict(
-        PersonCategory.objects.filter(person__organisation=organisation)
-        .order_by()
-        .values_list("category")
-        .annotate(n=Count("id"))
-    )
-    return {
-        "total": Person.objects.for_org(organisation).count(),
-        "by_category": [(code, label, counts.get(code, 0)) for code, label in Category.choices],
-    }
+    """The registry at a glance, by the figures page's own definitions (`services.registry_summary`,
+    so the home pages and 统战对象统计 never disagree): {"total", "returned", "by_category": [(label, n)],
+    "by_party": [(label, n)], "by_post": [(label, n)]}. Five queries."""
+    return services.registry_summary(organisation)

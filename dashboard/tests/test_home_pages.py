@@ -12,7 +12,7 @@ from events.models import Event, Invitation, Registration
 from events.tests.factories import EventFactory
 from notifications.models import Notification
 from orgs.tests.factories import DepartmentFactory
-from people.models import ContactRecord, PersonCategory, ProfileChangeRequest
+from people.models import ContactRecord, PartyMembership, PersonCategory, ProfileChangeRequest
 from people.tests.factories import PersonFactory
 from plans.models import Plan
 from plans.tests.factories import ItemFactory, PlanFactory, SectionFactory
@@ -156,7 +156,7 @@ def test_staff_home_shows_the_latest_plan_when_this_year_has_none(client, org, u
 def test_staff_home_query_count_is_bounded(client, org, ufd_staff, ufd_department, n, django_assert_max_num_queries):
     build_staff_world(org, ufd_staff, ufd_department, n=n)
     client.force_login(ufd_staff)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(29):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert tile(response.content.decode(), "tile-submitted") == str(2 * n)
@@ -360,6 +360,7 @@ def build_leader_world(org, department, *, n=1):
         make_proposal(org, submitter, Status.WITHDRAWN)
         for category in ("non_party", "non_party", "returned_scholar"):
             PersonCategory.objects.create(person=PersonFactory(organisation=org), category=category)
+    PartyMembership.objects.create(person=submitter, party="minmeng")
     return plan
 
 
@@ -385,6 +386,9 @@ def test_leader_home_shows_progress_lights_events_proposals_and_registry(client,
     assert tile(html, "tile-events") == "2"
     assert "共安排 3 场" in html
     assert tile_link(html, "tile-events") == f"/events/?status=held&year={timezone.localdate().year}"
+    held = Event.objects.filter(held_at__isnull=False).order_by("-starts_at", "-id")
+    recent = section_html(html, "leader-events")
+    assert re.findall(r'<a href="/events/(\d+)/">', recent) == [str(e.pk) for e in held]
     # Suggestions: received 3 (not the draft, not the withdrawn one), answered 2.
     assert tile(html, "tile-proposals") == "2/3"
     # Registry: 3 people (+1 submitter without category), 2 无党派人士, 1 留学回国人员.
@@ -400,7 +404,7 @@ def test_leader_home_shows_progress_lights_events_proposals_and_registry(client,
 def test_leader_home_query_count_is_bounded(client, org, leader, ufd_department, n, django_assert_max_num_queries):
     build_leader_world(org, ufd_department, n=n)
     client.force_login(leader)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("dashboard:home"))
     assert tile(response.content.decode(), "tile-red") == str(n)
 
