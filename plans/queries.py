@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from plans.models import Item, Milestone, Plan
 
@@ -119,7 +120,7 @@ def overview(organisation, year: int, today: date) -> dict:
         today,
     )
     several = len(plans) > 1
-    total = Progress("合计")
+    total = Progress(_("合计"))
     sections: dict[int, Progress] = {}
     departments: dict[int | None, Progress] = {}
     for item in items:
@@ -134,7 +135,7 @@ def overview(organisation, year: int, today: date) -> dict:
         department = item.lead_department
         key = department.pk if department else None
         if key not in departments:
-            departments[key] = Progress(department.name if department else "未指定牵头部门", key=department)
+            departments[key] = Progress(department.name if department else _("未指定牵头部门"), key=department)
         departments[key].add(item)
     ordered_departments = sorted(
         departments.values(),
