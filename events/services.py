@@ -5,15 +5,14 @@ PostgreSQL; on SQLite every transaction starts IMMEDIATE, so writers queue) and 
 counted inside the transaction, so 50 people registering at once for 20 places leave exactly
 20 registered and 30 waiting.
 
-Documented query functions for other modules:
-- `attended_events(person)`: the events a person checked in to (person pages, five ones).
-- `event_figures(organisation, year)`: counts by type and organising department (dashboard).
-- `link_feedback_to_suggestion(feedback, suggestion_ref=…)`: the proposals module's hook."""
+Documented functions for other modules: `link_feedback_to_suggestion(feedback, suggestion_ref=…)`
+(the proposals module's hook); the reads (`attended_events`, `event_figures`, ...) are in
+`events.queries`."""
 
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,11 +24,11 @@ from events.models import (
     EventCategory,
     EventFeedback,
     EventPhoto,
-    EventType,
     ExternalRegistration,
     Invitation,
     Registration,
 )
+from events.queries import attended_events, event_figures  # noqa: F401  (moved; old callers use services.*)
 from notifications.services import announce, notify
 from people.models import Person
 from people.services import group_members
@@ -700,48 +699,7 @@ def reset_calendar_feed(person: Person, *, by, request=None) -> CalendarFeed:
     return feed
 
 
-# --- Query functions for other modules --------------------------------------------------------
-
-
-def attended_events(person: Person) -> QuerySet:
-    """The events `person` checked in to (not cancelled), latest first."""
-    return (
-        Event.objects.filter(registrations__person=person, registrations__checked_in_at__isnull=False)
-        .exclude(status=Event.Status.CANCELLED)
-        .select_related("department")
-        .order_by("-starts_at", "-id")
-    )
-
-
-def event_figures(organisation, year: int) -> dict:
-    """Figures for the dashboard: events of `year` (not cancelled) and how many were held, by
-    type and by organising department.
-
-    {"total": n, "held": n, "by_type": [{"type", "label", "count", "held"}...] (every type),
-     "by_department": [{"department", "count", "held"}...] (departments with events)}"""
-    events = Event.objects.for_org(organisation).in_year(year).exclude(status=Event.Status.CANCELLED)
-    held = Count("id", filter=Q(held_at__isnull=False))
-    by_type = {row["type"]: row for row in events.values("type").annotate(count=Count("id"), held=held)}
-    by_department = (
-        events.values("department__name").annotate(count=Count("id"), held=held).order_by("-count", "department__name")
-    )
-    return {
-        "total": sum(r["count"] for r in by_type.values()),
-        "held": sum(r["held"] for r in by_type.values()),
-        "by_type": [
-            {
-                "type": code,
-                "label": label,
-                "count": by_type.get(code, {}).get("count", 0),
-                "held": by_type.get(code, {}).get("held", 0),
-            }
-            for code, label in EventType.choices
-        ],
-        "by_department": [
-            {"department": r["department__name"] or "未指定部门", "count": r["count"], "held": r["held"]}
-            for r in by_department
-        ],
-    }
+# attended_events and event_figures moved to events.queries (re-exported above for old callers).
 
 
 def counted_attendance(event: Event) -> int:

@@ -74,8 +74,9 @@ def checkin_url(event: Event) -> str:
 # --- Staff: list, create, edit ----------------------------------------------------------------
 
 
-@role_required(STAFF)
+@role_required(STAFF, Role.LEADER)
 def event_list(request):
+    """UFD staff manage events here; leaders read the same list (no edit or check-in links)."""
     form = EventFilterForm(request.GET or None)
     events = (
         form.filter(Event.objects.for_org(request.organisation))
@@ -87,7 +88,8 @@ def event_list(request):
         .order_by("-starts_at", "-id")
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "events/event_list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "can_manage": request.membership.role == STAFF}
+    return render(request, "events/event_list.html", context)
 
 
 @role_required(STAFF)
@@ -124,8 +126,9 @@ def event_edit(request, pk: int):
     return render(request, "events/event_form.html", context)
 
 
-@role_required(STAFF)
+@role_required(STAFF, Role.LEADER)
 def event_detail(request, pk: int):
+    """Leaders read it without the buttons, the QR code, the exports and the public link."""
     event = _get_event_for_user(request, pk)
     registrations = list(_registrations(event))
     by_status = {s: [r for r in registrations if r.status == s] for s in Registration.Status.values}
@@ -142,6 +145,7 @@ def event_detail(request, pk: int):
         "named": list(event.audience_people.all()),
         "categories": event.audience_category_labels,
         "cancel_form": CancelForm(),
+        "can_manage": request.membership.role == STAFF,
         "signup_url": f"{settings.TONGXIN_BASE_URL}{reverse('events:public-signup', args=[event.public_token])}",
     }
     context["taken"] = len(context["registered"]) + len(context["externals"])

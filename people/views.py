@@ -28,6 +28,7 @@ from people.forms import (
     RevealForm,
 )
 from people.models import ContactRecord, Group, Person, PersonChange, ProfileChangeRequest
+from people.panels import panels_for
 
 STAFF = Role.UFD_STAFF
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,6 +118,7 @@ def _detail_context(request, person: Person, **extra) -> dict:
         "labels": services.LABELS,
         "reveal_form": RevealForm(),
         "unmasked": False,
+        "panels": panels_for(person, request),
         **extra,
     }
 

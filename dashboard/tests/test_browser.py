@@ -35,7 +35,7 @@ def test_member_logs_in_on_a_phone_without_horizontal_scrolling(live_server, pho
     assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "通知", "我的"]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-home-375")
-    phone.click("text=我的")
+    phone.click(".tabbar >> text=我的")
     assert phone.locator(".m-card h2").first.inner_text() == "张建言"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-profile-375")

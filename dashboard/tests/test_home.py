@@ -63,8 +63,9 @@ def test_staff_home_query_count_is_bounded(client, ufd_staff, org, rows, django_
     for _ in range(rows):
         PersonFactory(organisation=org).category_links.create(category="non_party")
     client.force_login(ufd_staff)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("dashboard:home"))
+    with django_assert_max_num_queries(29):
+        response = client.get(reverse("dashboard:home"))
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db

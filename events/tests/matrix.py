@@ -6,11 +6,13 @@ from orgs.models import Role
 
 STAFF = {Role.UFD_STAFF}
 MEMBER = {Role.MEMBER}
+LEADER = {Role.LEADER}
 
 EVENTS_MATRIX = {
-    "events:list": (STAFF, "get"),
+    # Leaders read the list and an event's page (no buttons, QR code, exports or public link).
+    "events:list": (STAFF | LEADER, "get"),
     "events:create": (STAFF, "get"),
-    "events:detail": (STAFF, "get"),
+    "events:detail": (STAFF | LEADER, "get"),
     "events:edit": (STAFF, "get"),
     "events:delete": (STAFF, "post"),
     "events:publish": (STAFF, "post"),

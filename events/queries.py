@@ -1,0 +1,127 @@
+"""Reads of events that home pages, the person page and other apps use, each in a fixed number
+of queries whatever the number of events or registrations.
+
+- `attended_events(person)`: the events a person checked in to (person page, five ones).
+- `event_figures(organisation, year)`: counts by type and organising department (leader home).
+- `month_events(organisation, today)`: this month's events (UFD staff home).
+- `recent_held(organisation, year)`: the latest events held in a year (leader home).
+- `member_invitations(person, now)`: invitations the member has not answered (member home).
+- `member_upcoming(person, now)`: the member's registrations for events still to come.
+- `person_events_panel(person, request)`: the person page's panel (registered in apps.py)."""
+
+from calendar import monthrange
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from events.models import Event, EventType, Registration
+from people.models import Person
+
+
+def attended_events(person: Person) -> QuerySet:
+    """The events `person` checked in to (not cancelled), latest first."""
+    return (
+        Event.objects.filter(registrations__person=person, registrations__checked_in_at__isnull=False)
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("department")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def event_figures(organisation, year: int) -> dict:
+    """Figures for the dashboard: events of `year` (not cancelled) and how many were held, by
+    type and by organising department. Two queries.
+
+    {"total": n, "held": n, "by_type": [{"type", "label", "count", "held"}...] (every type),
+     "by_department": [{"department", "count", "held"}...] (departments with events)}"""
+    events = Event.objects.for_org(organisation).in_year(year).exclude(status=Event.Status.CANCELLED)
+    held = Count("id", filter=Q(held_at__isnull=False))
+    by_type = {row["type"]: row for row in events.values("type").annotate(count=Count("id"), held=held)}
+    by_department = (
+        events.values("department__name").annotate(count=Count("id"), held=held).order_by("-count", "department__name")
+    )
+    return {
+        "total": sum(r["count"] for r in by_type.values()),
+        "held": sum(r["held"] for r in by_type.values()),
+        "by_type": [
+            {
+                "type": code,
+                "label": label,
+                "count": by_type.get(code, {}).get("count", 0),
+                "held": by_type.get(code, {}).get("held", 0),
+            }
+            for code, label in EventType.choices
+        ],
+        "by_department": [
+            {"department": r["department__name"] or "未指定部门", "count": r["count"], "held": r["held"]}
+            for r in by_department
+        ],
+    }
+
+
+def recent_held(organisation, year: int, *, limit: int = 5) -> list[Event]:
+    """The latest `limit` events of `year` confirmed as held, latest first. One query."""
+    return list(Event.objects.for_org(organisation).in_year(year).held().order_by("-starts_at", "-id")[:limit])
+
+
+def _month_bounds(today: date) -> tuple[datetime, datetime]:
+    first = today.replace(day=1)
+    after = first + timedelta(days=monthrange(today.year, today.month)[1])
+    zone = timezone.get_current_timezone()
+    return datetime.combine(first, time.min, zone), datetime.combine(after, time.min, zone)
+
+
+def month_events(organisation, today: date, *, limit: int = 20) -> dict:
+    """Events starting in `today`'s month (local time), drafts included, cancelled ones not,
+    in start order with their registered count. {"events": [...at most limit], "count": n}.
+    Two queries."""
+    start, end = _month_bounds(today)
+    events = (
+        Event.objects.for_org(organisation)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Event.Status.CANCELLED)
+    )
+    listed = events.annotate(
+        registered=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+    ).order_by("starts_at", "id")
+    return {"events": list(listed[:limit]), "count": events.count()}
+
+
+def member_invitations(person: Person, now: datetime, *, limit: int = 5) -> dict:
+    """Published events `person` is invited to, not started yet, that they have not answered
+    (no registration of any kind), soonest first. Each event carries `closed_reason` ("" when
+    registration is open now). {"events": [...at most limit], "count": n}. Two queries."""
+    answered = Registration.objects.filter(event=OuterRef("pk"), person=person)
+    events = (
+        Event.objects.filter(organisation_id=person.organisation_id)
+        .published()
+        .filter(invitations__person=person, starts_at__gt=now)
+        .exclude(Exists(answered))
+    )
+    listed = list(events.order_by("starts_at", "id")[:limit])
+    for event in listed:
+        event.closed_reason = event.registration_state(now)
+    return {"events": listed, "count": events.count()}
+
+
+def member_upcoming(person: Person, now: datetime, *, limit: int = 5) -> list[Registration]:
+    """The person's registrations (registered or waiting) for published events not ended yet,
+    soonest first, event selected. One query."""
+    return list(
+        Registration.objects.filter(
+            person=person,
+            status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
+            event__status=Event.Status.PUBLISHED,
+            event__ends_at__gte=now,
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "event_id")[:limit]
+    )
+
+
+def person_events_panel(person: Person, request) -> dict:
+    """The person page's "参加的活动" panel: the latest 20 events attended and how many in all.
+    Two queries."""
+    attended = attended_events(person)
+    return {"template": "events/_person_panel.html", "events": list(attended[:20]), "count": attended.count()}

@@ -1,0 +1,90 @@
+"""Reads of suggestions that home pages, the person page and other apps use, each in a fixed
+number of queries whatever the number of suggestions.
+
+- `staff_attention(organisation, today)`: waiting for 立案, answers waiting for review, overdue.
+- `department_proposals(organisation, department_ids, today)`: what a liaison's departments handle.
+- `year_counts(organisation, year)`: received, accepted, answered, adopted in a year.
+- `member_suggestions(person)`: a member's own suggestions and their state.
+- `person_proposals_panel(person, request)`: the person page's panel (registered in apps.py).
+- `services.overdue_proposals(organisation)`, `services.member_proposal_count(person, year)`: older."""
+
+from datetime import date
+
+from django.db.models import Count, Q
+
+from proposals.models import ADOPTED_OUTCOMES, HANDLING, Proposal, Status
+
+
+def staff_attention(organisation, today: date) -> dict:
+    """{"submitted": waiting for 立案, "answer_review": answers waiting for UFD review,
+    "overdue": with a department past the due date, "due_soon": due within 3 days}.
+    Three queries."""
+    proposals = Proposal.objects.for_org(organisation)
+    counts = proposals.aggregate(
+        submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
+        answer_review=Count("id", filter=Q(status=Status.ANSWER_REVIEW)),
+    )
+    return {
+        **counts,
+        "overdue": proposals.overdue(today).count(),
+        "due_soon": proposals.due_soon(today).count(),
+    }
+
+
+def department_proposals(organisation, department_ids, today: date, *, limit: int = 10) -> dict:
+    """Suggestions assigned to the departments (lead or support) and still being handled, the
+    soonest due first. {"handling": n, "overdue": n, "due_soon": n, "answer_review": n,
+    "proposals": [...at most limit, each with `is_lead`]}. Four queries."""
+    ids = list(department_ids)
+    proposals = Proposal.objects.for_org(organisation).for_departments(ids)
+    handling = proposals.filter(status__in=HANDLING)
+    counts = proposals.aggregate(
+        handling=Count("id", filter=Q(status__in=HANDLING)),
+        answer_review=Count("id", filter=Q(status=Status.ANSWER_REVIEW)),
+    )
+    listed = list(handling.select_related("lead_department").order_by("due_date", "id")[:limit])
+    for proposal in listed:
+        proposal.is_lead = proposal.lead_department_id in ids
+    return {
+        **counts,
+        "overdue": proposals.overdue(today).count(),
+        "due_soon": proposals.due_soon(today).count(),
+        "proposals": listed,
+    }
+
+
+def year_counts(organisation, year: int) -> dict:
+    """Suggestions submitted in `year` (withdrawn ones and drafts not counted): {"received",
+    "accepted", "answered", "adopted"} (answered: with a released outcome). One query."""
+    return (
+        Proposal.objects.for_org(organisation)
+        .counted()
+        .filter(submitted_at__year=year)
+        .aggregate(
+            received=Count("id"),
+            accepted=Count("id", filter=Q(accepted_at__isnull=False)),
+            answered=Count("id", filter=~Q(outcome="")),
+            adopted=Count("id", filter=Q(outcome__in=ADOPTED_OUTCOMES)),
+        )
+    )
+
+
+def member_suggestions(person, *, limit: int = 5) -> dict:
+    """The member's own and co-signed suggestions, latest first: {"proposals": [...], "count"}.
+    Two queries."""
+    proposals = Proposal.objects.filter(organisation_id=person.organisation_id).of_member(person)
+    return {
+        "proposals": list(proposals.order_by("-created_at", "-id")[:limit]),
+        "count": proposals.count(),
+    }
+
+
+def person_proposals_panel(person, request) -> dict:
+    """The person page's "建言献策" panel: the person's submitted suggestions (latest 20) and how
+    many in all. Two queries."""
+    proposals = Proposal.objects.filter(organisation_id=person.organisation_id, submitter=person).counted()
+    return {
+        "template": "proposals/_person_panel.html",
+        "proposals": list(proposals.order_by("-submitted_at", "-id")[:20]),
+        "count": proposals.count(),
+    }
