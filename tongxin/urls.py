@@ -9,6 +9,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("plans/", include("plans.urls")),
     path("proposals/", include("proposals.urls")),
+    path("fiveones/", include("fiveones.urls")),
+    path("study/", include("study.urls")),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

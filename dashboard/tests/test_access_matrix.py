@@ -6,8 +6,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
+from fiveones.tests.matrix import FIVEONES_MATRIX, fiveones_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
+from study.tests.matrix import STUDY_MATRIX, study_url_kwargs
 
 ALL = set(Role)
 ANON = "anonymous"
@@ -96,6 +98,8 @@ MATRIX = {
     "core:job-status": ("owner", "get"),
     **PLANS_MATRIX,
     **EVENTS_MATRIX,
+    **FIVEONES_MATRIX,
+    **STUDY_MATRIX,
 }
 
 
@@ -139,6 +143,8 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **proposal_url_kwargs(org, personas),
         **plans_url_kwargs(org, personas, ufd_department),
         **events_url_kwargs(org, personas),
+        **fiveones_url_kwargs(org, personas),
+        **study_url_kwargs(org, personas),
     }
 
 

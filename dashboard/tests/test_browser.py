@@ -32,7 +32,7 @@ def test_each_role_logs_in_and_sees_its_home(live_server, page, personas):
 def test_member_logs_in_on_a_phone_without_horizontal_scrolling(live_server, phone, member):
     log_in(phone, live_server.url, "member")
     assert "张建言，您好" in phone.locator("main").inner_text()
-    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "通知", "我的"]
+    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "学习", "我的"]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-home-375")
     phone.click("text=我的")

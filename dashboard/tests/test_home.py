@@ -30,7 +30,7 @@ def test_each_role_sees_only_its_navigation(client, personas, role):
 def test_member_home_has_the_phone_tab_bar(client, member):
     client.force_login(member)
     response = client.get(reverse("dashboard:home"))
-    assert [t["label"] for t in response.context["member_tabs"]] == ["首页", "活动", "建言", "通知", "我的"]
+    assert [t["label"] for t in response.context["member_tabs"]] == ["首页", "活动", "建言", "学习", "我的"]
     assert 'class="tabbar"' in response.content.decode()
     assert response.context["nav_items"][0]["label"] == "首页"
 
