@@ -77,7 +77,7 @@ class SlotState:
 
     @property
     def label(self) -> str:
-        return self.slot.label
+        return str(self.slot.label)
 
     @property
     def how(self) -> str:
@@ -222,7 +222,7 @@ def completion_figures(organisation, year: int, *, all_ledgers: list[Ledger] | N
             groups.append(bucket)
     return {
         "total": total,
-        "by_slot": [(slot.label, slot_counts[slot]) for slot in SLOTS],
+        "by_slot": [(str(slot.label), slot_counts[slot]) for slot in SLOTS],
         "by_category": grouped(category_pairs, Category.choices),
         "by_party": grouped(party_pairs, Party.choices),
         "by_department": sorted(departments.values(), key=lambda b: b.label),
