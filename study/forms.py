@@ -37,7 +37,9 @@ class MaterialForm(forms.Form):
     publish_at = forms.DateTimeField(label=_("推送时间"), widget=DATETIME, help_text=_("发布后到此时间才推送给成员"))
     due_at = forms.DateTimeField(label=_("完成期限"), widget=DATETIME, required=False)
     required = forms.BooleanField(label=_("必学"), required=False, initial=True)
-    reflection = forms.ChoiceField(label=_("学习心得"), choices=StudyMaterial.Reflection.choices)
+    reflection = forms.ChoiceField(
+        label=_("学习心得"), choices=StudyMaterial.Reflection.choices, initial=StudyMaterial.Reflection.OPTIONAL
+    )
     pass_mark = forms.IntegerField(label=_("测验及格分（百分制）"), min_value=0, max_value=100, initial=60)
     audience_categories = forms.MultipleChoiceField(
         label=_("推送类别"), choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple

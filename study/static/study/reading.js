@@ -32,7 +32,7 @@
         if (data.read) {
           done = true;
           if (timer) clearInterval(timer);
-          document.querySelectorAll("[data-after-read]").forEach(function (el) { el.hidden = false; });
+          document.querySelectorAll("[data-hide-after-read]").forEach(function (el) { el.hidden = true; });
         }
       })
       .catch(function () {});
