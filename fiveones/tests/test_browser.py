@@ -17,8 +17,7 @@ def _no_horizontal_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_phone_card_report_a_book_and_staff_verify(live_server, phone, page, org, member, ufd_staff, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
+def test_phone_card_report_a_book_and_staff_verify(live_server, phone, page, org, member, ufd_staff, tmp_path):
     base = live_server.url
     person = member.person
     attend(event_of(org, "lecture", title="统一战线理论专题讲座"), person)
