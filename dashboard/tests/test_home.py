@@ -8,9 +8,9 @@ from people.models import Person
 
 # The navigation links each role sees on its home page.
 NAV = {
-    Role.UFD_STAFF: ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策"],
+    Role.UFD_STAFF: ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策", "五个一", "学习推送"],
     Role.LIAISON: ["首页", "工作要点", "本部门任务", "联系对象", "交办件"],
-    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计", "建言献策"],
+    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "五个一", "学习完成情况"],
     Role.SYSADMIN: ["首页", "账号管理", "部门管理"],
     Role.SECADMIN: ["首页", "角色分配", "安全策略"],
     Role.AUDITADMIN: ["首页", "审计日志"],
@@ -87,7 +87,7 @@ def test_load_demo_is_idempotent(capsys):
     counts = (Organisation.objects.count(), Department.objects.count(), User.objects.count(), Person.objects.count())
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert counts == (1, 14, 7, 30)
+    assert counts == (1, 14, 18, 30)  # 7 role accounts + 11 member logins of the five ones demo
     assert (
         Organisation.objects.count(),
         Department.objects.count(),
