@@ -11,9 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 HOME_MARK = {
-    Role.UFD_STAFF: ("工作台", ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策"]),
+    Role.UFD_STAFF: ("工作台", ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策", "五个一", "学习推送"]),
     Role.LIAISON: ("本部门工作", ["首页", "工作要点", "本部门任务", "联系对象", "交办件"]),
-    Role.LEADER: ("统战工作概览", ["首页", "工作要点", "督办", "统战对象统计", "建言献策"]),
+    Role.LEADER: ("统战工作概览", ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "五个一", "学习完成情况"]),
     Role.SYSADMIN: ("系统管理员", ["首页", "账号管理", "部门管理"]),
     Role.SECADMIN: ("安全管理员", ["首页", "角色分配", "安全策略"]),
     Role.AUDITADMIN: ("审计管理员", ["首页", "审计日志"]),
@@ -35,7 +35,7 @@ def test_member_logs_in_on_a_phone_without_horizontal_scrolling(live_server, pho
     assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "学习", "我的"]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-home-375")
-    phone.click("text=我的")
+    phone.click(".tabbar >> text=我的")
     assert phone.locator(".m-card h2").first.inner_text() == "张建言"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-profile-375")
