@@ -191,7 +191,14 @@ class BeatForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year + 1, this_year - 4, -1)]
+        if self.is_bound and not self.data.get("year"):
+            self.data = {"year": str(this_year)}
 
     @property
     def selected_year(self) -> int:
