@@ -72,7 +72,9 @@ def report_entry(person, *, by, year: int, slot: str, data: dict, proof, proof_k
 
 
 def _decide(entry: Entry, *, by, status: str, reason: str, request) -> Entry:
-    entry = Entry.objects.select_for_update().select_related("person__user", "organisation").get(pk=entry.pk)
+    entry = (
+        Entry.objects.select_for_update(of=("self",)).select_related("person__user", "organisation").get(pk=entry.pk)
+    )
     if entry.status != Entry.Status.PENDING:
         raise NotAllowed(_("该记录已处理。"))
     entry.status = status

@@ -292,7 +292,7 @@ def record_reading(session: ReadSession, *, finished: bool = False, now=None) ->
     server-side elapsed time allows it; awards the read points. Returns {"read", "wait"}."""
     now = now or timezone.now()
     session = (
-        ReadSession.objects.select_for_update()
+        ReadSession.objects.select_for_update(of=("self", "assignment"))
         .select_related("assignment__material__organisation", "assignment__person__user")
         .get(pk=session.pk)
     )
@@ -332,7 +332,11 @@ def submit_quiz(assignment: Assignment, *, answers: dict[int, set[int]], now=Non
     """Scores the answers; at or above the pass mark the quiz is passed (points once).
     Needs the read receipt first. Returns (score, passed)."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().select_related("material", "person__user").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("material", "person__user")
+        .get(pk=assignment.pk)
+    )
     if assignment.read_at is None:
         raise NotAllowed(_("请先完成阅读，再参加测验。"))
     score = score_quiz(assignment.material, answers)
@@ -359,7 +363,11 @@ def submit_quiz(assignment: Assignment, *, answers: dict[int, set[int]], now=Non
 def submit_reflection(assignment: Assignment, *, text: str, now=None) -> Assignment:
     """Saves the 学习心得 (points the first time). Audits."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().select_related("material", "person__user").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("material", "person__user")
+        .get(pk=assignment.pk)
+    )
     if assignment.material.reflection == StudyMaterial.Reflection.NONE:
         raise NotAllowed(_("该材料不需要学习心得。"))
     first = assignment.reflection_at is None
