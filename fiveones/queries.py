@@ -16,6 +16,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import EventType
 from events.queries import checked_in_events_by_person
@@ -60,8 +61,13 @@ class Source:
 
     @property
     def how(self) -> str:
-        prefix = {"event": "活动签到", "suggestion": "建言献策", "filing": "履职记录", "entry": "自报已核实"}[self.kind]
-        return f"{prefix}：{self.label}（{self.on.year}年{self.on.month}月{self.on.day}日）"
+        prefix = {
+            "event": _("活动签到"),
+            "suggestion": _("建言献策"),
+            "filing": _("履职记录"),
+            "entry": _("自报已核实"),
+        }
+        return f"{prefix[self.kind]}：{self.label}（{self.on.year}年{self.on.month}月{self.on.day}日）"
 
 
 @dataclass
@@ -85,8 +91,8 @@ class SlotState:
         if self.sources:
             return "；".join(s.how for s in self.sources)
         if self.pending:
-            return "待核实：" + "；".join(e.title for e in self.pending)
-        return "未完成"
+            return _("待核实：") + "；".join(e.title for e in self.pending)
+        return _("未完成")
 
 
 @dataclass
@@ -180,14 +186,14 @@ def completion_figures(organisation, year: int, *, all_ledgers: list[Ledger] | N
     """Completion by slot, category, party, department and group; who has 0–2 of 5."""
     all_ledgers = ledgers(organisation, year) if all_ledgers is None else all_ledgers
     by_id = {ledger.person.pk: ledger for ledger in all_ledgers}
-    total = Bucket("全部成员")
+    total = Bucket(_("全部成员"))
     slot_counts = {slot: 0 for slot in SLOTS}
     departments: dict[str, Bucket] = {}
     for ledger in all_ledgers:
         total.add(ledger)
         for state in ledger.slots:
             slot_counts[state.slot] += state.filled
-        name = ledger.person.department.name if ledger.person.department_id else "未填写部门"
+        name = ledger.person.department.name if ledger.person.department_id else _("未填写部门")
         departments.setdefault(name, Bucket(name)).add(ledger)
 
     def grouped(pairs, labels) -> list[Bucket]:

@@ -171,3 +171,17 @@ def test_overview_links_a_target(client, org, ufd_staff):
 
     response = client.get(reverse("fiveones:overview") + f"?year={YEAR}")
     assert [link.target for link in response.context["links"]] == [target]
+
+
+def test_queue_is_bounded_with_one_and_many_entries(client, ufd_staff, make_member, django_assert_max_num_queries):
+    client.force_login(ufd_staff)
+    make_entry(make_member("甲"))
+    with django_assert_max_num_queries(20) as one:
+        response = client.get(reverse("fiveones:queue"))
+    assert "甲" in response.content.decode()
+    for n in range(20):
+        make_entry(make_member(f"乙{n}"), slot="site", title=f"基地{n}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("fiveones:queue"))
+    assert response.status_code == 200
+    assert "基地19" in response.content.decode()

@@ -197,3 +197,20 @@ def test_member_list_is_bounded(client, org, member, django_assert_max_num_queri
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("study:m-list"))
     assert len(response.context["assignments"]) == 16
+
+
+def test_material_detail_is_bounded_with_one_and_many_readers(
+    client, org, ufd_staff, make_member, django_assert_max_num_queries
+):
+    client.force_login(ufd_staff)
+    material = make_material(org, people=[make_member("甲")])
+    add_quiz(material)
+    with django_assert_max_num_queries(25) as one:
+        response = client.get(reverse("study:detail", args=[material.pk]))
+    assert "甲" in response.content.decode()
+    Assignment.objects.bulk_create([Assignment(material=material, person=make_member(f"乙{n}")) for n in range(20)])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("study:detail", args=[material.pk]))
+    assert response.status_code == 200
+    assert "乙19" in response.content.decode()
+    assert response.context["figures"].reach == 21
