@@ -214,3 +214,36 @@ def test_material_detail_is_bounded_with_one_and_many_readers(
     assert response.status_code == 200
     assert "乙19" in response.content.decode()
     assert response.context["figures"].reach == 21
+
+
+def _form_data(material, **fields):
+    return {
+        "title": material.title,
+        "kind": "article",
+        "body": material.body,
+        "publish_at": timezone.localtime(material.publish_at).strftime("%Y-%m-%dT%H:%M"),
+        "reflection": "optional",
+        "pass_mark": 60,
+        "version": material.version,
+    } | fields
+
+
+def test_edit_after_publish_pushes_to_people_added_and_refuses_a_stale_edit(client, org, ufd_staff, make_member):
+    first, second = make_member("先"), make_member("后")
+    material = make_material(org, people=[first])
+    material.audience_people.add(first)
+    client.force_login(ufd_staff)
+
+    response = client.post(
+        reverse("study:edit", args=[material.pk]), _form_data(material, audience_people=[first.pk, second.pk])
+    )
+    assert response.status_code == 302
+    assert set(Assignment.objects.values_list("person__name", flat=True)) == {"先", "后"}
+
+    stale = client.post(
+        reverse("study:edit", args=[material.pk]),
+        _form_data(material, title="旧版本的修改", audience_people=[first.pk]),  # still the old version
+    )
+    assert stale.status_code == 409
+    material.refresh_from_db()
+    assert material.title == "学习贯彻统一战线工作条例"
