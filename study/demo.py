@@ -75,11 +75,12 @@ def load_demo_study(org, users: dict) -> None:
     )
     services.publish_material(link, by=ufd, now=now - timedelta(days=2))
 
-    # Receipts: most members read the article (some passed its quiz, one wrote a reflection);
-    # a few have opened the second one.
+    # Receipts (only people with a login can read): most members read the article, some passed
+    # its quiz, one wrote a reflection; a few have opened the second one.
     questions = list(article.questions.prefetch_related("choices"))
     right = {q.pk: {c.pk for c in q.choices.all() if c.correct} for q in questions}
-    for n, assignment in enumerate(Assignment.objects.filter(material=article).select_related("person")):
+    readers = Assignment.objects.filter(material=article, person__user__isnull=False).select_related("person")
+    for n, assignment in enumerate(readers.order_by("person__staff_number")):
         if n % 4 == 3:
             continue  # not read
         day = now - timedelta(days=18 - n % 10)
@@ -92,6 +93,8 @@ def load_demo_study(org, users: dict) -> None:
                 assignment, text="学习条例后，我对党外知识分子在学校发展中的作用有了新的认识。",
                 now=day + timedelta(minutes=8),
             )  # fmt: skip
-    for assignment in Assignment.objects.filter(material=link).select_related("person")[:4]:
+    for assignment in (
+        Assignment.objects.filter(material=link).select_related("person").order_by("person__staff_number")[:4]
+    ):
         session = services.open_material(assignment, now=now - timedelta(days=1))
         services.record_reading(session, now=now - timedelta(days=1) + timedelta(minutes=2))
