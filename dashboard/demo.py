@@ -9,11 +9,13 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import User
+from fiveones.demo import load_demo_five_ones
 from orgs import services as org_services
 from orgs.models import Department, Organisation, Role
 from people import services as people_services
 from people.models import Category, Person
 from publicity.demo import load_demo_stories
+from study.demo import load_demo_study
 
 ORG_SLUG = "demo"
 ORG_NAME = "示例职业技术学院"
@@ -129,6 +131,8 @@ def load_demo() -> tuple[Organisation, bool]:
     load_demo_events(org, users)
     load_demo_proposals(org, users)
     load_demo_stories(org, users)
+    load_demo_five_ones(org, users)
+    load_demo_study(org, users)
     return org, True
 
 

@@ -17,6 +17,9 @@ ENTRIES = [
     ("活动", "events:list", {Role.UFD_STAFF}),
     ("建言献策", "proposals:inbox", {Role.UFD_STAFF, Role.LEADER}),
     ("交办件", "proposals:assigned", {Role.LIAISON}),
+    ("五个一", "fiveones:overview", {Role.UFD_STAFF, Role.LEADER}),
+    ("学习推送", "study:list", {Role.UFD_STAFF}),
+    ("学习完成情况", "study:members", {Role.LEADER}),
     ("宣传报道", "publicity:list", {Role.UFD_STAFF, Role.LEADER}),
     ("消息推送", "notifications:robots", {Role.UFD_STAFF}),
     ("账号管理", "accounts:user-list", {Role.SYSADMIN}),
@@ -30,7 +33,7 @@ MEMBER_TABS = [
     ("首页", "dashboard:home"),
     ("活动", "events:m-list"),
     ("建言", "proposals:mine"),
-    ("通知", "notifications:list"),
+    ("学习", "study:m-list"),
     ("我的", "people:me"),
 ]
 

@@ -26,6 +26,7 @@ class EventType(models.TextChoices):
     TRAINING = "training", "培训"
     RESEARCH = "research", "调研"
     VISIT = "visit", "参观"
+    LECTURE = "lecture", "报告/讲座"
     CULTURE = "culture", "文体活动"
     OTHER = "other", "其他"
 

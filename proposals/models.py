@@ -2,7 +2,7 @@
 filings with outside bodies (履职: 提案 / 议案 / 建议 / 社情民意信息 to 人大, 政协, party committees).
 
 Every status change goes through `proposals.services` (the transitions table lives there).
-Other modules read this app only through `services.member_proposal_count(person, year)` and
+Other modules read this app only through `proposals.queries` (the five ones) and
 `services.overdue_proposals(org)`."""
 
 import uuid

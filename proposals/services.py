@@ -15,8 +15,8 @@ counts while the suggestion is submitted and not withdrawn or declined (a merged
 received); an "采纳后计入" link counts while its released answer is 采纳 or 部分采纳. When the rule
 holds `plans.services.record_achievement` is called (idempotent), otherwise `withdraw_achievement`.
 
-Query functions for other modules: `member_proposal_count(person, year)` (the five ones) and
-`overdue_proposals(org)` (the supervision board)."""
+Query functions for other modules: `overdue_proposals(org)` (the supervision board); the five
+ones' reads are in `proposals/queries.py`."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -1351,16 +1351,3 @@ def outside_statistics(organisation, *, year: int) -> tuple[list[FilingRow], Fil
         .order_by("person__name", "person")
     ]
     return rows, row("全院合计", "", queryset.aggregate(**aggregates))
-
-
-# --- For other modules --------------------------------------------------------------------------
-
-
-def member_proposal_count(person, year: int) -> int:
-    """The five ones' "submit a proposal" (提交一份建言) count for `person` in `year`: their own
-    suggestions submitted that year (not drafts, not withdrawn; declined and merged ones still
-    count — they were submitted) plus their outside filings dated that year and verified by
-    staff. Co-signing does not count."""
-    own = Proposal.objects.filter(submitter=person, submitted_at__year=year).counted().count()
-    outside = OutsideFiling.objects.filter(person=person, date__year=year).verified().count()
-    return own + outside

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "events",
     "proposals",
     "publicity",
+    "fiveones",
+    "study",
     "dashboard",
 ]
 
@@ -224,6 +226,11 @@ else:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 HUEY["consumer"] = {"workers": env_int("TONGXIN_HUEY_WORKERS", 2), "worker_type": "thread"}
+
+# Study push: a read receipt counts after the page was open this long (or the end was reached
+# and at least TONGXIN_STUDY_MIN_FINISH_SECONDS passed since it was opened).
+STUDY_MIN_READ_SECONDS = env_int("TONGXIN_STUDY_MIN_READ_SECONDS", 30)
+STUDY_MIN_FINISH_SECONDS = env_int("TONGXIN_STUDY_MIN_FINISH_SECONDS", 10)
 
 # The audit log keeps at least this many days.
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))

@@ -10,6 +10,8 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("proposals/", include("proposals.urls")),
     path("", include("publicity.urls")),
+    path("fiveones/", include("fiveones.urls")),
+    path("study/", include("study.urls")),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

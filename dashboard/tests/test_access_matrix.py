@@ -6,10 +6,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
+from fiveones.tests.matrix import FIVEONES_MATRIX, fiveones_url_kwargs
 from notifications.tests.matrix import NOTIFICATIONS_MATRIX, notifications_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
 from publicity.tests.matrix import PUBLICITY_MATRIX, publicity_url_kwargs
+from study.tests.matrix import STUDY_MATRIX, study_url_kwargs
 
 ALL = set(Role)
 ANON = "anonymous"
@@ -97,6 +99,8 @@ MATRIX = {
     **EVENTS_MATRIX,
     **NOTIFICATIONS_MATRIX,
     **PUBLICITY_MATRIX,
+    **FIVEONES_MATRIX,
+    **STUDY_MATRIX,
 }
 
 
@@ -142,6 +146,8 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **events_url_kwargs(org, personas),
         **notifications_url_kwargs(org, personas),
         **publicity_url_kwargs(org, personas),
+        **fiveones_url_kwargs(org, personas),
+        **study_url_kwargs(org, personas),
     }
 
 

@@ -11,9 +11,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 HOME_MARK = {
-    Role.UFD_STAFF: ("工作台", ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策", "宣传报道", "消息推送"]),
+    Role.UFD_STAFF: (
+        "工作台",
+        ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策", "五个一", "学习推送", "宣传报道", "消息推送"],
+    ),
     Role.LIAISON: ("本部门工作", ["首页", "工作要点", "本部门任务", "联系对象", "交办件"]),
-    Role.LEADER: ("统战工作概览", ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "宣传报道"]),
+    Role.LEADER: (
+        "统战工作概览",
+        ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "五个一", "学习完成情况", "宣传报道"],
+    ),
     Role.SYSADMIN: ("系统管理员", ["首页", "账号管理", "部门管理"]),
     Role.SECADMIN: ("安全管理员", ["首页", "角色分配", "安全策略"]),
     Role.AUDITADMIN: ("审计管理员", ["首页", "审计日志"]),
@@ -32,7 +38,7 @@ def test_each_role_logs_in_and_sees_its_home(live_server, page, personas):
 def test_member_logs_in_on_a_phone_without_horizontal_scrolling(live_server, phone, member):
     log_in(phone, live_server.url, "member")
     assert "张建言，您好" in phone.locator("main").inner_text()
-    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "通知", "我的"]
+    assert phone.locator(".tabbar a").all_inner_texts() == ["首页", "活动", "建言", "学习", "我的"]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "member-home-375")
     phone.click(".tabbar >> text=我的")

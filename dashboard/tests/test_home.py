@@ -8,9 +8,20 @@ from people.models import Person
 
 # The navigation links each role sees on its home page.
 NAV = {
-    Role.UFD_STAFF: ["首页", "工作要点", "督办", "统战对象", "活动", "建言献策", "宣传报道", "消息推送"],
+    Role.UFD_STAFF: [
+        "首页",
+        "工作要点",
+        "督办",
+        "统战对象",
+        "活动",
+        "建言献策",
+        "五个一",
+        "学习推送",
+        "宣传报道",
+        "消息推送",
+    ],
     Role.LIAISON: ["首页", "工作要点", "本部门任务", "联系对象", "交办件"],
-    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "宣传报道"],
+    Role.LEADER: ["首页", "工作要点", "督办", "统战对象统计", "建言献策", "五个一", "学习完成情况", "宣传报道"],
     Role.SYSADMIN: ["首页", "账号管理", "部门管理"],
     Role.SECADMIN: ["首页", "角色分配", "安全策略"],
     Role.AUDITADMIN: ["首页", "审计日志"],
@@ -30,7 +41,7 @@ def test_each_role_sees_only_its_navigation(client, personas, role):
 def test_member_home_has_the_phone_tab_bar(client, member):
     client.force_login(member)
     response = client.get(reverse("dashboard:home"))
-    assert [t["label"] for t in response.context["member_tabs"]] == ["首页", "活动", "建言", "通知", "我的"]
+    assert [t["label"] for t in response.context["member_tabs"]] == ["首页", "活动", "建言", "学习", "我的"]
     assert 'class="tabbar"' in response.content.decode()
     assert response.context["nav_items"][0]["label"] == "首页"
 
@@ -88,7 +99,7 @@ def test_load_demo_is_idempotent(capsys):
     counts = (Organisation.objects.count(), Department.objects.count(), User.objects.count(), Person.objects.count())
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert counts == (1, 14, 7, 30)
+    assert counts == (1, 14, 18, 30)  # 7 role accounts + 11 member logins of the five ones demo
     assert (
         Organisation.objects.count(),
         Department.objects.count(),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from notifications.models import Notification
 from plans.models import Item, Plan, Section, Target
-from proposals import services
+from proposals import queries, services
 from proposals.models import (
     Answer,
     CaseCounter,
@@ -307,8 +307,8 @@ def test_member_proposal_count(org, ufd_staff, submitter):
     make_filing(submitter, verified_by=ufd_staff)
     make_filing(submitter)  # not verified yet
     make_filing(submitter, verified_by=ufd_staff, date=date(year - 1, 6, 1))
-    assert services.member_proposal_count(submitter, year) == 3
-    assert services.member_proposal_count(submitter, year - 1) == 1
+    assert queries.member_proposal_count(submitter, year) == 3
+    assert queries.member_proposal_count(submitter, year - 1) == 1
 
 
 def test_outside_filing_edit_clears_verification(org, ufd_staff, member, submitter):
