@@ -8,7 +8,8 @@ of queries whatever the number of events or registrations.
 - `member_invitations(person, now)`: invitations the member has not answered (member home).
 - `member_upcoming(person, now)`: the member's registrations for events still to come.
 - `person_events_panel(person, request)`: the person page's panel (registered in apps.py).
-- `checked_in_events_by_person(organisation=, year=, types=)`: check-ins by type (the five ones)."""
+- `checked_in_events_by_person(organisation=, year=, types=)`: check-ins by type (the five ones).
+- `EventType`: the event type codes, for modules that ask for events of a type."""
 
 from calendar import monthrange
 from dataclasses import dataclass

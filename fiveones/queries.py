@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import EventType
-from events.queries import checked_in_events_by_person
+from events.queries import EventType, checked_in_events_by_person
 from fiveones.models import SLOTS, Entry, Slot
 from people.models import Category, Group, Party, PartyMembership, Person, PersonCategory
 from people.services import group_members

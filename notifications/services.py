@@ -192,11 +192,21 @@ def _queue(deliveries: list[Delivery]) -> list[Delivery]:
     return deliveries
 
 
-def _phones(users) -> dict:
-    from people.models import Person
+# Who a user is in the registry, for @-mentions by phone: {user id: (name, phone)}. The registry
+# (people, an app above this one) registers the lookup in its AppConfig.ready().
+_phone_lookups = []
 
-    rows = Person.objects.filter(user__in=users).exclude(phone="").values_list("user_id", "name", "phone")
-    return {user_id: (name, phone) for user_id, name, phone in rows}
+
+def register_phone_lookup(lookup) -> None:
+    """`lookup(users) -> {user id: (name, phone)}`; called once per batch of notices."""
+    _phone_lookups.append(lookup)
+
+
+def _phones(users) -> dict:
+    found: dict = {}
+    for lookup in _phone_lookups:
+        found.update(lookup(users))
+    return found
 
 
 def notify(
