@@ -42,13 +42,15 @@ def parse_plan(
     unsafe or oversized input.
     """
     source = read_source(data, filename)
-    for para in source.paras:
-        para.text = strip_pinyin_noise(para.text)
-    texts, back = to_simplified([p.text for p in source.paras])
-    if back:
+    back = source.restore
+    if back is None:  # a Word or PDF document: its paragraphs are read as simplified here
+        for para in source.paras:
+            para.text = strip_pinyin_noise(para.text)
+        texts, back = to_simplified([p.text for p in source.paras])
         for para, text in zip(source.paras, texts, strict=True):
             para.text = text
-        source.site_title = simplify(source.site_title)
+        if back:
+            source.site_title = simplify(source.site_title)
     plan = build_plan(source, departments=departments)
     restore(plan, back)
     return plan

@@ -35,6 +35,8 @@ class Source:
     flat: bool = False
     site_title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # simplified → the document's own characters, when the text was read as simplified (variants.py)
+    restore: dict[str, str] | None = None
 
 
 @dataclass

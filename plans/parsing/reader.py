@@ -11,6 +11,7 @@ from .docx_reader import read_docx
 from .model import MAX_BYTES, Para, ParseError, Source
 from .pdf_reader import read_pdf
 from .textforms import text_segments
+from .variants import strip_pinyin_noise, to_simplified
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
@@ -115,7 +116,16 @@ def _looks_like_html(text: str) -> bool:
 
 
 def read_text(text: str) -> Source:
-    """Paragraphs of pasted or .txt text (or an HTML page)."""
+    """Paragraphs of pasted or .txt text (or an HTML page); traditional characters are read as
+    simplified (the map back is on the Source) and the sites' pinyin noise is removed."""
+    text = strip_pinyin_noise(text)
+    [text], back = to_simplified([text])
+    source = _read_text(text)
+    source.restore = back
+    return source
+
+
+def _read_text(text: str) -> Source:
     if _CONTROL.search(text):
         if len(_CONTROL.findall(text)) > max(3, len(text) // 200):
             raise ParseError(MSG_BINARY)

@@ -94,9 +94,10 @@ def split_title(heading: str) -> tuple[str, str]:
     return heading, ""
 
 
-# Adverbs that start a sentence of body text rather than continue a heading phrase: a short heading
-# that runs into its body with no punctuation (一、把握一条主线紧紧围绕……，……) is cut before the first.
-_BODY_OPENERS = (
+# Words that start a sentence of body text rather than continue a heading phrase: a heading that
+# runs into its body with no punctuation (一、把握一条主线紧紧围绕……，……; （一）夯实组织基础健全……) is
+# cut before the first of them that follows a complete heading phrase.
+_ADVERB_OPENERS = (
     "紧紧围绕",
     "深入",
     "坚持",
@@ -137,22 +138,98 @@ _BODY_OPENERS = (
     "年内",
     "力争",
     "确保",
+    "各单位",
+    "各部门",
+    "各二级",
 )
+_VERB_OPENERS = (
+    "组织",
+    "举办",
+    "召开",
+    "开展",
+    "推动",
+    "推进",
+    "引导",
+    "支持",
+    "鼓励",
+    "加强",
+    "做好",
+    "落实",
+    "建立",
+    "健全",
+    "完善",
+    "发挥",
+    "强化",
+    "突出",
+    "聚焦",
+    "用好",
+    "抓好",
+    "办好",
+    "贯彻",
+    "学习",
+    "深化",
+    "构建",
+    "提升",
+    "指导",
+    "修订",
+    "制定",
+    "配齐",
+    "建好",
+    "发现",
+    "选派",
+    "推荐",
+    "探索",
+    "搭建",
+)
+# A verb after people (组织党外人士学习…, 支持党外人士开展…) continues the sentence: not a cut.
+_PEOPLE = (
+    "人士",
+    "成员",
+    "师生",
+    "学生",
+    "教师",
+    "党派",
+    "代表",
+    "专家",
+    "干部",
+    "群众",
+    "人员",
+    "骨干",
+    "委员",
+    "会员",
+    "同志",
+    "职工",
+    "校友",
+    "侨眷",
+    "归侨",
+    "学者",
+    "青年",
+    "党员",
+    "领导",
+    "基层",
+)
+VERB_HEAD = 6  # before a verb, only a short heading phrase (夯实组织基础, 强化教育培训) is cut off
+_NOT_HEAD_END = set("的和与及对在为以并等之")
 _PUNCT_RUN = re.compile(r"[，,、。；;：:！!？?“”\"（）()《》]")
-RUN_ON_TITLE = 20  # a first sentence longer than this, whose first 12+ characters have no punctuation
-RUN_ON_RUN = 12
-RUN_ON_HEAD = (4, 8)  # the heading phrase kept as title: 4 to 8 characters
+RUN_ON_TITLE = 20  # a first sentence longer than this whose first clause is longer than RUN_ON_CLAUSE
+RUN_ON_CLAUSE = 8
+RUN_ON_HEAD = (4, 14)  # the heading phrase kept as title: 4 to 14 characters
+_HEADING_KINDS = {PART, CN_DUN, CN_PAREN, ARABIC, DECIMAL2, DECIMAL3}
 
 
 def shorten_run_on(title: str, rest: str) -> tuple[str, str]:
-    """Cut a title that runs into its body without punctuation; return (title, rest of the text)."""
+    """Cut a heading that runs into its body without punctuation; return (title, rest of the text)."""
     first_run = _PUNCT_RUN.split(title, maxsplit=1)[0]
-    if len(title) <= RUN_ON_TITLE or len(first_run) <= RUN_ON_RUN:
+    if len(title) <= RUN_ON_TITLE or len(first_run) <= RUN_ON_CLAUSE:
         return title, rest
-    for cut in range(RUN_ON_HEAD[0], RUN_ON_HEAD[1] + 1):
-        if first_run.startswith(_BODY_OPENERS, cut):
-            body = title[cut:]
-            return title[:cut], body + ("。" + rest if rest else "")
+    for cut in range(RUN_ON_HEAD[0], min(RUN_ON_HEAD[1], len(first_run) - 3) + 1):
+        head = first_run[:cut]
+        if head[-1] in _NOT_HEAD_END or head.endswith(_ADVERB_OPENERS + _VERB_OPENERS):
+            continue
+        adverb = first_run.startswith(_ADVERB_OPENERS, cut)
+        verb = cut <= VERB_HEAD and first_run.startswith(_VERB_OPENERS, cut) and not head.endswith(_PEOPLE)
+        if adverb or verb:
+            return title[:cut], title[cut:] + ("。" + rest if rest else "")
     return title, rest
 
 
@@ -423,7 +500,7 @@ def _finish(draft: _Draft) -> bool:
         if cleaned.strip(_EDGE_PUNCT):
             body_texts.append(cleaned)
     title, rest = split_title(heading)
-    if node.kind != INLINE:  # a point's title is the first sentence of its text, however long
+    if node.kind in _HEADING_KINDS or node.kind.startswith("md-h"):  # a point's title is its first sentence
         title, rest = shorten_run_on(title, rest)
     node.title = title.strip(_EDGE_PUNCT)
     rest = rest.strip(" ")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .markers import CN_DUN, find_markers
 from .model import Para
 from .numerals import to_int
+from .variants import simplify
 
 MERGED = "\x00"  # prefix of a cell merged with the one above it (its text repeated)
 
@@ -77,7 +78,7 @@ def header_map(cells: list[str]) -> dict[str, int]:
     """Roles of a task table's header cells: number, content (the task), detail (its measures), lead, support."""
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        text = re.sub(r"\s+", "", cell).removeprefix(MERGED)
+        text = simplify(re.sub(r"\s+", "", cell).removeprefix(MERGED)) or ""
         if not text or len(text) > 12:
             continue
         if any(word in text for word in IGNORED_WORDS) and not any(w in text for w in ("部门", "单位", "处室")):

@@ -76,7 +76,6 @@ def restore(plan: ParsedPlan, back: dict[str, str]) -> None:
 
     plan.title = t(plan.title)
     plan.preamble = t(plan.preamble)
-    plan.warnings = [t(w) for w in plan.warnings]
     for node in plan.walk():
         node.title = t(node.title)
         node.text = t(node.text)
