@@ -222,6 +222,7 @@ def shorten_run_on(title: str, rest: str) -> tuple[str, str]:
     first_run = _PUNCT_RUN.split(title, maxsplit=1)[0]
     if len(title) <= RUN_ON_TITLE or len(first_run) <= RUN_ON_CLAUSE:
         return title, rest
+    cuts = []
     for cut in range(RUN_ON_HEAD[0], min(RUN_ON_HEAD[1], len(first_run) - 3) + 1):
         head = first_run[:cut]
         if head[-1] in _NOT_HEAD_END or head.endswith(_ADVERB_OPENERS + _VERB_OPENERS):
@@ -229,8 +230,12 @@ def shorten_run_on(title: str, rest: str) -> tuple[str, str]:
         adverb = first_run.startswith(_ADVERB_OPENERS, cut)
         verb = cut <= VERB_HEAD and first_run.startswith(_VERB_OPENERS, cut) and not head.endswith(_PEOPLE)
         if adverb or verb:
-            return title[:cut], title[cut:] + ("。" + rest if rest else "")
-    return title, rest
+            cuts.append(cut)
+    if not cuts:
+        return title, rest
+    # headings are mostly 6 characters or more (加强政治引导|健全…, not 加强政治|引导…)
+    cut = next((c for c in cuts if c >= 6), cuts[0])
+    return title[:cut], title[cut:] + ("。" + rest if rest else "")
 
 
 def _is_sentence_dot(text: str, i: int) -> bool:

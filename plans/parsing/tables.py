@@ -16,6 +16,7 @@ from .model import Para
 from .numerals import to_int
 from .variants import simplify
 
+TABLE_ROW = "tbl"  # the numbering kind of a task row (its title is the whole task cell)
 MERGED = "\x00"  # prefix of a cell merged with the one above it (its text repeated)
 
 HEADER_WORDS = {
@@ -120,6 +121,8 @@ def table_paras(rows: list[list[str]], *, noise: Callable[[str], bool] = lambda 
         if is_task_header(row):
             header_at, columns = i, header_map(row)
             break
+    if "lead" in columns:
+        columns = {**columns, "lead_header": re.sub(r"\s+", "", simplify(rows[header_at][columns["lead"]]) or "")}
     out: list[Para] = []
     if header_at is None:
         for row in rows:
@@ -158,7 +161,9 @@ def _row_para(row: list[str], columns: dict[str, int]) -> Para | None:
         content += ("" if content[-1] in "。；;！!？?" else "。") + detail
     parts = []
     if cell("lead"):
-        parts.append("牵头部门：" + cell("lead"))
+        # 责任单位: the first listed (or the one marked 牵头) leads; 牵头单位: all listed lead
+        key = "责任单位" if "责任" in columns.get("lead_header", "") else "牵头部门"
+        parts.append(f"{key}：" + cell("lead"))
     if cell("support"):
         parts.append("配合部门：" + cell("support"))
     tag = "（" + "；".join(parts) + "）" if parts else ""
@@ -168,7 +173,7 @@ def _row_para(row: list[str], columns: dict[str, int]) -> Para | None:
         marker = number_text.rstrip("、.．")
         return Para(content, marker=number_text, number=to_int(marker) or 0, kind=CN_DUN)
     if re.fullmatch(r"[0-9０-９]{1,3}", number_text):
-        return Para(content + tag, marker=number_text, number=to_int(number_text) or int(number_text), kind="ar")
+        return Para(content + tag, marker=number_text, number=to_int(number_text) or int(number_text), kind=TABLE_ROW)
     found = find_markers(number_text + "字") if number_text else []
     if found:
         return Para(content + tag, marker=number_text, number=found[0].number, kind=found[0].kind)

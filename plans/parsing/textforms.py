@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .clean import LINE_START_MARKER
+from .clean import BOILERPLATE, FOOTER_LINE, LINE_START_MARKER
 from .markers import BARE, INLINE, find_markers
 from .model import Para
 from .tables import MERGED, header_map, is_task_header, table_paras
@@ -207,6 +207,9 @@ def table_segments(lines: list[str]) -> list[Segment]:
                         i += 1
                         continue
                     break
+                if FOOTER_LINE.match(line.strip()) or BOILERPLATE.search(line):
+                    i += 1  # a page footer or a site's notice between the rows of a table
+                    continue
                 row = _cells(line)
                 if len(row) >= 2:
                     if (
