@@ -243,3 +243,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "WARNING")},
 }
+
+# Signs the audit chain's purge checkpoints (HMAC). Keep it out of the database; default derived
+# from SECRET_KEY, so set it separately in production to let the audit admin keep it apart.
+AUDIT_CHECKPOINT_KEY = env("TONGXIN_AUDIT_KEY") or f"tongxin-audit-checkpoint:{SECRET_KEY}"
