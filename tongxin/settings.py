@@ -247,3 +247,18 @@ LOGGING = {
 # Signs the audit chain's purge checkpoints (HMAC). Keep it out of the database; default derived
 # from SECRET_KEY, so set it separately in production to let the audit admin keep it apart.
 AUDIT_CHECKPOINT_KEY = env("TONGXIN_AUDIT_KEY") or f"tongxin-audit-checkpoint:{SECRET_KEY}"
+
+# Encryption at rest of phone and e-mail (core.crypto): Fernet keys, newest first, from the
+# environment or a key file; in development one key generated once into var/field_key. Never in
+# the database or the repository. `python manage.py rotate_keys` moves every value to the first key.
+FIELD_KEYS = [k.strip() for k in env("TONGXIN_FIELD_KEY").split(",") if k.strip()]
+if not FIELD_KEYS:
+    field_key_file = BASE_DIR / "var" / "field_key"
+    if not field_key_file.exists():
+        import base64
+        import secrets
+
+        field_key_file.parent.mkdir(parents=True, exist_ok=True)
+        field_key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
+        field_key_file.chmod(0o600)
+    FIELD_KEYS = [field_key_file.read_text(encoding="utf-8").strip()]
