@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "orgs.middleware.MembershipMiddleware",
+    "accounts.middleware.SecurityStepsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -138,7 +139,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.CharacterClassValidator"},
     {"NAME": "accounts.passwords.NotUsernameValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator"},
 ]
+# Password expiry in days (0: never): 90 for the three admins, none for the others by default.
+PASSWORD_MAX_AGE_DAYS_ADMIN = env_int("TONGXIN_PASSWORD_MAX_AGE_DAYS_ADMIN", 90)
+PASSWORD_MAX_AGE_DAYS = env_int("TONGXIN_PASSWORD_MAX_AGE_DAYS", 0)
+# Two factors (TOTP) for UFD staff, leaders and the three admins. On by default; off under pytest
+# (tests log in with force_login; the two-factor tests switch it on).
+TWO_FACTOR_REQUIRED = env_bool("TONGXIN_2FA_REQUIRED", not TESTING)
+# A tracked session's "last seen" is written at most this often.
+SESSION_SEEN_SECONDS = env_int("TONGXIN_SESSION_SEEN_SECONDS", 300)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 
