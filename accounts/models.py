@@ -102,3 +102,15 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.ip or ''}"
+
+    @property
+    def device(self) -> str:
+        """A short label from the user agent: browser · system (e.g. "Chrome · Windows")."""
+        agent = self.user_agent
+        browsers = [("MicroMessenger", "微信"), ("DingTalk", "钉钉"), ("Edg/", "Edge"), ("Firefox/", "Firefox")]
+        browsers += [("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        systems = [("Windows", "Windows"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android")]
+        systems += [("Mac OS X", "macOS"), ("Linux", "Linux")]
+        browser = next((label for key, label in browsers if key in agent), "")
+        system = next((label for key, label in systems if key in agent), "")
+        return " · ".join(p for p in (browser, system) if p) or (agent[:40] or "—")

@@ -83,8 +83,8 @@ def two_factor_setup(request):
     uri = totp.provisioning_uri(secret, account=user.get_username(), issuer=ISSUER)
     context = {
         "form": form,
-        "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, border=2),
-        "manual_key": totp.grouped(secret),
+        "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, border=2, omitsize=True),
+        "key_groups": totp.grouped(secret).split(),
         "required": security.requires_two_factor(user),
         "base_template": _base_template(request),
     }
