@@ -216,3 +216,12 @@ def test_concurrent_appends_never_fork_the_chain(org):
     assert errors == []
     assert sorted(AuditEvent.objects.filter(organisation=org).values_list("seq", flat=True)) == list(range(1, 81))
     assert verify_output() == (True, "审计日志完整：已校验 80 条记录\n")
+
+
+def test_truncate_is_refused_on_postgresql(org):
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's (SQLite has none)")
+    audit.record("login", username="ufd", organisation=org)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE core_auditevent")
+    assert AuditEvent.objects.count() == 1
