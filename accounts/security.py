@@ -26,6 +26,7 @@ from orgs.models import ADMIN_ROLES, Role
 STEPS = "_tx_steps"  # the steps the session still has to pass, in order
 LOGIN_AT = "_tx_login_at"
 SEEN_AT = "_tx_seen_at"
+TRACKED_KEY = "_tx_session_key"  # the key the tracked row was written for (it changes with cycle_key)
 NEXT = "_tx_next"
 FAILURES = "_tx_2fa_failures"
 PENDING_CODES = "_tx_recovery_codes"
@@ -97,6 +98,7 @@ def start_session(request, user: User) -> None:
     session.pop(FAILURES, None)
     if not session.session_key:
         session.save()
+    session[TRACKED_KEY] = session.session_key
     UserSession.objects.update_or_create(
         session_key=session.session_key,
         defaults={
@@ -125,16 +127,23 @@ def finish_step(request, step: str) -> None:
 
 
 def touch_session(request) -> None:
-    """Writes `last_seen` at most every SESSION_SEEN_SECONDS, so page views do not write each time."""
+    """Writes `last_seen` at most every SESSION_SEEN_SECONDS, so page views do not write each time;
+    at once when the session key changed (a password change cycles it)."""
     session = request.session
     now = time.time()
-    if now - session.get(SEEN_AT, 0) < settings.SESSION_SEEN_SECONDS or not session.session_key:
+    key = session.session_key
+    moved = key and session.get(TRACKED_KEY) not in (None, key)
+    if not key or (now - session.get(SEEN_AT, 0) < settings.SESSION_SEEN_SECONDS and not moved):
         return
     session[SEEN_AT] = now
-    updated = UserSession.objects.filter(session_key=session.session_key).update(last_seen=timezone.now())
+    if moved:
+        UserSession.objects.filter(session_key=session[TRACKED_KEY], user=request.user).update(session_key=key)
+        session[TRACKED_KEY] = key
+    updated = UserSession.objects.filter(session_key=key).update(last_seen=timezone.now())
     if not updated:
+        session[TRACKED_KEY] = key
         UserSession.objects.create(
-            session_key=session.session_key,
+            session_key=key,
             user=request.user,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             ip=audit.client_ip(request),

@@ -91,3 +91,15 @@ def test_logout_forgets_the_session(ufd_staff):
     desk = browser("ufd", "desk")
     desk.post(reverse("accounts:logout"))
     assert UserSession.objects.filter(user=ufd_staff).count() == 0
+
+
+def test_a_password_change_keeps_the_session_listed(ufd_staff):
+    desk = browser("ufd", "desk")
+    desk.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password": "Brand-new-pass-8", "new_password2": "Brand-new-pass-8"},
+    )
+    desk.get(MINE)
+    assert list(UserSession.objects.filter(user=ufd_staff).values_list("session_key", flat=True)) == [
+        desk.session.session_key
+    ]
