@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres lint bench
+.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres lint bench audit-deps
 
 ## setup: create .venv and install pinned runtime dependencies and front-end assets (quick when nothing changed)
 setup: $(VENV)/.runtime assets
@@ -62,3 +62,16 @@ bench: setup-dev
 	$(PY) bench/bench_parser.py
 	$(PY) bench/bench_plan_pages.py
 	$(PY) bench/bench_people_import.py
+
+## audit-deps: pip-audit of every pinned dependency (constraints.txt) against PyPI's advisory data; fails on a
+## known vulnerability. Where that service is unreachable (an offline intranet, this workplace) it says so and skips.
+PIP_AUDIT_VERSION := 2.10.1
+AUDIT_PROBE := https://pypi.org/pypi/django/5.2/json
+audit-deps:
+	@if $(PYTHON) -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=10)" >/dev/null 2>&1; then \
+	  test -x .venv-audit/bin/pip-audit || ($(PYTHON) -m venv .venv-audit && .venv-audit/bin/pip install -q pip-audit==$(PIP_AUDIT_VERSION)); \
+	  .venv-audit/bin/pip-audit --strict --disable-pip --no-deps --vulnerability-service pypi -r constraints.txt; \
+	else \
+	  echo "audit-deps: SKIPPED - PyPI's vulnerability data ($(AUDIT_PROBE)) is unreachable from this machine;"; \
+	  echo "audit-deps: run 'make audit-deps' where it is reachable (CI with internet access). No advisory database is vendored."; \
+	fi

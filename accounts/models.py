@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from core.crypto import EncryptedTextField
+
 
 class User(AbstractUser):
     """A login. Its role lives in `orgs.Membership`; its registry record in `people.Person`."""
@@ -26,3 +28,89 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Level-3 controls (issue 11): two factors, password policy, sessions ---------------------
+
+
+class AccountSecurity(models.Model):
+    """One account's second factor (TOTP, RFC 6238) and password state. Created on demand."""
+
+    user = models.OneToOneField(User, primary_key=True, related_name="security", on_delete=models.CASCADE)
+    # The TOTP secret (base32), encrypted at rest; confirmed once the user typed a valid code.
+    totp_secret = EncryptedTextField("动态口令密钥", blank=True)
+    totp_confirmed_at = models.DateTimeField("启用两步验证时间", null=True, blank=True)
+    # The last accepted time step: a code is never accepted twice.
+    totp_last_step = models.PositiveBigIntegerField(default=0)
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "账号安全设置"
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for the second factor, stored only as a keyed hash."""
+
+    user = models.ForeignKey(User, related_name="recovery_codes", on_delete=models.CASCADE)
+    code_hash = models.CharField(max_length=64, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+
+    def __str__(self) -> str:
+        return f"{self.user} {'已用' if self.used_at else '未用'}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's previous passwords: a new password may not repeat the last 5."""
+
+    user = models.ForeignKey(User, related_name="password_history", on_delete=models.CASCADE)
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of an account (device, address, last seen), so the user and the security
+    admin can see and end sessions. `last_seen` is written at most every few minutes."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, related_name="tracked_sessions", on_delete=models.CASCADE)
+    user_agent = models.CharField("设备", max_length=300, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    created_at = models.DateTimeField("登录时间", auto_now_add=True)
+    last_seen = models.DateTimeField("最近活动", db_index=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "登录会话"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.ip or ''}"
+
+    @property
+    def device(self) -> str:
+        """A short label from the user agent: browser · system (e.g. "Chrome · Windows")."""
+        agent = self.user_agent
+        browsers = [("MicroMessenger", "微信"), ("DingTalk", "钉钉"), ("Edg/", "Edge"), ("Firefox/", "Firefox")]
+        browsers += [("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        systems = [("Windows", "Windows"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android")]
+        systems += [("Mac OS X", "macOS"), ("Linux", "Linux")]
+        browser = next((label for key, label in browsers if key in agent), "")
+        system = next((label for key, label in systems if key in agent), "")
+        return " · ".join(p for p in (browser, system) if p) or (agent[:40] or "—")

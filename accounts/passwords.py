@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 CLASSES = [re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^a-zA-Z0-9]")]
 
@@ -24,3 +25,31 @@ class NotUsernameValidator:
 
     def get_help_text(self):
         return "密码不能包含用户名。"
+
+
+class PasswordHistoryValidator:
+    """No reuse of the current password or of the last 5 (issue 11). `password_changed` keeps the
+    history whenever a password is set, by whichever path."""
+
+    def validate(self, password, user=None):
+        from django.contrib.auth.hashers import check_password
+
+        from accounts.models import PasswordHistory
+        from accounts.security import HISTORY
+
+        if user is None or user.pk is None:
+            return
+        hashes = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:HISTORY])
+        if user.password:
+            hashes.append(user.password)
+        if any(check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(_("新密码不能与当前密码或最近5次使用过的密码相同。"), code="password_reused")
+
+    def password_changed(self, password, user=None):
+        from accounts.security import record_password
+
+        if user is not None:
+            record_password(user)
+
+    def get_help_text(self):
+        return _("新密码不能与当前密码或最近5次使用过的密码相同。")

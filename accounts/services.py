@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import security
 from accounts.models import LoginFailure, User
 from core import audit
 from core.audit import client_ip
@@ -112,6 +113,7 @@ def create_user(*, by, organisation, username: str, name: str, email: str, passw
     validate_password(password, user)
     user.set_password(password)
     user.save()
+    security.require_password_change(user)  # the owner changes it at first login (issue 11)
     audit.record(
         "create",
         user=by,
@@ -146,6 +148,7 @@ def reset_password(user: User, *, by, organisation, password: str, request=None)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    security.require_password_change(user)  # the owner changes it at first login (issue 11)
     audit.record("password.reset", user=by, organisation=organisation, obj=user, request=request)
 
 

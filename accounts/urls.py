@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import security_views, views
 
 app_name = "accounts"
 
@@ -20,4 +20,15 @@ urlpatterns = [
     path("security/unlock/", views.unlock, name="unlock"),
     path("security/policy/", views.policy, name="policy"),
     path("audit/", views.audit_log, name="audit-log"),
+    # Issue 11: two factors, the account's security page and sessions, the audit export.
+    path("2fa/verify/", security_views.two_factor_verify, name="two-factor-verify"),
+    path("2fa/setup/", security_views.two_factor_setup, name="two-factor-setup"),
+    path("me/security/", security_views.my_security, name="my-security"),
+    path("me/security/recovery-codes/", security_views.recovery_codes_new, name="recovery-codes"),
+    path("me/sessions/<int:pk>/end/", security_views.session_end, name="session-end"),
+    path("me/sessions/end-others/", security_views.sessions_end_others, name="sessions-end-others"),
+    path("security/users/<int:pk>/", security_views.user_security, name="user-security"),
+    path("security/users/<int:pk>/2fa-reset/", security_views.two_factor_reset, name="two-factor-reset"),
+    path("security/users/<int:pk>/sessions-end/", security_views.user_sessions_end, name="user-sessions-end"),
+    path("audit/export/", security_views.audit_export, name="audit-export"),
 ]

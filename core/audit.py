@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import audit_chain
 from core.models import AuditEvent
 
 # Human names of the actions, for the audit admin's filter and list: the one enumeration of
@@ -71,25 +72,28 @@ def record(
         user = None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
-    return AuditEvent.objects.create(
-        user=user,
-        username=username or (user.get_username() if user else ""),
-        organisation=organisation,
-        action=action,
-        object_type=object_type,
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        changes=changes or {},
-        ip=client_ip(request),
-        result=result,
+    return audit_chain.append(
+        AuditEvent(
+            user=user,
+            username=(username or (user.get_username() if user else ""))[:150],
+            organisation=organisation,
+            action=action[:64],
+            object_type=object_type[:64],
+            object_id=str(obj.pk)[:64] if obj is not None and obj.pk is not None else "",
+            object_repr=str(obj)[:200] if obj is not None else "",
+            changes=changes or {},
+            ip=client_ip(request),
+            result=result,
+        )
     )
 
 
 def purge_expired(*, now=None) -> int:
-    """Delete audit events older than the retention period; the purge is itself audited."""
+    """Delete audit events older than the retention period, leaving a signed checkpoint per chain
+    (`core.audit_chain.purge_before`); the purge is itself audited."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
-    deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    deleted = audit_chain.purge_before(cutoff)
     record(
         "audit.purge",
         object_type="core.auditevent",

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -10,20 +11,40 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One line of the append-only audit log. Written only through `core.audit.record`."""
+    """One line of the append-only audit log. Written only through `core.audit.record`.
+
+    Tamper-evident: every line carries its place in its organisation's chain (`seq`, organisation-less
+    lines form their own chain), the hash of the line before and its own hash (`core.audit_chain`).
+    Append-only in the database too: triggers refuse UPDATE and DELETE except the retention purge
+    (migration `0003_audit_chain_and_triggers`). On SQLite a migration that rebuilds this table drops
+    its triggers: such a migration must create them again (`core.audit_chain.create_triggers`).
+    The user and organisation links have no database constraint so that deleting a user or an
+    organisation never rewrites (or is blocked by) the log."""
 
     class Result(models.TextChoices):
         SUCCESS = "success", "成功"
         FAILURE = "failure", "失败"
         DENIED = "denied", "拒绝"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="组织", null=True, blank=True, on_delete=models.SET_NULL
+        "orgs.Organisation",
+        verbose_name="组织",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     action = models.CharField("操作", max_length=64, db_index=True)
     object_type = models.CharField("对象类型", max_length=64, blank=True)
@@ -32,12 +53,21 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更", default=dict, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     result = models.CharField("结果", max_length=16, choices=Result.choices, default=Result.SUCCESS)
+    seq = models.PositiveBigIntegerField("链序号", default=0)
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True)
+    hash = models.CharField("本条哈希", max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = "审计日志"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "seq"], name="auditevent_chain_seq_unique"),
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(organisation__isnull=True), name="auditevent_global_seq_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
@@ -47,6 +77,40 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("审计日志只能追加，不能修改。")
         super().save(*args, **kwargs)
+
+
+class AuditChainHead(models.Model):
+    """The last line of one audit chain (`org:<id>` or `none`). Appends lock this row, so two
+    writers never take the same place in a chain."""
+
+    chain = models.CharField(max_length=32, unique=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """Written by the retention purge: the place and hash of the last line it deleted from a chain,
+    signed (HMAC with `AUDIT_CHECKPOINT_KEY`), so the remaining lines still verify."""
+
+    chain = models.CharField(max_length=32, db_index=True)
+    seq = models.PositiveBigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    deleted = models.PositiveIntegerField(default=0)
+    signature = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        verbose_name = "审计检查点"
+
+    def __str__(self) -> str:
+        return f"{self.chain} ≤ #{self.seq}"
 
 
 class BackgroundJob(models.Model):

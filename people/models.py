@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.crypto import DigestField, EncryptedEmailField, EncryptedJSONField, EncryptedTextField, field_digest
+
 
 class Category(models.TextChoices):
     DEMOCRATIC_PARTY = "democratic_party", "民主党派成员"
@@ -57,13 +59,19 @@ class PersonQuerySet(models.QuerySet):
             | Q(Exists(StudyAbroad.objects.filter(person=OuterRef("pk"))))
         )
 
+    def with_phone(self, phone: str):
+        """Exact lookup by phone through the keyed hash (the phone column is encrypted)."""
+        return self.filter(phone_digest=field_digest(phone)) if phone.strip() else self.none()
+
     def search(self, text: str):
-        """Name, pinyin initials (zs finds 张三), full pinyin (zhangs) or staff number."""
+        """Name, pinyin initials (zs finds 张三), full pinyin (zhangs), staff number or a whole phone."""
         text = text.strip()
         if not text:
             return self
         key = "".join(text.lower().split())
         condition = Q(name__icontains=text) | Q(staff_number=text)
+        if key.isdigit() and len(key) >= 7:
+            condition |= Q(phone_digest=field_digest(key))
         if key.isascii() and key.isalpha():
             condition |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
         return self.filter(condition)
@@ -121,8 +129,10 @@ class Person(models.Model):
     job_title = models.CharField("职务", max_length=100, blank=True)
     professional_title = models.CharField("职称", max_length=100, blank=True)
     education = models.CharField("学历", max_length=50, blank=True)
-    phone = models.CharField("手机", max_length=20, blank=True)
-    email = models.EmailField("邮箱", blank=True)
+    # Encrypted at rest (core.crypto); `phone_digest` finds a person by phone without decrypting.
+    phone = EncryptedTextField("手机", max_length=20, blank=True)
+    email = EncryptedEmailField("邮箱", max_length=254, blank=True)
+    phone_digest = DigestField("手机号检索码", source="phone")
     # Written by the services from `name`, for search: 张三 -> "zs" and "zhangsan".
     name_initials = models.CharField("姓名首字母", max_length=50, blank=True, db_index=True, editable=False)
     name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, db_index=True, editable=False)
@@ -397,7 +407,8 @@ class ProfileChangeRequest(models.Model):
 
     person = models.ForeignKey(Person, related_name="change_requests", on_delete=models.CASCADE)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    changes = models.JSONField("修改内容", default=dict, help_text="{字段: [原值, 新值]}")
+    # Holds the member's new phone and e-mail in full: encrypted at rest.
+    changes = EncryptedJSONField("修改内容", default=dict, help_text="{字段: [原值, 新值]}")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core import audit, jobs
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from core.crypto import field_digest
 from core.models import BackgroundJob
 from orgs.models import Department, Role
 from people.imports import Checked, check_rows, normalise, read_sheet
@@ -102,6 +103,7 @@ def _snapshot(person: Person, *, categories: list[str] | None = None) -> dict:
 
 def _set_name_keys(person: Person) -> None:
     person.name_initials, person.name_pinyin = name_keys(person.name)
+    person.phone_digest = field_digest(person.phone or "")
 
 
 def _set_categories(person: Person, categories: list[str]) -> None:
@@ -150,6 +152,8 @@ def update_person(person: Person, *, by, data: dict, version: int, request=None,
     values = {f: data[f] for f in FIELDS if f in data}
     if "name" in values:
         values["name_initials"], values["name_pinyin"] = name_keys(values["name"])
+    if "phone" in values:
+        values["phone_digest"] = field_digest(values["phone"] or "")
     update_if_unchanged(Person, person.pk, version, updated_at=timezone.now(), **values)
     if "categories" in data:
         _set_categories(person, data["categories"])
@@ -682,7 +686,7 @@ def import_people(organisation, *, by, checked: Checked, source: str = "", reque
         snapshot = _row_snapshot(person, categories=row.data["categories"] or [], departments=departments)
         snapshot = {k: v for k, v in snapshot.items() if v}
         history.append((person.pk, by_id, now, audit.diff({}, snapshot), "批量导入新建"))
-    update_fields = [*base, "department", "name_initials", "name_pinyin", "version", "updated_at"]
+    update_fields = [*base, "department", "name_initials", "name_pinyin", "phone_digest", "version", "updated_at"]
     _update_rows(Person, [p for _, p in changed], update_fields)
 
     pairs = [*zip(new_rows, new_people, strict=True), *changed]

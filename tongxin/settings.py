@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "orgs.middleware.MembershipMiddleware",
+    "accounts.middleware.SecurityStepsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -144,7 +145,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.CharacterClassValidator"},
     {"NAME": "accounts.passwords.NotUsernameValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator"},
 ]
+# Password expiry in days (0: never): 90 for the three admins, none for the others by default.
+PASSWORD_MAX_AGE_DAYS_ADMIN = env_int("TONGXIN_PASSWORD_MAX_AGE_DAYS_ADMIN", 90)
+PASSWORD_MAX_AGE_DAYS = env_int("TONGXIN_PASSWORD_MAX_AGE_DAYS", 0)
+# Two factors (TOTP) for UFD staff, leaders and the three admins. On by default; off under pytest
+# (tests log in with force_login; the two-factor tests switch it on).
+TWO_FACTOR_REQUIRED = env_bool("TONGXIN_2FA_REQUIRED", not TESTING)
+# A tracked session's "last seen" is written at most this often.
+SESSION_SEEN_SECONDS = env_int("TONGXIN_SESSION_SEEN_SECONDS", 300)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 
@@ -259,3 +269,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "WARNING")},
 }
+
+# Signs the audit chain's purge checkpoints (HMAC). Keep it out of the database; default derived
+# from SECRET_KEY, so set it separately in production to let the audit admin keep it apart.
+AUDIT_CHECKPOINT_KEY = env("TONGXIN_AUDIT_KEY") or f"tongxin-audit-checkpoint:{SECRET_KEY}"
+
+# Encryption at rest of phone and e-mail (core.crypto): Fernet keys, newest first, from the
+# environment or a key file; in development one key generated once into var/field_key. Never in
+# the database or the repository. `python manage.py rotate_keys` moves every value to the first key.
+FIELD_KEYS = [k.strip() for k in env("TONGXIN_FIELD_KEY").split(",") if k.strip()]
+if not FIELD_KEYS:
+    field_key_file = BASE_DIR / "var" / "field_key"
+    if not field_key_file.exists():
+        import base64
+        import secrets
+
+        field_key_file.parent.mkdir(parents=True, exist_ok=True)
+        field_key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
+        field_key_file.chmod(0o600)
+    FIELD_KEYS = [field_key_file.read_text(encoding="utf-8").strip()]

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -32,10 +33,11 @@ def test_audit_event_is_append_only(org):
 @pytest.mark.django_db
 def test_purge_keeps_180_days_and_audits_itself(org, settings):
     settings.AUDIT_RETENTION_DAYS = 180
-    old = audit.record("login", username="old", organisation=org)
-    recent = audit.record("login", username="recent", organisation=org)
-    AuditEvent.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=181))
-    AuditEvent.objects.filter(pk=recent.pk).update(at=timezone.now() - timedelta(days=179))
+    now = timezone.now()
+    with mock.patch("core.audit_chain.timezone.now", return_value=now - timedelta(days=181)):
+        audit.record("login", username="old", organisation=org)
+    with mock.patch("core.audit_chain.timezone.now", return_value=now - timedelta(days=179)):
+        audit.record("login", username="recent", organisation=org)
 
     call_command("purge_audit")
 

@@ -5,6 +5,7 @@ A URL added to the project fails `test_every_url_is_in_the_matrix` until it is l
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.tests.matrix import SECURITY_MATRIX, security_url_kwargs
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
 from fiveones.tests.matrix import FIVEONES_MATRIX, fiveones_url_kwargs
 from notifications.tests.matrix import NOTIFICATIONS_MATRIX, notifications_url_kwargs
@@ -101,6 +102,7 @@ MATRIX = {
     **PUBLICITY_MATRIX,
     **FIVEONES_MATRIX,
     **STUDY_MATRIX,
+    **SECURITY_MATRIX,
 }
 
 
@@ -148,6 +150,7 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **publicity_url_kwargs(org, personas),
         **fiveones_url_kwargs(org, personas),
         **study_url_kwargs(org, personas),
+        **security_url_kwargs(personas),
     }
 
 

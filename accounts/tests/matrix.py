@@ -1,0 +1,32 @@
+"""The access matrix entries of the issue-11 account controls (imported by dashboard's matrix)."""
+
+from orgs.models import Role
+
+ALL = set(Role)
+
+SECURITY_MATRIX = {
+    # Without a pending second-factor step the verify page sends the user on (302 for everyone).
+    "accounts:two-factor-verify": (ALL, "redirect"),
+    "accounts:two-factor-setup": (ALL, "get"),
+    "accounts:my-security": (ALL, "get"),
+    "accounts:recovery-codes": (ALL, "post"),
+    "accounts:session-end": (ALL, "post"),
+    "accounts:sessions-end-others": (ALL, "post"),
+    "accounts:user-security": ({Role.SECADMIN}, "get"),
+    "accounts:two-factor-reset": ({Role.SECADMIN}, "post"),
+    "accounts:user-sessions-end": ({Role.SECADMIN}, "post"),
+    "accounts:audit-export": ({Role.AUDITADMIN}, "get"),
+}
+
+
+def security_url_kwargs(personas) -> dict:
+    from accounts.models import UserSession
+
+    member = personas[Role.MEMBER]
+    session = UserSession.objects.create(session_key="matrix-session", user=member, last_seen=member.date_joined)
+    return {
+        "accounts:session-end": {"pk": session.pk},
+        "accounts:user-security": {"pk": member.pk},
+        "accounts:two-factor-reset": {"pk": member.pk},
+        "accounts:user-sessions-end": {"pk": member.pk},
+    }
