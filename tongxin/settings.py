@@ -279,12 +279,14 @@ AUDIT_CHECKPOINT_KEY = env("TONGXIN_AUDIT_KEY") or f"tongxin-audit-checkpoint:{S
 # the database or the repository. `python manage.py rotate_keys` moves every value to the first key.
 FIELD_KEYS = [k.strip() for k in env("TONGXIN_FIELD_KEY").split(",") if k.strip()]
 if not FIELD_KEYS:
-    field_key_file = BASE_DIR / "var" / "field_key"
-    if not field_key_file.exists():
-        import base64
-        import secrets
+    field_key_file = BASE_DIR / "var" / "field_key"  # made once by manage.py (tongxin.local_files)
+    if field_key_file.exists():
+        FIELD_KEYS = [field_key_file.read_text(encoding="utf-8").strip()]
+    elif TESTING:
+        FIELD_KEYS = ["dGVzdHMtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OTA="]
+    else:
+        from django.core.exceptions import ImproperlyConfigured
 
-        field_key_file.parent.mkdir(parents=True, exist_ok=True)
-        field_key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
-        field_key_file.chmod(0o600)
-    FIELD_KEYS = [field_key_file.read_text(encoding="utf-8").strip()]
+        raise ImproperlyConfigured(
+            "TONGXIN_FIELD_KEY 未设置：请设置加密密钥，或先运行一次 manage.py（生成 var/field_key）"
+        )
