@@ -366,7 +366,7 @@ class TreeBuilder:
             accepted.append(explicit)
             self._open_marker(explicit, midline=False)
         found = find_markers(text)
-        runs = _numbered_runs(found, text)
+        runs = _numbered_runs(found, text, next_text)
         for m in found:
             if accepted and m.start < accepted[-1].end:
                 continue
@@ -446,7 +446,7 @@ class TreeBuilder:
 _RUN_KINDS = {CN_DUN, CN_PAREN, ARABIC, AR_PAREN}
 
 
-def _numbered_runs(markers: list[Marker], text: str) -> set[int]:
+def _numbered_runs(markers: list[Marker], text: str, next_text: str = "") -> set[int]:
     """Start offsets of markers numbered in sequence within one line (1.…2.…3.…, （一）…（二）…):
     text extracted from PDFs and web pages often loses the line breaks between items. A run starts
     at 1 (or continues a number) and each later marker stands after a sentence end or a space."""
@@ -469,7 +469,22 @@ def _numbered_runs(markers: list[Marker], text: str) -> set[int]:
             run = [m] if first_ok or m.number == 1 else []
         if len(run) >= 2:
             out.update(x.start for x in run)
+        elif run and _continues_on_next_line(run[-1], text, next_text):
+            out.add(run[-1].start)
     return out
+
+
+def _continues_on_next_line(m: Marker, text: str, next_text: str) -> bool:
+    """A marker after a space whose next number starts the next line (一、…基础 1.深化…⏎2.开展…)."""
+    if not text[: m.start].endswith((" ", "\u3000")):
+        return False
+    following = find_markers(next_text.lstrip()[:12])
+    return (
+        bool(following)
+        and following[0].start == 0
+        and following[0].kind == m.kind
+        and following[0].number == m.number + 1
+    )
 
 
 def _has_second_point(after: str, next_text: str) -> bool:
