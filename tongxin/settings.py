@@ -240,6 +240,9 @@ EMAIL_BACKEND = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is logged as one line (method, path, user), without the traceback Django attaches.
+    "filters": {"one_line_refusals": {"()": "core.log.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "WARNING")},
 }
