@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.files import EVIDENCE, check_upload
 from orgs.models import Department
@@ -39,14 +40,35 @@ def department_choices(organisation):
 
 
 class ReviewHeadForm(forms.Form):
+    """Title and year of the plan being confirmed. When the organisation already has a plan of
+    that year (`existing`), the reviewer must say what to do: replace the draft, or keep both
+    (a published plan can't be replaced, only kept beside the new one)."""
+
     title = forms.CharField(label="标题", max_length=200)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    existing = forms.ChoiceField(
-        label="同年度已有草稿",
-        required=False,
-        choices=[("keep", "保留原草稿，另存一份"), ("replace", "替换原草稿")],
-        initial="keep",
-    )
+    existing = forms.ChoiceField(label=_("同年度已有工作要点"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, existing=None, taken_titles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing = existing
+        self.taken_titles = set(taken_titles)
+        if existing is None:
+            del self.fields["existing"]
+            return
+        choices = [("keep", _("两份都保留（新导入的另存为草稿）"))]
+        if not existing.is_published:
+            choices.insert(0, ("replace", _("替换原草稿“%(title)s”") % {"title": existing.title}))
+        field = self.fields["existing"]
+        field.choices = choices
+        field.error_messages["required"] = _("%(year)s 年已有工作要点，请选择替换草稿还是两份都保留。") % {
+            "year": existing.year
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("existing") == "keep" and data.get("title", "").strip() in self.taken_titles:
+            self.add_error("title", _("同年度已有同名的工作要点；两份都保留时请修改标题以便区分（如加“修订稿”）。"))
+        return data
 
 
 class UnresolvedForm(forms.Form):

@@ -47,6 +47,13 @@ class Plan(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def label(self) -> str:
+        """Year and title (and 草稿 for a draft): tells items of several plans apart in lists
+        and pickers."""
+        text = self.title if str(self.year) in self.title else f"{self.year}年 {self.title}"
+        return text if self.is_published else f"{text}（草稿）"
+
 
 class Section(models.Model):
     plan = models.ForeignKey(Plan, related_name="sections", on_delete=models.CASCADE)
@@ -238,6 +245,13 @@ class Target(models.Model):
     @property
     def is_met(self) -> bool:
         return self.achieved >= self.count
+
+    @property
+    def picker_label(self) -> str:
+        """The target as pickers (events, proposals) list it: plan, item, target and count.
+        Select the item and its plan with it."""
+        item = self.item
+        return f"{item.plan.label} · {item.marker}{item.title[:40]} —— {self.text}（{self.achieved}/{self.count}）"
 
 
 class Achievement(models.Model):

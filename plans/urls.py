@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("import/", views.plan_import, name="import"),
     path("import/<int:pk>/", views.plan_import_review, name="import-review"),
+    path("import/<int:pk>/discard/", views.plan_import_discard, name="import-discard"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/publish/", views.plan_publish, name="publish"),
     path("<int:pk>/delete/", views.plan_delete, name="delete"),

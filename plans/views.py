@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
@@ -57,7 +58,19 @@ def _get_item_for_user(request, pk: int) -> Item:
 @role_required(*READERS)
 def plan_list(request):
     plans = _plans_for(request).select_related("created_by")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    pending = []
+    if request.membership.role == Role.UFD_STAFF:
+        pending = list(imports.pending_imports(request.organisation)[:50])
+    return render(request, "plans/plan_list.html", {"plans": plans, "pending": pending})
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def plan_import_discard(request, pk: int):
+    record = get_object_or_404(PlanImport, pk=pk, organisation=request.organisation, plan__isnull=True)
+    imports.discard_import(record, by=request.user, request=request)
+    messages.success(request, _("已放弃导入“%(name)s”。") % {"name": record.source_name or record.pk})
+    return redirect("plans:list")
 
 
 @role_required(Role.UFD_STAFF)
@@ -83,16 +96,19 @@ def _review_forms(request, record: PlanImport):
     resolved = imports.resolve_names(request.organisation, names)
     unresolved = [n for n, d in resolved.items() if d is None]
     data = request.POST if request.method == "POST" else None
-    existing = (
-        Plan.objects.for_org(request.organisation).filter(year=record.year or 0, status=Plan.Status.DRAFT).first()
-    )
+    year = record.year or timezone.localdate().year
+    if data is not None and data.get("head-year", "").strip().isdigit():
+        year = int(data["head-year"])
+    # A plan of the same year already there: the reviewer must choose (a draft first, as it can be replaced).
+    same_year = list(Plan.objects.for_org(request.organisation).filter(year=year).order_by("status", "-created_at"))
+    existing = same_year[0] if same_year else None
     head = forms.ReviewHeadForm(
         data,
         prefix="head",
         initial={"title": parsed.get("title") or "", "year": record.year or timezone.localdate().year},
+        existing=existing,
+        taken_titles=[p.title for p in same_year],
     )
-    if existing is None:
-        del head.fields["existing"]
     unresolved_forms = [
         forms.UnresolvedForm(data, prefix=f"u{i}", name=name, choices=choices) for i, name in enumerate(unresolved)
     ]
@@ -174,7 +190,7 @@ def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> 
                 if data["due_date"]:
                     edit["due_date"] = data["due_date"]
             overrides[row["key"]] = edit
-        replace = existing if head.cleaned_data.get("existing") == "replace" else None
+        replace = existing if head.cleaned_data.get("existing") == "replace" and not existing.is_published else None
         plan = services.save_parsed_plan(
             request.organisation,
             record.parsed,
@@ -196,10 +212,13 @@ def _first(names, chosen):
     return next((chosen[n] for n in names if chosen.get(n)), None)
 
 
-def _rows(queryset, today) -> list[Item]:
+def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
     """Items for a list page with what a row shows attached: support department names, targets
-    and milestones come in three flat queries, so 2,000 items render quickly."""
-    items = list(queryset.select_related("lead_department"))
+    and milestones come in three flat queries, so 2,000 items render quickly. `show_plan`: the
+    list mixes plans, so each row names its plan (year and title)."""
+    items = list(
+        queryset.select_related("lead_department", "plan") if show_plan else queryset.select_related("lead_department")
+    )
     ids = [item.pk for item in items]
     supports, targets, milestones = defaultdict(list), defaultdict(list), defaultdict(list)
     for item_id, name in ItemSupport.objects.filter(item_id__in=ids).values_list("item_id", "department__name"):
@@ -216,6 +235,8 @@ def _rows(queryset, today) -> list[Item]:
         item.support_names = "、".join(supports[item.pk])
         item.due_text = f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日"
         item.target_list = targets[item.pk]
+        if show_plan:
+            item.plan_label = item.plan.label
     return items
 
 
@@ -475,7 +496,7 @@ def my_department(request):
     )
     ids = {d.pk for d in departments}
     lead, support = [], []
-    for item in _rows(items, timezone.localdate()):
+    for item in _rows(items, timezone.localdate(), show_plan=True):
         (lead if item.lead_department_id in ids else support).append(item)
     due = [i for i in lead + support if i.current_light != Item.Light.GREEN and not i.accepted_at]
     return render(
@@ -495,7 +516,7 @@ def supervision(request):
     ]
     lists = []
     for key, label, queryset in boards:
-        rows = _rows(queryset.select_related("plan", "section").order_by("due_date", "order")[:200], today)
+        rows = _rows(queryset.select_related("section").order_by("due_date", "order")[:200], today, show_plan=True)
         lists.append({"key": key, "label": label, "items": rows})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(
