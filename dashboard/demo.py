@@ -143,12 +143,15 @@ def load_demo_plan(org: Organisation, users: dict) -> None:
     )
     items = {item.number: item for item in plan.items.all()}
     liaison = users["liaison"]  # 学生工作处 leads item 13
-    plan_services.post_report(
+    symposium = plan_services.post_report(
         items[13], by=liaison, text="已召开少数民族学生座谈会，收集意见建议12条，正在逐条落实。"
     )
-    plan_services.post_report(
+    activity = plan_services.post_report(
         items[13], by=liaison, text="少数民族学生活动已举办，全年任务完成。", closing=True
     )
+    # The reports count towards item 13's two targets, so 销号 needs no "targets unmet" reason.
+    for target, source in zip(items[13].targets.all(), [symposium, activity], strict=False):
+        plan_services.record_achievement(target, source=source, by=users["ufd"], label=source.text[:40])
     plan_services.accept_closing(items[13], by=users["ufd"], note="材料齐全，同意销号。")
     plan_services.urge(items[10], by=users["ufd"], note="请人事劳资处报送留学回国人员明细清单更新情况。")
 

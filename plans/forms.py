@@ -160,6 +160,19 @@ class NoteForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AcceptForm(forms.Form):
+    """销号. With counted targets unmet, the reviewer confirms and gives a reason."""
+
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    unmet_confirmed = forms.BooleanField(label=_("量化目标未全部完成，仍确认销号"), required=False)
+    unmet_reason = forms.CharField(
+        label=_("未完成目标即销号的理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ItemEditForm(forms.Form):
     title = forms.CharField(label="任务", max_length=500)
     text = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 DUE_SOON_DAYS = 7
 MILESTONE_SOON_DAYS = 3
@@ -78,12 +79,16 @@ class ItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(accepted_at__isnull=True)
 
+    def not_done(self):
+        """Neither accepted (销号) nor with all counted targets met: only these can be overdue."""
+        return self.open().filter(targets_met=False)
+
     def overdue(self, today: date | None = None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.not_done().filter(due_date__lt=today or timezone.localdate())
 
     def due_soon(self, today: date | None = None):
         today = today or timezone.localdate()
-        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+        return self.not_done().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
 
     def quiet(self, now=None):
         """Open items with no progress report in the last 30 days."""
@@ -145,6 +150,8 @@ class Item(models.Model):
     due_date = models.DateField("完成时限")
     order = models.PositiveIntegerField(default=0)
     progress = models.PositiveSmallIntegerField("进度", default=0)
+    # Every counted target reached (kept by services.refresh_progress); such an item is done.
+    targets_met = models.BooleanField("目标全部完成", default=False)
     started = models.BooleanField(default=False)
     last_report_at = models.DateTimeField(null=True, blank=True)
     closing_requested_at = models.DateTimeField(null=True, blank=True)
@@ -160,9 +167,15 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    # Status and traffic light are derived from what was recorded and today's date.
+    # Status and traffic light are derived from what was recorded and today's date. The rule:
+    # an item is done when its closing report is accepted (销号) or all its counted targets are
+    # met; a done item is never overdue and never red.
+    @property
+    def is_done(self) -> bool:
+        return bool(self.accepted_at or self.targets_met)
+
     def status_on(self, today: date) -> str:
-        if self.accepted_at:
+        if self.is_done:
             return self.Status.DONE
         if self.due_date < today:
             return self.Status.OVERDUE
@@ -172,7 +185,7 @@ class Item(models.Model):
 
     def light_on(self, today: date, milestones=None) -> str:
         """`milestones`: (due_date, done_at) pairs when the caller fetched them in bulk."""
-        if self.accepted_at:
+        if self.is_done:
             return self.Light.GREEN
         if self.due_date < today:
             return self.Light.RED
@@ -203,12 +216,28 @@ class Item(models.Model):
     def light_label(self) -> str:
         return self.Light(self.light).label
 
+    @cached_property
+    def progress_text(self) -> str:
+        """With counted targets: achieved / target and the percentage ("1/2（50%）"); else the
+        percentage. List pages set it from targets fetched in bulk."""
+        targets = list(self.targets.all())
+        return progress_text(self.progress, [(t.achieved, t.count) for t in targets])
+
     @property
     def is_closing_pending(self) -> bool:
         return bool(self.closing_requested_at and not self.accepted_at)
 
     def departments(self):
         return [d for d in [self.lead_department, *self.support_departments.all()] if d]
+
+
+def progress_text(progress: int, targets: list[tuple[int, int]]) -> str:
+    """`targets`: (achieved, count) pairs."""
+    wanted = sum(count for _, count in targets)
+    if not wanted:
+        return f"{progress}%"
+    done = sum(min(achieved, count) for achieved, count in targets)
+    return f"{done}/{wanted}（{progress}%）"
 
 
 class ItemSupport(models.Model):

@@ -89,25 +89,31 @@ def targets_for_org(organisation):
 
 
 def compute_progress(item: Item) -> int:
-    """Counted targets: achieved / target (capped per target). Otherwise 100 once accepted."""
+    """An item with counted targets: achieved / target (capped per target, rounded down so 100
+    means every target met), whether or not it was accepted. Without targets: 100 once accepted."""
     targets = list(item.targets.all())
-    if item.accepted_at:
-        return 100
     if targets:
         wanted = sum(t.count for t in targets)
         done = sum(min(t.achieved, t.count) for t in targets)
-        return round(done * 100 / wanted) if wanted else 0
-    return 0
+        return done * 100 // wanted if wanted else 0
+    return 100 if item.accepted_at else 0
+
+
+def unmet_targets(item: Item) -> list[Target]:
+    return [t for t in item.targets.all() if not t.is_met]
 
 
 def refresh_progress(item: Item, *, by=None) -> Item:
-    """Recomputes progress and the started flag; logs a status change on the timeline."""
+    """Recomputes progress, the targets-met flag and the started flag; logs a status change on
+    the timeline."""
     item = Item.objects.prefetch_related("targets", "milestones").get(pk=item.pk)
     today = timezone.localdate()
     before = item.status_on(today)
+    targets = list(item.targets.all())
     item.progress = compute_progress(item)
+    item.targets_met = bool(targets) and all(t.is_met for t in targets)
     item.started = item.started or item.progress > 0 or item.reports.exists()
-    item.save(update_fields=["progress", "started"])
+    item.save(update_fields=["progress", "targets_met", "started"])
     after = item.status_on(today)
     if before != after:
         ItemEvent.objects.create(
@@ -386,7 +392,7 @@ def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, r
 
 def _log_status_change(item: Item, *, by) -> None:
     before = item.status
-    fresh = Item.objects.prefetch_related("milestones").get(pk=item.pk)
+    fresh = Item.objects.get(pk=item.pk)
     after = fresh.status
     if before != after:
         ItemEvent.objects.create(
@@ -397,23 +403,48 @@ def _log_status_change(item: Item, *, by) -> None:
         )
 
 
+class UnmetTargets(NotAllowed):
+    """销号 asked for while counted targets are unmet, without the confirmation and reason."""
+
+
 @transaction.atomic
-def accept_closing(item: Item, *, by, note: str = "", request=None) -> Item:
-    """UFD staff accept the closing report (销号): the item is done."""
+def accept_closing(
+    item: Item, *, by, note: str = "", unmet_confirmed: bool = False, unmet_reason: str = "", request=None
+) -> Item:
+    """UFD staff accept the closing report (销号): the item is done.
+
+    With counted targets unmet, acceptance needs `unmet_confirmed` and an `unmet_reason`
+    (else UnmetTargets); the reason and the unmet counts go on the timeline and into the audit.
+    Progress keeps showing achieved / target."""
     item = _locked(item)
     if not item.is_closing_pending:
         raise NotAllowed("该任务没有待审核的办结报告。")
+    unmet = [t for t in Target.objects.filter(item=item) if not t.is_met]
+    unmet_reason = unmet_reason.strip()
+    if unmet and not (unmet_confirmed and unmet_reason):
+        raise UnmetTargets(
+            "量化目标尚未全部完成（{}）：如确需销号，请勾选确认并填写理由。".format(
+                "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)
+            )
+        )
     Item.objects.filter(pk=item.pk).update(accepted_at=timezone.now())
-    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.ACCEPTED, user=by, note=note)
+    unmet_text = "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)
+    timeline_note = note
+    if unmet:
+        timeline_note = f"目标未全部完成即销号（{unmet_text}）。理由：{unmet_reason}" + (f"\n{note}" if note else "")
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.ACCEPTED, user=by, note=timeline_note)
     _log_status_change(item, by=by)
     item = refresh_progress(item, by=by)
+    changes = {"accepted": ["", "销号"]}
+    if unmet:
+        changes |= {"unmet_targets": ["", unmet_text], "reason": ["", unmet_reason]}
     audit.record(
         "update",
         user=by,
         organisation=item.plan.organisation,
         obj=item,
         request=request,
-        changes={"accepted": ["", "销号"]},
+        changes=changes,
     )
     _notify_departments(item, title=f"任务已销号：{item.title}", body=note)
     return item

@@ -24,6 +24,7 @@ from plans.models import (
     ProgressReport,
     Section,
     Target,
+    progress_text,
 )
 
 READERS = (Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
@@ -235,6 +236,7 @@ def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
         item.support_names = "、".join(supports[item.pk])
         item.due_text = f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日"
         item.target_list = targets[item.pk]
+        item.progress_text = progress_text(item.progress, [(t["achieved"], t["count"]) for t in item.target_list])
         if show_plan:
             item.plan_label = item.plan.label
     return items
@@ -338,6 +340,8 @@ def item_detail(request, pk: int):
         "is_staff": is_staff,
         "report_form": forms.ReportForm(can_close=services.can_close(item, user)) if can_report else None,
         "reason_form": forms.ReasonForm(),
+        "accept_form": forms.AcceptForm(),
+        "unmet": [t for t in item.targets.all() if not t.is_met],
         "note_form": forms.NoteForm(),
         "milestone_form": forms.MilestoneForm(),
     }
@@ -388,11 +392,18 @@ def _staff_action(request, pk: int, action):
 @role_required(Role.UFD_STAFF)
 @require_POST
 def item_accept(request, pk: int):
-    form = forms.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    form = forms.AcceptForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
 
     def accept(item):
-        services.accept_closing(item, by=request.user, note=note, request=request)
+        services.accept_closing(
+            item,
+            by=request.user,
+            note=data.get("note", ""),
+            unmet_confirmed=data.get("unmet_confirmed", False),
+            unmet_reason=data.get("unmet_reason", ""),
+            request=request,
+        )
         messages.success(request, "已销号。")
 
     return _staff_action(request, pk, accept)
