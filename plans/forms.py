@@ -3,9 +3,9 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.files import EVIDENCE, check_upload
 from orgs.models import Department
-from people.models import Person
 from plans.models import Item, Milestone
 from plans.parsing import MAX_BYTES
 
@@ -33,6 +33,15 @@ class PlanImportForm(forms.Form):
         else:
             data["data"], data["filename"] = text.encode("utf-8"), "粘贴文本.txt"
         return data
+
+
+def department_staff(organisation, department_id):
+    """Accounts of `organisation` whose membership is linked to the department, by name."""
+    if not department_id:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, membership__organisation=organisation, membership__departments=department_id
+    ).order_by("name", "username")
 
 
 def department_choices(organisation):
@@ -180,7 +189,12 @@ class ItemEditForm(forms.Form):
     support_departments = forms.ModelMultipleChoiceField(
         label="配合部门", queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    owner = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label="责任人",
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("牵头部门的工作人员（账号已关联该部门）。改了牵头部门时，请保存后再选责任人。"),
+    )
     due_date = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -201,15 +215,21 @@ class ItemEditForm(forms.Form):
         organisation = item.plan.organisation
         self.fields["lead_department"].queryset = Department.objects.for_org(organisation)
         self.fields["support_departments"].queryset = Department.objects.for_org(organisation)
-        self.fields["owner"].queryset = Person.objects.for_org(organisation).select_related("department")
-        self.fields["owner"].label_from_instance = lambda p: f"{p.name}（{p.department or '未填部门'}）"
+        # The owner list: staff accounts linked to the lead department (the one being chosen, if
+        # this is a submitted form, else the item's).
+        lead_id = item.lead_department_id
+        if self.is_bound:
+            posted = str(self.data.get(self.add_prefix("lead_department")) or "")
+            lead_id = int(posted) if posted.isdigit() else None
+        self.fields["owner"].queryset = department_staff(organisation, lead_id)
+        self.fields["owner"].label_from_instance = lambda u: u.name or u.username
         self.item = item
 
     def clean(self):
         data = super().clean()
         owner, lead = data.get("owner"), data.get("lead_department")
-        if owner and lead and owner.department_id != lead.pk:
-            self.add_error("owner", "责任人须是牵头部门的人员。")
+        if owner and not lead:
+            self.add_error("owner", _("请先选择牵头部门，责任人须是牵头部门的工作人员。"))
         due = data.get("due_date")
         if due and not date(self.item.plan.year, 1, 1) <= due <= date(self.item.plan.year + 1, 12, 31):
             self.add_error("due_date", "完成时限须在计划年度内（最迟次年年底）。")

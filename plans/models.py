@@ -139,8 +139,9 @@ class Item(models.Model):
     support_departments = models.ManyToManyField(
         "orgs.Department", verbose_name="配合部门", blank=True, related_name="supported_items", through="ItemSupport"
     )
+    # The responsible person: an account of the lead department's staff (linked to it).
     owner = models.ForeignKey(
-        "people.Person",
+        settings.AUTH_USER_MODEL,
         verbose_name="责任人",
         null=True,
         blank=True,
