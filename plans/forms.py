@@ -182,6 +182,28 @@ class AcceptForm(forms.Form):
     )
 
 
+class UrgeManyForm(forms.Form):
+    """催办 from the supervision page: the ticked items, or the one whose row button was pressed."""
+
+    items = forms.ModelMultipleChoiceField(queryset=Item.objects.none(), required=False)
+    only = forms.ModelChoiceField(queryset=Item.objects.none(), required=False)
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_items = Item.objects.for_org(organisation).filter(plan__status="published").open()
+        self.fields["items"].queryset = open_items
+        self.fields["only"].queryset = open_items
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data["only"]] if data.get("only") else list(data.get("items") or [])
+        if not chosen:
+            raise forms.ValidationError(_("请先勾选要催办的任务。"))
+        data["chosen"] = chosen
+        return data
+
+
 class ItemEditForm(forms.Form):
     title = forms.CharField(label="任务", max_length=500)
     text = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))

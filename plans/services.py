@@ -503,6 +503,39 @@ def urge(item: Item, *, by, note: str = "", request=None) -> int:
     return count
 
 
+def departments_without_liaison(departments) -> list[Department]:
+    """Those of `departments` that no liaison account is linked to (催办 would reach nobody there)."""
+    departments = [d for d in departments if d]
+    linked = set(
+        Membership.objects.filter(role=Role.LIAISON, departments__in=[d.pk for d in departments]).values_list(
+            "departments", flat=True
+        )
+    )
+    return [d for d in departments if d.pk not in linked]
+
+
+def liaison_department_ids(organisation) -> set[int]:
+    """Departments of the organisation that have at least one liaison (one query)."""
+    return set(
+        Membership.objects.filter(organisation=organisation, role=Role.LIAISON, departments__isnull=False).values_list(
+            "departments", flat=True
+        )
+    )
+
+
+def urge_many(items, *, by, note: str = "", request=None) -> list[tuple[Item, int, list[Department]]]:
+    """催办 several items at once: `urge` each (one timeline entry and one audit per item).
+    Returns (item, liaisons notified, departments without a liaison) per item urged; items
+    already accepted are skipped."""
+    results = []
+    for item in items:
+        if item.accepted_at:
+            continue
+        count = urge(item, by=by, note=note, request=request)
+        results.append((item, count, departments_without_liaison(item.departments())))
+    return results
+
+
 @transaction.atomic
 def complete_milestone(milestone, *, by, done: bool = True, request=None):
     """Marks a milestone reached (or not); logged on the item's timeline. Audits."""

@@ -24,4 +24,5 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("my-department/", views.my_department, name="my-department"),
     path("supervision/", views.supervision, name="supervision"),
+    path("supervision/urge/", views.urge_many, name="urge-many"),
 ]

@@ -222,8 +222,10 @@ def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
     )
     ids = [item.pk for item in items]
     supports, targets, milestones = defaultdict(list), defaultdict(list), defaultdict(list)
-    for item_id, name in ItemSupport.objects.filter(item_id__in=ids).values_list("item_id", "department__name"):
-        supports[item_id].append(name)
+    for item_id, department_id, name in ItemSupport.objects.filter(item_id__in=ids).values_list(
+        "item_id", "department_id", "department__name"
+    ):
+        supports[item_id].append((department_id, name))
     for row in Target.objects.filter(item_id__in=ids).values("item_id", "text", "count", "achieved"):
         targets[row["item_id"]].append(row)
     for item_id, due, done in Milestone.objects.filter(item_id__in=ids).values_list("item_id", "due_date", "done_at"):
@@ -233,7 +235,8 @@ def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
         item.current_light = item.light_on(today, milestones[item.pk])
         item.status_text = STATUS_TEXT[item.current_status]
         item.light_text = LIGHT_TEXT[item.current_light]
-        item.support_names = "、".join(supports[item.pk])
+        item.support_pairs = supports[item.pk]
+        item.support_names = "、".join(name for _pk, name in supports[item.pk])
         item.due_text = f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日"
         item.target_list = targets[item.pk]
         item.progress_text = progress_text(item.progress, [(t["achieved"], t["count"]) for t in item.target_list])
@@ -432,11 +435,40 @@ def item_urge(request, pk: int):
 
     def press(item):
         count = services.urge(item, by=request.user, note=note, request=request)
-        messages.success(request, f"已催办，通知了 {count} 位联络员。")
+        _urge_messages(request, [(item, count, services.departments_without_liaison(item.departments()))])
 
     response = _staff_action(request, pk, press)
     target = request.POST.get("next", "")
     return redirect(target) if target.startswith("/plans/") else response
+
+
+def _urge_messages(request, results) -> None:
+    """One success line, and a warning naming the departments no liaison could be told for."""
+    notified = sum(count for _item, count, _missing in results)
+    missing = list(dict.fromkeys(d.name for _item, _count, gaps in results for d in gaps))
+    if notified:
+        messages.success(
+            request,
+            _("已催办 %(items)d 项任务，通知了 %(people)d 位联络员。") % {"items": len(results), "people": notified},
+        )
+    if missing:
+        text = _("以下部门没有联络员，催办未能送达：%(names)s。请在部门管理中为其指定联络员，或电话催办。")
+        messages.warning(request, text % {"names": "、".join(missing)})
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def urge_many(request):
+    form = forms.UrgeManyForm(request.POST, organisation=request.organisation)
+    if not form.is_valid():
+        for error in form.non_field_errors() or [_("所选任务不可催办。")]:
+            messages.error(request, error)
+        return redirect("plans:supervision")
+    results = services.urge_many(
+        form.cleaned_data["chosen"], by=request.user, note=form.cleaned_data["note"], request=request
+    )
+    _urge_messages(request, results)
+    return redirect("plans:supervision")
 
 
 @role_required(Role.UFD_STAFF)
@@ -526,8 +558,12 @@ def supervision(request):
         ("closing", "待审核办结报告", published.filter(closing_requested_at__isnull=False, accepted_at__isnull=True)),
     ]
     lists = []
+    with_liaison = services.liaison_department_ids(request.organisation)
     for key, label, queryset in boards:
         rows = _rows(queryset.select_related("section").order_by("due_date", "order")[:200], today, show_plan=True)
+        for item in rows:
+            item.lead_without_liaison = bool(item.lead_department_id) and item.lead_department_id not in with_liaison
+            item.support_without_liaison = "、".join(name for pk, name in item.support_pairs if pk not in with_liaison)
         lists.append({"key": key, "label": label, "items": rows})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(

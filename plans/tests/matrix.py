@@ -26,6 +26,7 @@ PLANS_MATRIX = {
     "plans:evidence": (READERS, "get"),
     "plans:my-department": ({Role.LIAISON}, "get"),
     "plans:supervision": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "plans:urge-many": ({Role.UFD_STAFF}, "post"),
 }
 
 
