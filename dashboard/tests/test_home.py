@@ -87,7 +87,7 @@ def test_load_demo_is_idempotent(capsys):
     counts = (Organisation.objects.count(), Department.objects.count(), User.objects.count(), Person.objects.count())
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert counts == (1, 14, 7, 30)
+    assert counts == (1, 14, 16, 30)  # 7 role accounts + 9 more department liaisons
     assert (
         Organisation.objects.count(),
         Department.objects.count(),
