@@ -154,11 +154,22 @@ def load_demo() -> tuple[Organisation, bool]:
 SEED_PLAN = Path(__file__).parent / "demo_data" / "seed_plan_2023.txt"
 SEED_YEAR = "2023"
 
-# Due dates of the seed plan's items, in days from today (the rest: green, a month or more
-# ahead). Red: 2 and 10 overdue, 5 with a missed milestone; yellow: 3 and 9 due within 7 days,
-# 7 with a milestone in 2 days; 4 is done by its target (the symposium), 13 is accepted.
-DUE_IN_DAYS = {2: -12, 10: -5, 3: 6, 9: 4, 5: 50, 7: 40, 4: 20, 13: 30, 1: 60}
+# Due dates of the seed plan's items, in days from today. Red: 2 and 10 overdue, 5 with a missed
+# milestone; yellow: 3 and 9 due within 7 days, 7 with a milestone in 2 days; 4 is done by its
+# target (the symposium), 13 is accepted. The others are spread between a week from today and
+# the year end (or over the next months when the year ends within three weeks).
+DUE_IN_DAYS = {2: -12, 10: -5, 3: 6, 9: 4}
 MILESTONES = {5: ("第一阶段培训", -7), 7: ("调研报告初稿", 2)}
+
+
+def _later_due_dates(numbers: list[int], today: date) -> dict[int, date]:
+    """Green due dates for `numbers`, in order, more than 7 days ahead."""
+    first = today + timedelta(days=8)
+    span = (date(today.year, 12, 31) - first).days
+    if span < 14:
+        return {n: first + timedelta(days=20 + 7 * i) for i, n in enumerate(numbers)}
+    step = span / max(1, len(numbers) - 1)
+    return {n: first + timedelta(days=round(i * step)) for i, n in enumerate(numbers)}
 
 
 def demo_year() -> int:
@@ -179,8 +190,9 @@ def load_demo_plan(org: Organisation, users: dict) -> None:
         org, data=text.encode("utf-8"), filename=f"职业技术学院{year}年统战工作要点.txt", year=year, by=users["ufd"]
     )
     items = {item.number: item for item in plan.items.all()}
+    later = _later_due_dates(sorted(n for n in items if n not in DUE_IN_DAYS), today)
     for number, item in items.items():
-        item.due_date = today + timedelta(days=DUE_IN_DAYS.get(number, 30 + 7 * number))
+        item.due_date = today + timedelta(days=DUE_IN_DAYS[number]) if number in DUE_IN_DAYS else later[number]
     Item.objects.bulk_update(items.values(), ["due_date"])
     Milestone.objects.bulk_create(
         [

@@ -91,9 +91,9 @@ class ItemQuerySet(models.QuerySet):
         return self.not_done().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
 
     def quiet(self, now=None):
-        """Open items with no progress report in the last 30 days."""
+        """Items not done with no progress report in the last 30 days."""
         cutoff = (now or timezone.now()) - timedelta(days=QUIET_DAYS)
-        return self.open().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
+        return self.not_done().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
 
     def for_department_ids(self, ids):
         """Items a department leads or supports (as a subquery, so it composes with prefetches)."""

@@ -563,7 +563,8 @@ def supervision(request):
         rows = _rows(queryset.select_related("section").order_by("due_date", "order")[:200], today, show_plan=True)
         for item in rows:
             item.lead_without_liaison = bool(item.lead_department_id) and item.lead_department_id not in with_liaison
-            item.support_without_liaison = "、".join(name for pk, name in item.support_pairs if pk not in with_liaison)
+            item.support_list = [(name, pk in with_liaison) for pk, name in item.support_pairs]
+            item.support_without_liaison = "、".join(name for name, has in item.support_list if not has)
         lists.append({"key": key, "label": label, "items": rows})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(

@@ -3,6 +3,7 @@ dates relative to today (green, yellow and red lights), consistent registry date
 apart, and a few departments without a liaison that 督办 and 催办 point out."""
 
 import time
+from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
@@ -94,3 +95,16 @@ def test_liaisons_see_their_departments_items(demo, client):
 def test_load_demo_is_fast(demo):
     _, elapsed = demo
     assert elapsed < 30, f"load_demo took {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize(
+    ("today", "expect_this_year"),
+    [(date(2026, 3, 1), True), (date(2026, 12, 2), True), (date(2026, 12, 20), False)],
+)
+def test_green_due_dates_stay_in_the_plan_year_when_it_has_room(today, expect_this_year):
+    from dashboard.demo import _later_due_dates
+
+    dates = _later_due_dates([1, 4, 5, 6, 7], today)
+    assert all((d - today).days > 7 for d in dates.values())
+    assert list(dates.values()) == sorted(dates.values())
+    assert all(d.year == today.year for d in dates.values()) is expect_this_year

@@ -41,6 +41,14 @@ def test_an_accepted_item_is_never_overdue_or_red():
 
 
 @pytest.mark.django_db
+def test_a_done_item_is_not_listed_as_quiet():
+    done = _item(targets_met=True, progress=100)
+    quiet = _item()
+    assert list(Item.objects.quiet()) == [quiet]
+    assert done not in Item.objects.quiet()
+
+
+@pytest.mark.django_db
 def test_an_overdue_item_with_unmet_targets_stays_overdue():
     item = _item()
     TargetFactory(item=item, count=2, achieved=1)

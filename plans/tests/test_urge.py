@@ -95,8 +95,9 @@ def test_supervision_marks_departments_without_liaison_and_offers_checkboxes(cli
     flags = {i.title: (i.lead_without_liaison, i.support_without_liaison) for i in overdue["items"]}
     assert flags == {"甲任务": (False, ""), "乙任务": (False, ""), "丙任务": (True, "党委统战部")}
     body = response.content.decode()
-    # 丙任务 is on two boards (overdue, and no report for 30 days): marked on both.
-    assert body.count('<span class="badge grey no-liaison">无联络员</span>') == 2
+    # 丙任务's lead (财务处) and support (党委统战部) are marked, on both boards it is on (overdue,
+    # and no report for 30 days).
+    assert body.count('<span class="badge grey no-liaison">无联络员</span>') == 4
     assert f'name="items" value="{a.pk}"' in body and f'name="items" value="{c.pk}"' in body
     assert "催办所选" in body
 
