@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
@@ -423,9 +424,8 @@ def accept_closing(
     unmet_reason = unmet_reason.strip()
     if unmet and not (unmet_confirmed and unmet_reason):
         raise UnmetTargets(
-            "量化目标尚未全部完成（{}）：如确需销号，请勾选确认并填写理由。".format(
-                "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)
-            )
+            gettext("量化目标尚未全部完成（%(targets)s）：如确需销号，请勾选确认并填写理由。")
+            % {"targets": "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)}
         )
     Item.objects.filter(pk=item.pk).update(accepted_at=timezone.now())
     unmet_text = "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)

@@ -454,6 +454,8 @@ def _urge_messages(request, results) -> None:
     if missing:
         text = _("以下部门没有联络员，催办未能送达：%(names)s。请在部门管理中为其指定联络员，或电话催办。")
         messages.warning(request, text % {"names": "、".join(missing)})
+    elif not notified:
+        messages.warning(request, _("已记录催办，但没有可通知的联络员（任务未指定牵头或配合部门）。"))
 
 
 @role_required(Role.UFD_STAFF)

@@ -142,3 +142,25 @@ def test_owner_list_offers_the_lead_departments_staff(live_server, page, ufd_sta
     page.select_option("select[name=owner]", label="周学工")
     submit(page, "button:has-text('保存')")
     assert "周学工" in page.locator(".facts").inner_text()
+
+
+def test_unconfirmed_imports_can_be_resumed_or_discarded(live_server, screen, ufd_staff, org):
+    page, kind = screen
+    parsed = {"title": "2026年统战工作要点", "sections": [], "warnings": []}
+    waiting = PlanImport.objects.create(
+        organisation=org, created_by=ufd_staff, source_name="工作要点.docx", year=2026, parsed=parsed
+    )
+    PlanImport.objects.create(organisation=org, created_by=ufd_staff, source_name="扫描件.pdf", error="没有文字层")
+    log_in(page, live_server.url, "ufd")
+    page.goto(f"{live_server.url}/plans/")
+    assert page.title().startswith("工作要点 ·")
+    box = page.locator("#pending-imports")
+    assert "未确认的导入（2）" in box.locator("h2").inner_text()
+    shot(page, f"issue10-pending-imports-{kind}")
+    row = box.locator("tr", has_text="扫描件.pdf")
+    with page.expect_navigation():
+        row.locator("button:has-text('放弃')").click()
+    assert "已放弃导入“扫描件.pdf”" in page.locator(".messages").inner_text()
+    page.locator("#pending-imports a:has-text('继续核对')").click()
+    page.wait_for_url(f"**/plans/import/{waiting.pk}/")
+    assert "核对导入结果" in page.locator("h1").inner_text()

@@ -173,3 +173,21 @@ def test_a_confirmed_import_cannot_be_discarded(client, ufd_staff, org):
     client.force_login(ufd_staff)
     assert client.post(reverse("plans:import-discard", args=[record.pk])).status_code == 404
     assert PlanImport.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.django_db
+def test_plan_list_queries_are_bounded(client, ufd_staff, org, django_assert_max_num_queries):
+    PlanFactory(organisation=org)
+    PlanImport.objects.create(organisation=org, created_by=ufd_staff, source_name="a.docx", parsed={"sections": []})
+    client.force_login(ufd_staff)
+    with django_assert_max_num_queries(30) as one:
+        response = client.get(reverse("plans:list"))
+    assert len(response.context["pending"]) == 1
+    for i in range(20):
+        PlanFactory(organisation=org, year=2000 + i)
+        PlanImport.objects.create(organisation=org, created_by=ufd_staff, source_name=f"{i}.docx", error="坏")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("plans:list"))
+    assert response.status_code == 200
+    assert len(response.context["pending"]) == 21
+    assert response.content.decode().count("解析失败") == 20

@@ -116,3 +116,12 @@ def test_supervision_queries_are_bounded(client, ufd_staff, org, student_departm
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("plans:supervision"))
     assert len(next(b for b in response.context["boards"] if b["key"] == "overdue")["items"]) == 31
+
+
+@pytest.mark.django_db
+def test_urging_an_item_without_departments_says_nobody_was_told(client, ufd_staff, org):
+    plan = PlanFactory(organisation=org)
+    item = ItemFactory(plan=plan, section=SectionFactory(plan=plan), lead_department=None)
+    client.force_login(ufd_staff)
+    response = client.post(reverse("plans:urge-many"), {"items": [item.pk]})
+    assert _messages(response) == ["已记录催办，但没有可通知的联络员（任务未指定牵头或配合部门）。"]
