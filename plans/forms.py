@@ -69,9 +69,11 @@ class ReviewHeadForm(forms.Form):
             choices.insert(0, ("replace", _("替换原草稿“%(title)s”") % {"title": existing.title}))
         field = self.fields["existing"]
         field.choices = choices
-        field.error_messages["required"] = _("%(year)s 年已有工作要点，请选择替换草稿还是两份都保留。") % {
-            "year": existing.year
-        }
+        if existing.is_published:
+            required = _("%(year)s 年已有已发布的工作要点（不能替换），请确认两份都保留。")
+        else:
+            required = _("%(year)s 年已有工作要点，请选择替换草稿还是两份都保留。")
+        field.error_messages["required"] = required % {"year": existing.year}
 
     def clean(self):
         data = super().clean()

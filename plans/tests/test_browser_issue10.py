@@ -164,3 +164,20 @@ def test_unconfirmed_imports_can_be_resumed_or_discarded(live_server, screen, uf
     page.locator("#pending-imports a:has-text('继续核对')").click()
     page.wait_for_url(f"**/plans/import/{waiting.pk}/")
     assert "核对导入结果" in page.locator("h1").inner_text()
+
+
+def test_a_second_plan_of_the_year_asks_first(live_server, page, ufd_staff, org, seed_departments, seed_text):
+    PlanFactory(organisation=org, year=2023, title="职业技术学院2023年统战工作要点")
+    log_in(page, live_server.url, "ufd")
+    page.goto(f"{live_server.url}/plans/import/")
+    page.fill("textarea[name=text]", seed_text)
+    submit(page, "button:has-text('开始解析')")
+    page.wait_for_url("**/plans/import/*/")
+    assert "2023 年已有已发布的工作要点" in page.locator("main").inner_text()
+    submit(page, "button:has-text('确认导入')")
+    assert "请确认两份都保留" in page.locator(".field .error").first.inner_text()
+    page.check("input[name=head-existing][value=keep]")
+    page.fill("input[name=head-title]", "职业技术学院2023年统战工作要点（修订稿）")
+    shot(page, "issue10-second-plan")
+    submit(page, "button:has-text('确认导入')")
+    assert "已导入“职业技术学院2023年统战工作要点（修订稿）”" in page.locator(".messages").inner_text()

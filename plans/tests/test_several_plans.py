@@ -26,7 +26,7 @@ def test_importing_a_year_that_has_a_published_plan_asks_first(client, ufd_staff
 
     unanswered = client.post(review.request["PATH_INFO"], form_data(review.context))
     assert unanswered.status_code == 200
-    assert "2023 年已有工作要点，请选择替换草稿还是两份都保留。" in unanswered.content.decode()
+    assert "2023 年已有已发布的工作要点（不能替换），请确认两份都保留。" in unanswered.content.decode()
     assert list(Plan.objects.all()) == [published]
 
     same_title = client.post(review.request["PATH_INFO"], form_data(review.context) | {"head-existing": "keep"})
@@ -48,6 +48,8 @@ def test_a_draft_of_the_year_can_be_replaced(client, ufd_staff, org, seed_depart
     client.force_login(ufd_staff)
     _, review = upload_and_review(client, text=seed_text)
     assert [value for value, _ in review.context["head"].fields["existing"].choices] == ["replace", "keep"]
+    unanswered = client.post(review.request["PATH_INFO"], form_data(review.context))
+    assert "2023 年已有工作要点，请选择替换草稿还是两份都保留。" in unanswered.content.decode()
     client.post(review.request["PATH_INFO"], form_data(review.context) | {"head-existing": "replace"})
     assert list(Plan.objects.values_list("title", flat=True)) == [SEED_TITLE]
     assert not Plan.objects.filter(pk=draft.pk).exists()
