@@ -572,9 +572,6 @@ def update_item(item: Item, *, by, data: dict, version: int, request=None) -> It
         )
     after = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
     changes = audit.diff(before, after)
-    labels = {f: str(Item._meta.get_field(f).verbose_name) for f in ITEM_FIELDS} | {"support": "配合部门"}
-    ItemEvent.objects.create(
-        item=item, kind=ItemEvent.Kind.EDITED, user=by, note="、".join(labels.get(f, f) for f in changes)
-    )
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.EDITED, user=by, note="、".join(changes))
     audit.record("update", user=by, organisation=item.plan.organisation, obj=item, changes=changes, request=request)
     return item
