@@ -1,8 +1,6 @@
 """Progress of background jobs. A service creates the job, enqueues a huey task on commit
 with the job id; the task reports progress here; the page polls `core:job-status`."""
 
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.models import BackgroundJob
@@ -24,6 +22,9 @@ def report_progress(job_id, progress: int, total: int | None = None, message: st
 def finish_job(job_id, *, result: dict | None = None, message: str = "") -> None:
     """Marks the job done (its progress complete). `result["url"]` is where the job page links
     to; with `result["redirect"]` the page goes there by itself once the job is done."""
+    from django.db.models import F
+    from django.db.models.functions import Greatest
+
     BackgroundJob.objects.filter(pk=job_id).update(
         status=BackgroundJob.Status.DONE,
         progress=Greatest(F("progress"), F("total")),

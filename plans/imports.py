@@ -53,23 +53,6 @@ def start_import(organisation, *, by, data: bytes, filename: str, year: int | No
     return record
 
 
-def pending_imports(organisation):
-    """Imports nobody has confirmed yet (parsing, parsed and waiting for review, or failed)."""
-    return PlanImport.objects.filter(organisation=organisation, plan__isnull=True).select_related("created_by")
-
-
-@transaction.atomic
-def discard_import(record: PlanImport, *, by, request=None) -> None:
-    """Drops an unconfirmed import (its parse and any kept upload). Audits."""
-    from core import audit
-
-    if record.plan_id:
-        raise ValueError("a confirmed import cannot be discarded")
-    upload_path(record).unlink(missing_ok=True)
-    audit.record("delete", user=by, organisation=record.organisation, obj=record, request=request)
-    record.delete()
-
-
 def upload_path(record: PlanImport) -> Path:
     return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
 
@@ -172,3 +155,20 @@ def import_without_review(
         if publish:
             services.publish_plan(plan, by=by)
     return plan
+
+
+def pending_imports(organisation):
+    """Imports nobody has confirmed yet (parsing, parsed and waiting for review, or failed)."""
+    return PlanImport.objects.filter(organisation=organisation, plan__isnull=True).select_related("created_by")
+
+
+@transaction.atomic
+def discard_import(record: PlanImport, *, by, request=None) -> None:
+    """Drops an unconfirmed import (its parse and any kept upload). Audits."""
+    from core import audit
+
+    if record.plan_id:
+        raise ValueError("a confirmed import cannot be discarded")
+    upload_path(record).unlink(missing_ok=True)
+    audit.record("delete", user=by, organisation=record.organisation, obj=record, request=request)
+    record.delete()
