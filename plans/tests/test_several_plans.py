@@ -193,3 +193,25 @@ def test_plan_list_queries_are_bounded(client, ufd_staff, org, django_assert_max
     assert response.status_code == 200
     assert len(response.context["pending"]) == 21
     assert response.content.decode().count("解析失败") == 20
+
+
+@pytest.mark.django_db
+def test_my_department_queries_are_bounded_with_plan_labels(
+    client, liaison, org, student_department, django_assert_max_num_queries
+):
+    def add_plan(title):
+        plan = PlanFactory(organisation=org, title=title)
+        item = ItemFactory(plan=plan, section=SectionFactory(plan=plan), lead_department=student_department)
+        TargetFactory(item=item)
+
+    add_plan("要点一")
+    client.force_login(liaison)
+    with django_assert_max_num_queries(30) as one:
+        response = client.get(reverse("plans:my-department"))
+    assert len(response.context["lead"]) == 1
+    for i in range(15):
+        add_plan(f"要点{i + 2}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("plans:my-department"))
+    assert len(response.context["lead"]) == 16
+    assert response.content.decode().count('class="help plan-label"') == 16
