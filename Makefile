@@ -1,6 +1,8 @@
 # Tongxin: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs the whole suite.
 PYTHON ?= python3
 PORT ?= 8000
+# The address in QR codes, e-mails and calendar feeds: TONGXIN_BASE_URL when set, else this PORT.
+BASE_URL := $(or $(TONGXIN_BASE_URL),http://127.0.0.1:$(PORT))
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -33,10 +35,10 @@ run: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "同心已启动: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)"
+	@echo "同心已启动: http://127.0.0.1:$(PORT)/  (二维码和邮件中的地址: $(BASE_URL); Ctrl-C 停止)"
 	@trap 'kill 0' INT TERM; \
-	$(PY) manage.py run_huey --quiet & \
-	$(VENV)/bin/gunicorn tongxin.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - & \
+	TONGXIN_BASE_URL="$(BASE_URL)" $(PY) manage.py run_huey --quiet & \
+	TONGXIN_BASE_URL="$(BASE_URL)" $(VENV)/bin/gunicorn tongxin.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - & \
 	wait
 
 ## test: lint, migrations check, the suite on SQLite, then again on PostgreSQL when DATABASE_URL is set

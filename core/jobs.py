@@ -20,8 +20,17 @@ def report_progress(job_id, progress: int, total: int | None = None, message: st
 
 
 def finish_job(job_id, *, result: dict | None = None, message: str = "") -> None:
+    """Marks the job done (its progress complete). `result["url"]` is where the job page links
+    to; with `result["redirect"]` the page goes there by itself once the job is done."""
+    from django.db.models import F
+    from django.db.models.functions import Greatest
+
     BackgroundJob.objects.filter(pk=job_id).update(
-        status=BackgroundJob.Status.DONE, result=result or {}, message=message, finished_at=timezone.now()
+        status=BackgroundJob.Status.DONE,
+        progress=Greatest(F("progress"), F("total")),
+        result=result or {},
+        message=message,
+        finished_at=timezone.now(),
     )
 
 

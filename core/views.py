@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.models import BackgroundJob
 
@@ -8,5 +10,18 @@ from core.models import BackgroundJob
 def job_status(request, pk):
     """A job's progress bar; polls itself (htmx) until the job ends. Only its owner sees it."""
     job = get_object_or_404(BackgroundJob, pk=pk, user=request.user)
+    target = _next_page(request, job)
+    if target:
+        # Done and the job says where to go on (a parsed plan's review page): go there.
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
     template = "core/job_status.html#status" if request.htmx else "core/job_status.html"
     return render(request, template, {"job": job})
+
+
+def _next_page(request, job) -> str:
+    url = (job.result or {}).get("url", "")
+    if job.status != BackgroundJob.Status.DONE or not job.result.get("redirect") or not url.startswith("/"):
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else ""

@@ -1,12 +1,16 @@
 """Demo data for `make run`: a college, its departments, one user per role and ~30 members.
 
-Loaded once: a second run finds the organisation and changes nothing."""
+The seed plan is shown as the current year's, and every date is relative to today, so the traffic
+lights show green, yellow and red as in real use. Loaded once: a second run finds the
+organisation and changes nothing."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from fiveones.demo import load_demo_five_ones
@@ -50,6 +54,20 @@ ACCOUNTS = [
     ("auditor", "审计管理员", Role.AUDITADMIN, []),
 ]
 
+# Liaisons of the other departments (not printed on start). 人事劳资处, 党委宣传部, 财务处 and
+# 科研处 have none on purpose: 督办 marks them 无联络员 and 催办 warns that nobody was reached.
+MORE_LIAISONS = [
+    ("tzb", "孙统战", "党委统战部"),
+    ("zzb", "周组织", "党委组织部"),
+    ("jwc", "吴教务", "教务处"),
+    ("tw", "郑团委", "团委"),
+    ("ejxy", "冯学院", "各二级学院部"),
+    ("dangban", "陈党办", "党委办公室"),
+    ("jdxy", "褚机电", "机电工程学院"),
+    ("xxxy", "卫信息", "信息工程学院"),
+    ("jgxy", "蒋经管", "经济管理学院"),
+]
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = [
     "建华",
@@ -68,7 +86,9 @@ GIVEN = [
     "宏伟",
     "玉兰",
 ]
-TITLES = ["教授", "副教授", "讲师", "高级工程师", "实验师", "副处长", "教研室主任"]
+# 职称 (professional title) and 职务 (post) are different fields.
+PROFESSIONAL_TITLES = ["教授", "副教授", "讲师", "高级工程师", "实验师", "副教授", "讲师"]
+POSTS = ["系主任", "", "教研室主任", "", "实验室主任", "副院长", ""]
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -89,10 +109,10 @@ def load_demo() -> tuple[Organisation, bool]:
     departments = {d.name: d for d in Department.objects.for_org(org)}
 
     users = {}
-    for username, name, role, liaison_of in ACCOUNTS:
-        user = User(username=username, name=name)
-        user.set_password(PASSWORD)
-        user.save()
+    hashed = make_password(PASSWORD)  # hashed once: every demo account has the same password
+    accounts = ACCOUNTS + [(u, n, Role.LIAISON, [d]) for u, n, d in MORE_LIAISONS]
+    for username, name, role, liaison_of in accounts:
+        user = User.objects.create(username=username, name=name, password=hashed)
         org_services.assign_role(user, organisation=org, role=role, departments=[departments[d] for d in liaison_of])
         users[username] = user
 
@@ -117,7 +137,8 @@ def load_demo() -> tuple[Organisation, bool]:
             "birth_month": date(1965 + rng.randrange(25), 1 + rng.randrange(12), 1),
             "staff_number": f"T{2001 + i}",
             "department": teaching[i % len(teaching)],
-            "job_title": TITLES[i % len(TITLES)],
+            "job_title": POSTS[i % len(POSTS)],
+            "professional_title": PROFESSIONAL_TITLES[i % len(PROFESSIONAL_TITLES)],
             "phone": f"139{rng.randrange(10**8):08d}",
             "email": f"demo{i + 1}@example.edu.cn",
             "categories": [c.value for c in category_sets[i % len(category_sets)]],
@@ -137,26 +158,73 @@ def load_demo() -> tuple[Organisation, bool]:
 
 
 SEED_PLAN = Path(__file__).parent / "demo_data" / "seed_plan_2023.txt"
+SEED_YEAR = "2023"
+
+# Due dates of the seed plan's items, in days from today. Red: 2 and 10 overdue, 5 with a missed
+# milestone; yellow: 3 and 9 due within 7 days, 7 with a milestone in 2 days; 4 is done by its
+# target (the symposium), 13 is accepted. The others are spread between a week from today and
+# the year end (or over the next months when the year ends within three weeks).
+DUE_IN_DAYS = {2: -12, 10: -5, 3: 6, 9: 4}
+MILESTONES = {5: ("第一阶段培训", -7), 7: ("调研报告初稿", 2)}
+
+
+def _later_due_dates(numbers: list[int], today: date) -> dict[int, date]:
+    """Green due dates for `numbers`, in order, more than 7 days ahead."""
+    first = today + timedelta(days=8)
+    span = (date(today.year, 12, 31) - first).days
+    if span < 14:
+        return {n: first + timedelta(days=20 + 7 * i) for i, n in enumerate(numbers)}
+    step = span / max(1, len(numbers) - 1)
+    return {n: first + timedelta(days=round(i * step)) for i, n in enumerate(numbers)}
+
+
+def demo_year() -> int:
+    return timezone.localdate().year
 
 
 def load_demo_plan(org: Organisation, users: dict) -> None:
-    """The seed plan (职业技术学院2023年统战工作要点), published, with progress on a few items."""
+    """The seed plan (职业技术学院2023年统战工作要点, its real text) shown as this year's plan:
+    its year is set to the current year, due dates are relative to today, then it is published,
+    with progress on a few items."""
     from plans import services as plan_services
     from plans.imports import import_without_review
+    from plans.models import Item, Milestone
 
+    year, today = demo_year(), timezone.localdate()
+    text = SEED_PLAN.read_text(encoding="utf-8").replace(SEED_YEAR, str(year))
     plan = import_without_review(
-        org, data=SEED_PLAN.read_bytes(), filename=SEED_PLAN.name, by=users["ufd"], publish=True
+        org, data=text.encode("utf-8"), filename=f"职业技术学院{year}年统战工作要点.txt", year=year, by=users["ufd"]
     )
     items = {item.number: item for item in plan.items.all()}
+    later = _later_due_dates(sorted(n for n in items if n not in DUE_IN_DAYS), today)
+    for number, item in items.items():
+        item.due_date = today + timedelta(days=DUE_IN_DAYS[number]) if number in DUE_IN_DAYS else later[number]
+    Item.objects.bulk_update(items.values(), ["due_date"])
+    Milestone.objects.bulk_create(
+        [
+            Milestone(item=items[n], title=title, due_date=today + timedelta(days=days))
+            for n, (title, days) in MILESTONES.items()
+        ]
+    )
+    plan_services.publish_plan(plan, by=users["ufd"])
+    plan_services.post_report(items[1], by=users["tzb"], text="已组织党外人士专题学习2次，覆盖56人。")
     liaison = users["liaison"]  # 学生工作处 leads item 13
-    plan_services.post_report(
+    symposium = plan_services.post_report(
         items[13], by=liaison, text="已召开少数民族学生座谈会，收集意见建议12条，正在逐条落实。"
     )
-    plan_services.post_report(
+    activity = plan_services.post_report(
         items[13], by=liaison, text="少数民族学生活动已举办，全年任务完成。", closing=True
     )
+    # The reports count towards item 13's two targets, so 销号 needs no "targets unmet" reason.
+    for target, source in zip(items[13].targets.all(), [symposium, activity], strict=False):
+        plan_services.record_achievement(target, source=source, by=users["ufd"], label=source.text[:40])
     plan_services.accept_closing(items[13], by=users["ufd"], note="材料齐全，同意销号。")
     plan_services.urge(items[10], by=users["ufd"], note="请人事劳资处报送留学回国人员明细清单更新情况。")
+
+
+def _month_after(month: date) -> date:
+    """The first of the next month: a scholar returns after the study ends."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def load_demo_registry(org: Organisation, users: dict) -> None:
@@ -190,7 +258,7 @@ def load_demo_registry(org: Organisation, users: dict) -> None:
                 degree=degree,
                 start_month=date(*start, 1),
                 end_month=date(*end, 1),
-                return_month=date(end[0], end[1] % 12 + 1, 1),
+                return_month=_month_after(date(*end, 1)),
             )
         if Category.REPRESENTATIVE in codes:
             PublicPost.objects.create(
@@ -201,15 +269,17 @@ def load_demo_registry(org: Organisation, users: dict) -> None:
                 title="市政协委员",
             )
         if i % 4 == 0:
-            PublicityConsent.objects.create(person=person, given_at=date(2023, 3, 1), note="书面同意")
+            PublicityConsent.objects.create(
+                person=person, given_at=timezone.localdate() - timedelta(days=200), note="书面同意"
+            )
     for person, (month, method, follow_up) in zip(
         people[1:4],
-        [(3, "talk", "协调实验室开放时间"), (4, "visit", ""), (5, "phone", "反映子女入学问题，转人事处")],
+        [(90, "talk", "协调实验室开放时间"), (60, "visit", ""), (20, "phone", "反映子女入学问题，转人事处")],
         strict=True,
     ):
         ContactRecord.objects.create(
             person=person,
-            date=date(2023, month, 10),
+            date=timezone.localdate() - timedelta(days=month),
             recorded_by=users["ufd"],
             met_by="王同心",
             method=method,
@@ -221,11 +291,10 @@ def load_demo_registry(org: Organisation, users: dict) -> None:
 
 
 def load_demo_events(org: Organisation, users: dict) -> None:
-    """Events: the 2023 symposium held and counted towards plan item 4 (if the seed plan has that
-    target), and an upcoming study session published to the democratic-party members."""
-    from datetime import datetime, timedelta
-
-    from django.utils import timezone
+    """Events: this year's symposium, held a month ago and counted towards plan item 4 (if the
+    seed plan has that target), and an upcoming study session published to the democratic-party
+    members."""
+    from datetime import datetime, time
 
     from events import services as event_services
     from events.models import Event, Invitation, Registration
@@ -234,12 +303,12 @@ def load_demo_events(org: Organisation, users: dict) -> None:
     ufd = users["ufd"]
     departments = {d.name: d for d in Department.objects.for_org(org)}
     people = list(Person.objects.for_org(org).order_by("staff_number"))
-    start = timezone.make_aware(datetime(2023, 5, 8, 14, 30))
+    start = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=30), time(14, 30)))
     symposium = event_services.create_event(
         org,
         by=ufd,
         data={
-            "title": "2023年统战工作座谈会",
+            "title": f"{demo_year()}年统战工作座谈会",
             "type": "symposium",
             "starts_at": start,
             "ends_at": start + timedelta(hours=2),
@@ -266,7 +335,7 @@ def load_demo_events(org: Organisation, users: dict) -> None:
     symposium = event_services.record_report(
         symposium,
         by=ufd,
-        minutes="5月8日下午，学校召开2023年统战工作座谈会。与会党外代表人士围绕人才培养、产教融合等提出意见建议。",
+        minutes=f"{start.month}月{start.day}日下午，学校召开{demo_year()}年统战工作座谈会。与会党外代表人士围绕人才培养、产教融合等提出意见建议。",
         attendance_count=13,
         version=symposium.version,
     )
@@ -301,10 +370,8 @@ def load_demo_proposals(org: Organisation, users: dict) -> None:
     unsatisfied rating, one closed as 优秀建言 and public, one declined — an answer template,
     and two outside filings (one verified)."""
     import uuid
-    from datetime import timedelta
 
     from django.db.models import Q
-    from django.utils import timezone
 
     from plans.services import targets_for_org
     from proposals import services as proposal_services
@@ -315,8 +382,9 @@ def load_demo_proposals(org: Organisation, users: dict) -> None:
     support = Department.objects.get(organisation=org, name="财务处")
     people = list(Person.objects.for_org(org).order_by("staff_number"))
     me = people[0]  # 张建言, the member account
+    symposium = f"{demo_year()}年统战工作座谈会"
 
-    def submit(person, title, content, category, *, kind="suggestion", by=ufd, source="2023年统战工作座谈会"):
+    def submit(person, title, content, category, *, kind="suggestion", by=ufd, source=symposium):
         data = {"kind": kind, "category": category, "title": title, "content": content, "source": source}
         proposal, _ = proposal_services.save_draft(
             org, by=by, submitter=person, data=data, client_token=uuid.uuid4(), cosigners=[]

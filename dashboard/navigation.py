@@ -48,9 +48,12 @@ def navigation(request):
     items = []
     for label, name, roles in ENTRIES:
         if role in roles:
-            url = reverse(name)
-            active = path == url if url == "/" else path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+            items.append({"label": label, "url": reverse(name), "active": False})
+    # Only the most specific entry is highlighted: on /plans/supervision/ that is 督办, not also
+    # 工作要点 (/plans/), whose address is a prefix of it.
+    matching = [i for i in items if (path == i["url"] if i["url"] == "/" else path.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     tabs = []
     if role == Role.MEMBER:
         for label, name in MEMBER_TABS:

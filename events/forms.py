@@ -12,8 +12,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class TargetChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, target):
-        item = target.item
-        return f"{item.plan.year}年 {item.marker}{item.title[:40]} —— {target.text}（{target.achieved}/{target.count}）"
+        return target.picker_label
 
 
 class EventForm(forms.Form):

@@ -34,9 +34,11 @@ def breakdown_rows(plan: Plan):
         yield [section.marker.strip() or str(section.number), section.title, "", "", "", "", "", ""]
         for item in by_section.get(section.pk, []):
             report = latest.get(item.pk)
-            progress = f"{item.progress}%"
+            # 进展情况: the latest report's text (what was done), after achieved/target and percentage.
+            progress = item.progress_text
             if report:
-                progress += f"；{report.created_at:%Y-%m-%d} {report.text[:200]}"
+                when = timezone.localtime(report.created_at)
+                progress += f"\n{when:%Y-%m-%d} {report.get_kind_display()}：{report.text[:500]}"
             targets = "；".join(f"{t.text}（{t.achieved}/{t.count}）" for t in item.targets.all())
             yield [
                 item.number,

@@ -2,10 +2,11 @@ import re
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.files import EVIDENCE, check_upload
 from orgs.models import Department
-from people.models import Person
 from plans.models import Item, Milestone
 from plans.parsing import MAX_BYTES
 
@@ -35,19 +36,51 @@ class PlanImportForm(forms.Form):
         return data
 
 
+def department_staff(organisation, department_id):
+    """Accounts of `organisation` whose membership is linked to the department, by name."""
+    if not department_id:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, membership__organisation=organisation, membership__departments=department_id
+    ).order_by("name", "username")
+
+
 def department_choices(organisation):
     return [(d.pk, d.name) for d in Department.objects.for_org(organisation)]
 
 
 class ReviewHeadForm(forms.Form):
+    """Title and year of the plan being confirmed. When the organisation already has a plan of
+    that year (`existing`), the reviewer must say what to do: replace the draft, or keep both
+    (a published plan can't be replaced, only kept beside the new one)."""
+
     title = forms.CharField(label="标题", max_length=200)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    existing = forms.ChoiceField(
-        label="同年度已有草稿",
-        required=False,
-        choices=[("keep", "保留原草稿，另存一份"), ("replace", "替换原草稿")],
-        initial="keep",
-    )
+    existing = forms.ChoiceField(label=_("同年度已有工作要点"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, existing=None, taken_titles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing = existing
+        self.taken_titles = set(taken_titles)
+        if existing is None:
+            del self.fields["existing"]
+            return
+        choices = [("keep", _("两份都保留（新导入的另存为草稿）"))]
+        if not existing.is_published:
+            choices.insert(0, ("replace", _("替换原草稿“%(title)s”") % {"title": existing.title}))
+        field = self.fields["existing"]
+        field.choices = choices
+        if existing.is_published:
+            required = _("%(year)s 年已有已发布的工作要点（不能替换），请确认两份都保留。")
+        else:
+            required = _("%(year)s 年已有工作要点，请选择替换草稿还是两份都保留。")
+        field.error_messages["required"] = required % {"year": existing.year}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("existing") == "keep" and data.get("title", "").strip() in self.taken_titles:
+            self.add_error("title", _("同年度已有同名的工作要点；两份都保留时请修改标题以便区分（如加“修订稿”）。"))
+        return data
 
 
 class UnresolvedForm(forms.Form):
@@ -190,6 +223,41 @@ class NoteForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AcceptForm(forms.Form):
+    """销号. With counted targets unmet, the reviewer confirms and gives a reason."""
+
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    unmet_confirmed = forms.BooleanField(label=_("量化目标未全部完成，仍确认销号"), required=False)
+    unmet_reason = forms.CharField(
+        label=_("未完成目标即销号的理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UrgeManyForm(forms.Form):
+    """催办 from the supervision page: the ticked items, or the one whose row button was pressed."""
+
+    items = forms.ModelMultipleChoiceField(queryset=Item.objects.none(), required=False)
+    only = forms.ModelChoiceField(queryset=Item.objects.none(), required=False)
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_items = Item.objects.for_org(organisation).filter(plan__status="published").open()
+        self.fields["items"].queryset = open_items
+        self.fields["only"].queryset = open_items
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data["only"]] if data.get("only") else list(data.get("items") or [])
+        if not chosen:
+            raise forms.ValidationError(_("请先勾选要催办的任务。"))
+        data["chosen"] = chosen
+        return data
+
+
 class ItemEditForm(forms.Form):
     title = forms.CharField(label="任务", max_length=500)
     text = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -197,7 +265,12 @@ class ItemEditForm(forms.Form):
     support_departments = forms.ModelMultipleChoiceField(
         label="配合部门", queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    owner = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label="责任人",
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("牵头部门的工作人员（账号已关联该部门）。改了牵头部门时，请保存后再选责任人。"),
+    )
     due_date = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -218,15 +291,21 @@ class ItemEditForm(forms.Form):
         organisation = item.plan.organisation
         self.fields["lead_department"].queryset = Department.objects.for_org(organisation)
         self.fields["support_departments"].queryset = Department.objects.for_org(organisation)
-        self.fields["owner"].queryset = Person.objects.for_org(organisation).select_related("department")
-        self.fields["owner"].label_from_instance = lambda p: f"{p.name}（{p.department or '未填部门'}）"
+        # The owner list: staff accounts linked to the lead department (the one being chosen, if
+        # this is a submitted form, else the item's).
+        lead_id = item.lead_department_id
+        if self.is_bound:
+            posted = str(self.data.get(self.add_prefix("lead_department")) or "")
+            lead_id = int(posted) if posted.isdigit() else None
+        self.fields["owner"].queryset = department_staff(organisation, lead_id)
+        self.fields["owner"].label_from_instance = lambda u: u.name or u.username
         self.item = item
 
     def clean(self):
         data = super().clean()
         owner, lead = data.get("owner"), data.get("lead_department")
-        if owner and lead and owner.department_id != lead.pk:
-            self.add_error("owner", "责任人须是牵头部门的人员。")
+        if owner and not lead:
+            self.add_error("owner", _("请先选择牵头部门，责任人须是牵头部门的工作人员。"))
         due = data.get("due_date")
         if due and not date(self.item.plan.year, 1, 1) <= due <= date(self.item.plan.year + 1, 12, 31):
             self.add_error("due_date", "完成时限须在计划年度内（最迟次年年底）。")

@@ -81,7 +81,7 @@ def run_parse(record: PlanImport) -> None:
     items = sum(1 for _ in _walk_items(record.parsed))
     jobs.finish_job(
         record.job_id,
-        result={"url": f"/plans/import/{record.pk}/", "label": "审核解析结果"},
+        result={"url": f"/plans/import/{record.pk}/", "label": "审核解析结果", "redirect": True},
         message=f"识别出 {len(record.parsed['sections'])} 个部分、{items} 项任务。",
     )
 
@@ -157,6 +157,23 @@ def import_without_review(
         if publish:
             services.publish_plan(plan, by=by)
     return plan
+
+
+def pending_imports(organisation):
+    """Imports nobody has confirmed yet (parsing, parsed and waiting for review, or failed)."""
+    return PlanImport.objects.filter(organisation=organisation, plan__isnull=True).select_related("created_by")
+
+
+@transaction.atomic
+def discard_import(record: PlanImport, *, by, request=None) -> None:
+    """Drops an unconfirmed import (its parse and any kept upload). Audits."""
+    from core import audit
+
+    if record.plan_id:
+        raise ValueError("a confirmed import cannot be discarded")
+    upload_path(record).unlink(missing_ok=True)
+    audit.record("delete", user=by, organisation=record.organisation, obj=record, request=request)
+    record.delete()
 
 
 EditError = edits.EditError

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 DUE_SOON_DAYS = 7
 MILESTONE_SOON_DAYS = 3
@@ -47,6 +48,13 @@ class Plan(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def label(self) -> str:
+        """Year and title (and 草稿 for a draft): tells items of several plans apart in lists
+        and pickers."""
+        text = self.title if str(self.year) in self.title else f"{self.year}年 {self.title}"
+        return text if self.is_published else f"{text}（草稿）"
+
 
 class Section(models.Model):
     plan = models.ForeignKey(Plan, related_name="sections", on_delete=models.CASCADE)
@@ -71,17 +79,21 @@ class ItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(accepted_at__isnull=True)
 
+    def not_done(self):
+        """Neither accepted (销号) nor with all counted targets met: only these can be overdue."""
+        return self.open().filter(targets_met=False)
+
     def overdue(self, today: date | None = None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.not_done().filter(due_date__lt=today or timezone.localdate())
 
     def due_soon(self, today: date | None = None):
         today = today or timezone.localdate()
-        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+        return self.not_done().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
 
     def quiet(self, now=None):
-        """Open items with no progress report in the last 30 days."""
+        """Items not done with no progress report in the last 30 days."""
         cutoff = (now or timezone.now()) - timedelta(days=QUIET_DAYS)
-        return self.open().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
+        return self.not_done().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
 
     def for_department_ids(self, ids):
         """Items a department leads or supports (as a subquery, so it composes with prefetches)."""
@@ -127,8 +139,9 @@ class Item(models.Model):
     support_departments = models.ManyToManyField(
         "orgs.Department", verbose_name="配合部门", blank=True, related_name="supported_items", through="ItemSupport"
     )
+    # The responsible person: an account of the lead department's staff (linked to it).
     owner = models.ForeignKey(
-        "people.Person",
+        settings.AUTH_USER_MODEL,
         verbose_name="责任人",
         null=True,
         blank=True,
@@ -138,6 +151,8 @@ class Item(models.Model):
     due_date = models.DateField("完成时限")
     order = models.PositiveIntegerField(default=0)
     progress = models.PositiveSmallIntegerField("进度", default=0)
+    # Every counted target reached (kept by services.refresh_progress); such an item is done.
+    targets_met = models.BooleanField("目标全部完成", default=False)
     started = models.BooleanField(default=False)
     last_report_at = models.DateTimeField(null=True, blank=True)
     closing_requested_at = models.DateTimeField(null=True, blank=True)
@@ -153,9 +168,15 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    # Status and traffic light are derived from what was recorded and today's date.
+    # Status and traffic light are derived from what was recorded and today's date. The rule:
+    # an item is done when its closing report is accepted (销号) or all its counted targets are
+    # met; a done item is never overdue and never red.
+    @property
+    def is_done(self) -> bool:
+        return bool(self.accepted_at or self.targets_met)
+
     def status_on(self, today: date) -> str:
-        if self.accepted_at:
+        if self.is_done:
             return self.Status.DONE
         if self.due_date < today:
             return self.Status.OVERDUE
@@ -165,7 +186,7 @@ class Item(models.Model):
 
     def light_on(self, today: date, milestones=None) -> str:
         """`milestones`: (due_date, done_at) pairs when the caller fetched them in bulk."""
-        if self.accepted_at:
+        if self.is_done:
             return self.Light.GREEN
         if self.due_date < today:
             return self.Light.RED
@@ -196,12 +217,28 @@ class Item(models.Model):
     def light_label(self) -> str:
         return self.Light(self.light).label
 
+    @cached_property
+    def progress_text(self) -> str:
+        """With counted targets: achieved / target and the percentage ("1/2（50%）"); else the
+        percentage. List pages set it from targets fetched in bulk."""
+        targets = list(self.targets.all())
+        return progress_text(self.progress, [(t.achieved, t.count) for t in targets])
+
     @property
     def is_closing_pending(self) -> bool:
         return bool(self.closing_requested_at and not self.accepted_at)
 
     def departments(self):
         return [d for d in [self.lead_department, *self.support_departments.all()] if d]
+
+
+def progress_text(progress: int, targets: list[tuple[int, int]]) -> str:
+    """`targets`: (achieved, count) pairs."""
+    wanted = sum(count for _, count in targets)
+    if not wanted:
+        return f"{progress}%"
+    done = sum(min(achieved, count) for achieved, count in targets)
+    return f"{done}/{wanted}（{progress}%）"
 
 
 class ItemSupport(models.Model):
@@ -238,6 +275,13 @@ class Target(models.Model):
     @property
     def is_met(self) -> bool:
         return self.achieved >= self.count
+
+    @property
+    def picker_label(self) -> str:
+        """The target as pickers (events, proposals) list it: plan, item, target and count.
+        Select the item and its plan with it."""
+        item = self.item
+        return f"{item.plan.label} · {item.marker}{item.title[:40]} —— {self.text}（{self.achieved}/{self.count}）"
 
 
 class Achievement(models.Model):

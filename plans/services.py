@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
@@ -89,25 +90,31 @@ def targets_for_org(organisation):
 
 
 def compute_progress(item: Item) -> int:
-    """Counted targets: achieved / target (capped per target). Otherwise 100 once accepted."""
+    """An item with counted targets: achieved / target (capped per target, rounded down so 100
+    means every target met), whether or not it was accepted. Without targets: 100 once accepted."""
     targets = list(item.targets.all())
-    if item.accepted_at:
-        return 100
     if targets:
         wanted = sum(t.count for t in targets)
         done = sum(min(t.achieved, t.count) for t in targets)
-        return round(done * 100 / wanted) if wanted else 0
-    return 0
+        return done * 100 // wanted if wanted else 0
+    return 100 if item.accepted_at else 0
+
+
+def unmet_targets(item: Item) -> list[Target]:
+    return [t for t in item.targets.all() if not t.is_met]
 
 
 def refresh_progress(item: Item, *, by=None) -> Item:
-    """Recomputes progress and the started flag; logs a status change on the timeline."""
+    """Recomputes progress, the targets-met flag and the started flag; logs a status change on
+    the timeline."""
     item = Item.objects.prefetch_related("targets", "milestones").get(pk=item.pk)
     today = timezone.localdate()
     before = item.status_on(today)
+    targets = list(item.targets.all())
     item.progress = compute_progress(item)
+    item.targets_met = bool(targets) and all(t.is_met for t in targets)
     item.started = item.started or item.progress > 0 or item.reports.exists()
-    item.save(update_fields=["progress", "started"])
+    item.save(update_fields=["progress", "targets_met", "started"])
     after = item.status_on(today)
     if before != after:
         ItemEvent.objects.create(
@@ -387,7 +394,7 @@ def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, r
 
 def _log_status_change(item: Item, *, by) -> None:
     before = item.status
-    fresh = Item.objects.prefetch_related("milestones").get(pk=item.pk)
+    fresh = Item.objects.get(pk=item.pk)
     after = fresh.status
     if before != after:
         ItemEvent.objects.create(
@@ -398,23 +405,47 @@ def _log_status_change(item: Item, *, by) -> None:
         )
 
 
+class UnmetTargets(NotAllowed):
+    """销号 asked for while counted targets are unmet, without the confirmation and reason."""
+
+
 @transaction.atomic
-def accept_closing(item: Item, *, by, note: str = "", request=None) -> Item:
-    """UFD staff accept the closing report (销号): the item is done."""
+def accept_closing(
+    item: Item, *, by, note: str = "", unmet_confirmed: bool = False, unmet_reason: str = "", request=None
+) -> Item:
+    """UFD staff accept the closing report (销号): the item is done.
+
+    With counted targets unmet, acceptance needs `unmet_confirmed` and an `unmet_reason`
+    (else UnmetTargets); the reason and the unmet counts go on the timeline and into the audit.
+    Progress keeps showing achieved / target."""
     item = _locked(item)
     if not item.is_closing_pending:
         raise NotAllowed("该任务没有待审核的办结报告。")
+    unmet = [t for t in Target.objects.filter(item=item) if not t.is_met]
+    unmet_reason = unmet_reason.strip()
+    if unmet and not (unmet_confirmed and unmet_reason):
+        raise UnmetTargets(
+            gettext("量化目标尚未全部完成（%(targets)s）：如确需销号，请勾选确认并填写理由。")
+            % {"targets": "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)}
+        )
     Item.objects.filter(pk=item.pk).update(accepted_at=timezone.now())
-    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.ACCEPTED, user=by, note=note)
+    unmet_text = "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)
+    timeline_note = note
+    if unmet:
+        timeline_note = f"目标未全部完成即销号（{unmet_text}）。理由：{unmet_reason}" + (f"\n{note}" if note else "")
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.ACCEPTED, user=by, note=timeline_note)
     _log_status_change(item, by=by)
     item = refresh_progress(item, by=by)
+    changes = {"accepted": ["", "销号"]}
+    if unmet:
+        changes |= {"unmet_targets": ["", unmet_text], "reason": ["", unmet_reason]}
     audit.record(
         "update",
         user=by,
         organisation=item.plan.organisation,
         obj=item,
         request=request,
-        changes={"accepted": ["", "销号"]},
+        changes=changes,
     )
     _notify_departments(item, title=f"任务已销号：{item.title}", body=note)
     return item
@@ -471,6 +502,39 @@ def urge(item: Item, *, by, note: str = "", request=None) -> int:
         changes={"urged": ["", note or "催办"]},
     )
     return count
+
+
+def departments_without_liaison(departments) -> list[Department]:
+    """Those of `departments` that no liaison account is linked to (催办 would reach nobody there)."""
+    departments = [d for d in departments if d]
+    linked = set(
+        Membership.objects.filter(role=Role.LIAISON, departments__in=[d.pk for d in departments]).values_list(
+            "departments", flat=True
+        )
+    )
+    return [d for d in departments if d.pk not in linked]
+
+
+def liaison_department_ids(organisation) -> set[int]:
+    """Departments of the organisation that have at least one liaison (one query)."""
+    return set(
+        Membership.objects.filter(organisation=organisation, role=Role.LIAISON, departments__isnull=False).values_list(
+            "departments", flat=True
+        )
+    )
+
+
+def urge_many(items, *, by, note: str = "", request=None) -> list[tuple[Item, int, list[Department]]]:
+    """催办 several items at once: `urge` each (one timeline entry and one audit per item).
+    Returns (item, liaisons notified, departments without a liaison) per item urged; items
+    already accepted are skipped."""
+    results = []
+    for item in items:
+        if item.accepted_at:
+            continue
+        count = urge(item, by=by, note=note, request=request)
+        results.append((item, count, departments_without_liaison(item.departments())))
+    return results
 
 
 @transaction.atomic

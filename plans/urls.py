@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("import/", views.plan_import, name="import"),
     path("import/<int:pk>/", views.plan_import_review, name="import-review"),
+    path("import/<int:pk>/discard/", views.plan_import_discard, name="import-discard"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/publish/", views.plan_publish, name="publish"),
     path("<int:pk>/delete/", views.plan_delete, name="delete"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("my-department/", views.my_department, name="my-department"),
     path("supervision/", views.supervision, name="supervision"),
+    path("supervision/urge/", views.urge_many, name="urge-many"),
 ]

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
@@ -25,6 +26,7 @@ from plans.models import (
     ProgressReport,
     Section,
     Target,
+    progress_text,
 )
 
 READERS = (Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
@@ -59,7 +61,19 @@ def _get_item_for_user(request, pk: int) -> Item:
 @role_required(*READERS)
 def plan_list(request):
     plans = _plans_for(request).select_related("created_by")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    pending = []
+    if request.membership.role == Role.UFD_STAFF:
+        pending = list(imports.pending_imports(request.organisation)[:50])
+    return render(request, "plans/plan_list.html", {"plans": plans, "pending": pending})
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def plan_import_discard(request, pk: int):
+    record = get_object_or_404(PlanImport, pk=pk, organisation=request.organisation, plan__isnull=True)
+    imports.discard_import(record, by=request.user, request=request)
+    messages.success(request, _("已放弃导入“%(name)s”。") % {"name": record.source_name or record.pk})
+    return redirect("plans:list")
 
 
 @role_required(Role.UFD_STAFF)
@@ -85,16 +99,19 @@ def _review_forms(request, record: PlanImport):
     resolved = imports.resolve_names(request.organisation, names)
     unresolved = [n for n, d in resolved.items() if d is None]
     data = request.POST if request.method == "POST" else None
-    existing = (
-        Plan.objects.for_org(request.organisation).filter(year=record.year or 0, status=Plan.Status.DRAFT).first()
-    )
+    year = record.year or timezone.localdate().year
+    if data is not None and data.get("head-year", "").strip().isdigit():
+        year = int(data["head-year"])
+    # A plan of the same year already there: the reviewer must choose (a draft first, as it can be replaced).
+    same_year = list(Plan.objects.for_org(request.organisation).filter(year=year).order_by("status", "-created_at"))
+    existing = same_year[0] if same_year else None
     head = forms.ReviewHeadForm(
         data,
         prefix="head",
         initial={"title": parsed.get("title") or "", "year": record.year or timezone.localdate().year},
+        existing=existing,
+        taken_titles=[p.title for p in same_year],
     )
-    if existing is None:
-        del head.fields["existing"]
     unresolved_forms = [
         forms.UnresolvedForm(data, prefix=f"u{i}", name=name, choices=choices) for i, name in enumerate(unresolved)
     ]
@@ -209,7 +226,7 @@ def _confirm_import(request, record, head, unresolved_forms, rows, existing) -> 
                     edit["due_date"] = data["due_date"]
                 edit["targets"] = data["targets"]
             overrides[row["key"]] = edit
-        replace = existing if head.cleaned_data.get("existing") == "replace" else None
+        replace = existing if head.cleaned_data.get("existing") == "replace" and not existing.is_published else None
         plan = services.save_parsed_plan(
             request.organisation,
             record.parsed,
@@ -231,14 +248,19 @@ def _first(names, chosen):
     return next((chosen[n] for n in names if chosen.get(n)), None)
 
 
-def _rows(queryset, today) -> list[Item]:
+def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
     """Items for a list page with what a row shows attached: support department names, targets
-    and milestones come in three flat queries, so 2,000 items render quickly."""
-    items = list(queryset.select_related("lead_department"))
+    and milestones come in three flat queries, so 2,000 items render quickly. `show_plan`: the
+    list mixes plans, so each row names its plan (year and title)."""
+    items = list(
+        queryset.select_related("lead_department", "plan") if show_plan else queryset.select_related("lead_department")
+    )
     ids = [item.pk for item in items]
     supports, targets, milestones = defaultdict(list), defaultdict(list), defaultdict(list)
-    for item_id, name in ItemSupport.objects.filter(item_id__in=ids).values_list("item_id", "department__name"):
-        supports[item_id].append(name)
+    for item_id, department_id, name in ItemSupport.objects.filter(item_id__in=ids).values_list(
+        "item_id", "department_id", "department__name"
+    ):
+        supports[item_id].append((department_id, name))
     for row in Target.objects.filter(item_id__in=ids).values("item_id", "text", "count", "achieved"):
         targets[row["item_id"]].append(row)
     for item_id, due, done in Milestone.objects.filter(item_id__in=ids).values_list("item_id", "due_date", "done_at"):
@@ -248,9 +270,13 @@ def _rows(queryset, today) -> list[Item]:
         item.current_light = item.light_on(today, milestones[item.pk])
         item.status_text = STATUS_TEXT[item.current_status]
         item.light_text = LIGHT_TEXT[item.current_light]
-        item.support_names = "、".join(supports[item.pk])
+        item.support_pairs = supports[item.pk]
+        item.support_names = "、".join(name for _pk, name in supports[item.pk])
         item.due_text = f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日"
         item.target_list = targets[item.pk]
+        item.progress_text = progress_text(item.progress, [(t["achieved"], t["count"]) for t in item.target_list])
+        if show_plan:
+            item.plan_label = item.plan.label
     return items
 
 
@@ -347,6 +373,8 @@ def item_detail(request, pk: int):
         "is_staff": is_staff,
         "report_form": forms.ReportForm(can_close=services.can_close(item, user)) if can_report else None,
         "reason_form": forms.ReasonForm(),
+        "accept_form": forms.AcceptForm(),
+        "unmet": [t for t in item.targets.all() if not t.is_met],
         "note_form": forms.NoteForm(),
         "milestone_form": forms.MilestoneForm(),
     }
@@ -397,11 +425,18 @@ def _staff_action(request, pk: int, action):
 @role_required(Role.UFD_STAFF)
 @require_POST
 def item_accept(request, pk: int):
-    form = forms.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    form = forms.AcceptForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
 
     def accept(item):
-        services.accept_closing(item, by=request.user, note=note, request=request)
+        services.accept_closing(
+            item,
+            by=request.user,
+            note=data.get("note", ""),
+            unmet_confirmed=data.get("unmet_confirmed", False),
+            unmet_reason=data.get("unmet_reason", ""),
+            request=request,
+        )
         messages.success(request, "已销号。")
 
     return _staff_action(request, pk, accept)
@@ -430,11 +465,42 @@ def item_urge(request, pk: int):
 
     def press(item):
         count = services.urge(item, by=request.user, note=note, request=request)
-        messages.success(request, f"已催办，通知了 {count} 位联络员。")
+        _urge_messages(request, [(item, count, services.departments_without_liaison(item.departments()))])
 
     response = _staff_action(request, pk, press)
     target = request.POST.get("next", "")
     return redirect(target) if target.startswith("/plans/") else response
+
+
+def _urge_messages(request, results) -> None:
+    """One success line, and a warning naming the departments no liaison could be told for."""
+    notified = sum(count for _item, count, _missing in results)
+    missing = list(dict.fromkeys(d.name for _item, _count, gaps in results for d in gaps))
+    if notified:
+        messages.success(
+            request,
+            _("已催办 %(items)d 项任务，通知了 %(people)d 位联络员。") % {"items": len(results), "people": notified},
+        )
+    if missing:
+        text = _("以下部门没有联络员，催办未能送达：%(names)s。请在部门管理中为其指定联络员，或电话催办。")
+        messages.warning(request, text % {"names": "、".join(missing)})
+    elif not notified:
+        messages.warning(request, _("已记录催办，但没有可通知的联络员（任务未指定牵头或配合部门）。"))
+
+
+@role_required(Role.UFD_STAFF)
+@require_POST
+def urge_many(request):
+    form = forms.UrgeManyForm(request.POST, organisation=request.organisation)
+    if not form.is_valid():
+        for error in form.non_field_errors() or [_("所选任务不可催办。")]:
+            messages.error(request, error)
+        return redirect("plans:supervision")
+    results = services.urge_many(
+        form.cleaned_data["chosen"], by=request.user, note=form.cleaned_data["note"], request=request
+    )
+    _urge_messages(request, results)
+    return redirect("plans:supervision")
 
 
 @role_required(Role.UFD_STAFF)
@@ -505,7 +571,7 @@ def my_department(request):
     )
     ids = {d.pk for d in departments}
     lead, support = [], []
-    for item in _rows(items, timezone.localdate()):
+    for item in _rows(items, timezone.localdate(), show_plan=True):
         (lead if item.lead_department_id in ids else support).append(item)
     due = [i for i in lead + support if i.current_light != Item.Light.GREEN and not i.accepted_at]
     return render(
@@ -524,8 +590,13 @@ def supervision(request):
         ("closing", "待审核办结报告", published.filter(closing_requested_at__isnull=False, accepted_at__isnull=True)),
     ]
     lists = []
+    with_liaison = services.liaison_department_ids(request.organisation)
     for key, label, queryset in boards:
-        rows = _rows(queryset.select_related("plan", "section").order_by("due_date", "order")[:200], today)
+        rows = _rows(queryset.select_related("section").order_by("due_date", "order")[:200], today, show_plan=True)
+        for item in rows:
+            item.lead_without_liaison = bool(item.lead_department_id) and item.lead_department_id not in with_liaison
+            item.support_list = [(name, pk in with_liaison) for pk, name in item.support_pairs]
+            item.support_without_liaison = "、".join(name for name, has in item.support_list if not has)
         lists.append({"key": key, "label": label, "items": rows})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(

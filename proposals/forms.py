@@ -256,7 +256,7 @@ class TargetLinkForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = plan_services.targets_for_org(organisation)
-        self.fields["target"].label_from_instance = lambda t: f"{t.item.plan.year}年 {t.item.title[:30]} · {t.text}"
+        self.fields["target"].label_from_instance = lambda t: t.picker_label
 
 
 class UnlinkForm(forms.Form):

@@ -194,6 +194,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and datetime inputs render ISO values (YYYY-MM-DD), which <input type="date"> needs.
+FORMAT_MODULE_PATH = ["tongxin.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -266,7 +268,10 @@ EMAIL_BACKEND = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is logged as one line (method, path, user), without the traceback Django attaches.
+    "filters": {"one_line_refusals": {"()": "core.log.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "WARNING")},
 }
 

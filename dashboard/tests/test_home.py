@@ -99,7 +99,7 @@ def test_load_demo_is_idempotent(capsys):
     counts = (Organisation.objects.count(), Department.objects.count(), User.objects.count(), Person.objects.count())
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert counts == (1, 14, 18, 30)  # 7 role accounts + 11 member logins of the five ones demo
+    assert counts == (1, 14, 27, 30)  # 7 role accounts + 11 five-ones member logins + 9 more liaisons
     assert (
         Organisation.objects.count(),
         Department.objects.count(),

@@ -10,6 +10,7 @@ PLANS_MATRIX = {
     "plans:list": (READERS, "get"),
     "plans:import": ({Role.UFD_STAFF}, "get"),
     "plans:import-review": ({Role.UFD_STAFF}, "get"),
+    "plans:import-discard": ({Role.UFD_STAFF}, "post"),
     "plans:detail": (READERS, "get"),
     "plans:publish": ({Role.UFD_STAFF}, "post"),
     "plans:delete": ({Role.UFD_STAFF}, "post"),
@@ -25,6 +26,7 @@ PLANS_MATRIX = {
     "plans:evidence": (READERS, "get"),
     "plans:my-department": ({Role.LIAISON}, "get"),
     "plans:supervision": ({Role.UFD_STAFF, Role.LEADER}, "get"),
+    "plans:urge-many": ({Role.UFD_STAFF}, "post"),
 }
 
 
@@ -44,6 +46,7 @@ def plans_url_kwargs(org, personas, department):
     by_item = {"pk": item.pk}
     return {
         "plans:import-review": {"pk": record.pk},
+        "plans:import-discard": {"pk": record.pk},
         "plans:detail": by_plan,
         "plans:publish": by_plan,
         "plans:delete": by_plan,
