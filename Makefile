@@ -3,6 +3,9 @@ PYTHON ?= python3
 PORT ?= 8000
 # The address in QR codes, e-mails and calendar feeds: TONGXIN_BASE_URL when set, else this PORT.
 BASE_URL := $(or $(TONGXIN_BASE_URL),http://127.0.0.1:$(PORT))
+# The demo serves with two factors not enforced, so the printed accounts log in at once;
+# production (gunicorn under systemd, README) keeps the default: required for staff, leaders, admins.
+TWO_FACTOR := $(or $(TONGXIN_2FA_REQUIRED),0)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -36,9 +39,10 @@ run: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "同心已启动: http://127.0.0.1:$(PORT)/  (二维码和邮件中的地址: $(BASE_URL); Ctrl-C 停止)"
+	@if [ "$(TWO_FACTOR)" = 0 ]; then echo "演示模式：未强制两步验证（TONGXIN_2FA_REQUIRED=1 make run 可开启）"; fi
 	@trap 'kill 0' INT TERM; \
-	TONGXIN_BASE_URL="$(BASE_URL)" $(PY) manage.py run_huey --quiet & \
-	TONGXIN_BASE_URL="$(BASE_URL)" $(VENV)/bin/gunicorn tongxin.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - & \
+	TONGXIN_2FA_REQUIRED="$(TWO_FACTOR)" TONGXIN_BASE_URL="$(BASE_URL)" $(PY) manage.py run_huey --quiet & \
+	TONGXIN_2FA_REQUIRED="$(TWO_FACTOR)" TONGXIN_BASE_URL="$(BASE_URL)" $(VENV)/bin/gunicorn tongxin.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - & \
 	wait
 
 ## test: lint, migrations check, the suite on SQLite, then again on PostgreSQL when DATABASE_URL is set

@@ -51,3 +51,12 @@ def test_settings_read_the_base_url_from_the_environment():
         [sys.executable, "-c", code], cwd=Path(settings.BASE_DIR), env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "http://127.0.0.1:8101"
+
+
+def test_make_run_serves_the_demo_without_enforced_two_factors_unless_asked(monkeypatch):
+    monkeypatch.delenv("TONGXIN_2FA_REQUIRED", raising=False)
+    servers = _server_lines(_dry_run())
+    assert len(servers) == 2
+    assert all('TONGXIN_2FA_REQUIRED="0"' in line for line in servers)
+    servers = _server_lines(_dry_run(TONGXIN_2FA_REQUIRED="1"))
+    assert all('TONGXIN_2FA_REQUIRED="1"' in line for line in servers)
