@@ -48,19 +48,7 @@ def test_job_page_polls_then_goes_to_the_review(live_server, page, ufd_staff, or
     assert "核对导入结果" in page.locator("h1").inner_text()
 
 
-@pytest.fixture(
-    params=[
-        "page",
-        pytest.param(
-            "phone",
-            marks=pytest.mark.xfail(
-                reason="on this branch the phone table header still covers row 1 (issue 10 defect 3, fixed by "
-                "the defects-misc branch's CSS); remove this mark once both are merged",
-                strict=False,
-            ),
-        ),
-    ]
-)
+@pytest.fixture(params=["page", "phone"])
 def table_screen(request):
     return request.getfixturevalue(request.param), request.param
 
