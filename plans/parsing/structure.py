@@ -208,6 +208,7 @@ _PEOPLE = (
     "领导",
     "基层",
 )
+_SUBJECTS = ("党委", "学校", "学院", "各", "全校", "全院", "校领导", "统战部", "我校", "我院")
 VERB_HEAD = 6  # before a verb, only a short heading phrase (夯实组织基础, 强化教育培训) is cut off
 _NOT_HEAD_END = set("的和与及对在为以并等之")
 _PUNCT_RUN = re.compile(r"[，,、。；;：:！!？?“”\"（）()《》]")
@@ -227,8 +228,10 @@ def shorten_run_on(title: str, rest: str) -> tuple[str, str]:
         head = first_run[:cut]
         if head[-1] in _NOT_HEAD_END or head.endswith(_ADVERB_OPENERS + _VERB_OPENERS):
             continue
+        if head.endswith(_PEOPLE) or head.startswith(_SUBJECTS):
+            continue  # 组织党外专家围绕…, 党委常委会定期…: the sentence goes on, it is not a heading
         adverb = first_run.startswith(_ADVERB_OPENERS, cut)
-        verb = cut <= VERB_HEAD and first_run.startswith(_VERB_OPENERS, cut) and not head.endswith(_PEOPLE)
+        verb = cut <= VERB_HEAD and first_run.startswith(_VERB_OPENERS, cut)
         if adverb or verb:
             cuts.append(cut)
     if not cuts:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .clean import BOILERPLATE, FOOTER_LINE, LINE_START_MARKER
+from .clean import BOILERPLATE, FOOTER_LINE, LINE_START_MARKER, SITE_NOISE
 from .markers import BARE, INLINE, find_markers
 from .model import Para
 from .tables import MERGED, header_map, is_task_header, table_paras
@@ -27,6 +27,7 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_CODE = re.compile(r"`([^`]*)`")
 _CELL_SPLIT = re.compile(r"[ \u3000]{2,}")
+_CN_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]?")
 _NOT_A_CELL = {"—", "-", "－", "/", "／", "无", "——", "…"}
 
 
@@ -148,6 +149,9 @@ def markdown_segments(lines: list[str]) -> list[Segment]:
                 )
             )
             continue
+        if LINE_START_MARKER.match(line.strip()):
+            for key in [k for k in counters if k.startswith("md-l")]:
+                del counters[key]  # bullets under the next numbered item count from 1 again
         add_line(inline_markdown(line))
     flush_text()
     flush_paras()
@@ -172,12 +176,13 @@ def _fill_merged(rows: list[list[str]]) -> list[list[str]]:
     if header_at is None:
         return rows
     columns = header_map(rows[header_at])
-    lead = columns.get("lead")
+    lead, number = columns.get("lead"), columns.get("number")
     out = rows[: header_at + 1]
     previous_lead = ""
     for row in rows[header_at + 1 :]:
         row = ["" if c.strip() in _NOT_A_CELL else c for c in row]
-        if lead is not None and len([c for c in row if c]) > 1:
+        section_row = number is not None and number < len(row) and _CN_NUMBER.fullmatch(row[number].strip())
+        if lead is not None and len([c for c in row if c]) > 1 and not section_row:
             if lead < len(row) and row[lead]:
                 previous_lead = row[lead]
             elif previous_lead:
@@ -207,7 +212,7 @@ def table_segments(lines: list[str]) -> list[Segment]:
                         i += 1
                         continue
                     break
-                if FOOTER_LINE.match(line.strip()) or BOILERPLATE.search(line):
+                if FOOTER_LINE.match(line.strip()) or BOILERPLATE.search(line) or SITE_NOISE.search(line):
                     i += 1  # a page footer or a site's notice between the rows of a table
                     continue
                 row = _cells(line)
