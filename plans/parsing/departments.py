@@ -163,6 +163,9 @@ def looks_like_department(name: str) -> bool:
     return (len(name) >= 3 or name in _SHORT_NAMES) and name.endswith(_SUFFIXES)
 
 
+_NO_DEPARTMENT = {"无", "暂无", "—", "——", "-", "－", "/", "／", "无配合部门", "不涉及"}
+
+
 def split_names(value: str) -> list[str]:
     """Split a list of department names; spaces left by line wraps inside a name are joined back."""
     names: list[str] = []
@@ -184,7 +187,7 @@ def split_names(value: str) -> list[str]:
     cleaned = []
     for name in names:
         name = _WS.sub("", name).strip(_STRIP)
-        if name and not _PERSONISH.search(name) and len(name) <= 40:
+        if name and name not in _NO_DEPARTMENT and not _PERSONISH.search(name) and len(name) <= 40:
             cleaned.append(name)
     return cleaned
 

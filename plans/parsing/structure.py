@@ -208,6 +208,18 @@ _PEOPLE = (
     "领导",
     "基层",
 )
+# Verb pairs that read as one word: never cut between them (持续深入学习贯彻…).
+_COMPOUNDS = {
+    "学习贯彻",
+    "学习宣传",
+    "宣传贯彻",
+    "贯彻落实",
+    "组织开展",
+    "推动落实",
+    "引导教育",
+    "研究部署",
+    "深化拓展",
+}
 _SUBJECTS = ("党委", "学校", "学院", "各", "全校", "全院", "校领导", "统战部", "我校", "我院")
 VERB_HEAD = 6  # before a verb, only a short heading phrase (夯实组织基础, 强化教育培训) is cut off
 _NOT_HEAD_END = set("的和与及对在为以并等之")
@@ -226,7 +238,7 @@ def shorten_run_on(title: str, rest: str) -> tuple[str, str]:
     cuts = []
     for cut in range(RUN_ON_HEAD[0], min(RUN_ON_HEAD[1], len(first_run) - 3) + 1):
         head = first_run[:cut]
-        if head[-1] in _NOT_HEAD_END or head.endswith(_ADVERB_OPENERS + _VERB_OPENERS):
+        if head[-1] in _NOT_HEAD_END or head.endswith(_ADVERB_OPENERS) or first_run[cut - 2 : cut + 2] in _COMPOUNDS:
             continue
         if head.endswith(_PEOPLE) or head.startswith(_SUBJECTS):
             continue  # 组织党外专家围绕…, 党委常委会定期…: the sentence goes on, it is not a heading
