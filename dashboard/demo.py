@@ -161,8 +161,8 @@ SEED_PLAN = Path(__file__).parent / "demo_data" / "seed_plan_2023.txt"
 SEED_YEAR = "2023"
 
 # Due dates of the seed plan's items, in days from today. Red: 2 and 10 overdue, 5 with a missed
-# milestone; yellow: 3 and 9 due within 7 days, 7 with a milestone in 2 days; 4 is done by its
-# target (the symposium), 13 is accepted. The others are spread between a week from today and
+# milestone; yellow: 3 due within 7 days, 7 with a milestone in 2 days; green: 4 done by its target
+# (the symposium), 9 by its two published stories (publicity demo), 13 accepted. The others are spread between a week from today and
 # the year end (or over the next months when the year ends within three weeks).
 DUE_IN_DAYS = {2: -12, 10: -5, 3: 6, 9: 4}
 MILESTONES = {5: ("第一阶段培训", -7), 7: ("调研报告初稿", 2)}

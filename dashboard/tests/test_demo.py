@@ -47,8 +47,9 @@ def test_the_demo_traffic_lights_show_all_three_colours(demo):
     items = Item.objects.filter(plan__organisation=org).prefetch_related("milestones")
     lights = {i.number: i.light_on(today) for i in items}
     assert lights[2] == lights[10] == lights[5] == Item.Light.RED
-    assert lights[3] == lights[9] == lights[7] == Item.Light.YELLOW
-    assert lights[1] == lights[4] == lights[13] == Item.Light.GREEN
+    assert lights[3] == lights[7] == Item.Light.YELLOW
+    # item 9 (专题报道) is done by the demo's two published stories, which meet its target of 2
+    assert lights[1] == lights[4] == lights[9] == lights[13] == Item.Light.GREEN
     assert sorted(i.number for i in Item.objects.filter(plan__organisation=org).overdue(today)) == [2, 10]
 
 
