@@ -5,6 +5,7 @@ from orgs.access import login_with_membership
 from orgs.models import Department, Role
 from people import services as people_services
 from people.models import Category, Person, PersonCategory
+from reports.charts import home_charts
 
 
 def _staff_home(request):
@@ -19,6 +20,7 @@ def _staff_home(request):
         "department_count": Department.objects.for_org(org).count(),
         "by_category": by_category,
         "follow_ups": people_services.open_follow_ups(request.user),
+        "year_charts": home_charts(org),
     }
     return render(request, "dashboard/home_staff.html", context)
 
@@ -33,6 +35,7 @@ def _leader_home(request):
     context = {
         "people_count": Person.objects.for_org(org).count(),
         "department_count": Department.objects.for_org(org).count(),
+        "year_charts": home_charts(org),
     }
     return render(request, "dashboard/home_leader.html", context)
 

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "plans",
     "events",
     "proposals",
+    "assessment",
+    "budget",
+    "reports",
     "dashboard",
 ]
 

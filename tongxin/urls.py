@@ -9,6 +9,9 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("plans/", include("plans.urls")),
     path("proposals/", include("proposals.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("budget/", include("budget.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -5,9 +5,12 @@ A URL added to the project fails `test_every_url_is_in_the_matrix` until it is l
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessment.tests.matrix import ASSESSMENT_MATRIX, assessment_url_kwargs
+from budget.tests.matrix import BUDGET_MATRIX, budget_url_kwargs
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
+from reports.tests.matrix import REPORTS_MATRIX
 
 ALL = set(Role)
 ANON = "anonymous"
@@ -96,6 +99,9 @@ MATRIX = {
     "core:job-status": ("owner", "get"),
     **PLANS_MATRIX,
     **EVENTS_MATRIX,
+    **ASSESSMENT_MATRIX,
+    **BUDGET_MATRIX,
+    **REPORTS_MATRIX,
 }
 
 
@@ -139,6 +145,8 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **proposal_url_kwargs(org, personas),
         **plans_url_kwargs(org, personas, ufd_department),
         **events_url_kwargs(org, personas),
+        **assessment_url_kwargs(org, personas),
+        **budget_url_kwargs(org, personas),
     }
 
 
