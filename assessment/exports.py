@@ -152,6 +152,19 @@ def letter_docx(letter, *, tasks: dict, scheme) -> bytes:
     return to_bytes(document)
 
 
+def letter_document(letter) -> bytes:
+    """The .docx of one letter, with the year's scheme (preamble, indicators) if there is one."""
+    from assessment.models import Scheme
+    from plans.queries import department_tasks
+
+    scheme = Scheme.objects.for_org(letter.plan.organisation).filter(year=letter.plan.year).first()
+    return letter_docx(letter, tasks=department_tasks(letter.plan, letter.department_id), scheme=scheme)
+
+
+def letter_filename(letter) -> str:
+    return f"{letter.plan.year}年统战工作目标责任书（{letter.department.name}）.docx"
+
+
 def scoring_rows(scheme, assessments):
     indicators = list(scheme.indicators.all())
     yield [

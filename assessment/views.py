@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -495,22 +494,10 @@ def letters_issue(request, plan_pk: int):
     return redirect("assessment:letters", plan_pk=plan.pk)
 
 
-def letter_bytes(letter: ResponsibilityLetter) -> bytes:
-    from plans.queries import department_tasks
-
-    scheme = (
-        Scheme.objects.for_org(letter.plan.organisation)
-        .filter(year=letter.plan.year)
-        .prefetch_related(Prefetch("indicators"))
-        .first()
-    )
-    return exports.letter_docx(letter, tasks=department_tasks(letter.plan, letter.department_id), scheme=scheme)
-
-
 @role_required(Role.UFD_STAFF, Role.LIAISON)
 def letter_docx(request, pk: int):
     letter = get_object_or_404(_letters(request), pk=pk)
-    data = letter_bytes(letter)
+    data = exports.letter_document(letter)
     audit.record(
         "export",
         user=request.user,
@@ -519,7 +506,7 @@ def letter_docx(request, pk: int):
         changes={"format": "docx"},
         request=request,
     )
-    return _download(data, f"{letter.plan.year}年统战工作目标责任书（{letter.department.name}）.docx", DOCX)
+    return _download(data, exports.letter_filename(letter), DOCX)
 
 
 @role_required(*STAFF)

@@ -127,6 +127,11 @@ def load_demo() -> tuple[Organisation, bool]:
     load_demo_plan(org, users)
     load_demo_events(org, users)
     load_demo_proposals(org, users)
+    from assessment.demo import load_demo_assessment
+    from budget.demo import load_demo_budget
+
+    load_demo_assessment(org, users)
+    load_demo_budget(org, users)
     return org, True
 
 
