@@ -16,6 +16,12 @@ from core.exports import write_xlsx
 CN_NUMBERS = "一二三四五六七八九十"
 
 
+def num(value) -> str:
+    """A Decimal without trailing zeros: 30.00 → 30, 82.50 → 82.5."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
@@ -123,14 +129,14 @@ def letter_docx(letter, *, tasks: dict, scheme) -> bytes:
         for index, indicator in enumerate(indicators, start=1):
             body(
                 document,
-                f"{index}. {indicator.name}（权重{indicator.weight:g}）：{indicator.description or ''}"
+                f"{index}. {indicator.name}（权重{num(indicator.weight)}）：{indicator.description or ''}"
                 f"{'；' if indicator.description else ''}{_rule_text(indicator)}。",
             )
         cap = f"，优秀等次不超过参评部门的{scheme.excellent_cap}%" if scheme.excellent_cap else ""
         body(
             document,
-            f"考核总分 = 各项指标得分率 × 权重之和 + 加分 − 扣分。{scheme.excellent_min:g}分及以上为优秀，"
-            f"{scheme.good_min:g}分及以上为良好，{scheme.pass_min:g}分及以上为合格，以下为不合格{cap}。"
+            f"考核总分 = 各项指标得分率 × 权重之和 + 加分 − 扣分。{num(scheme.excellent_min)}分及以上为优秀，"
+            f"{num(scheme.good_min)}分及以上为良好，{num(scheme.pass_min)}分及以上为合格，以下为不合格{cap}。"
             f"考核结果公布后{scheme.appeal_days}日内，责任部门可提出一次申诉。",
         )
     else:
@@ -170,7 +176,7 @@ def scoring_rows(scheme, assessments):
     yield [
         "排名",
         "部门",
-        *[f"{i.name}（满分{i.max_points:g}，权重{i.weight:g}）" for i in indicators],
+        *[f"{i.name}（满分{num(i.max_points)}，权重{num(i.weight)}）" for i in indicators],
         "加分",
         "扣分",
         "总分",
