@@ -353,7 +353,8 @@ def parse_adjustment(value, *, maximum: Decimal) -> Decimal:
     if not points.is_finite() or points <= 0:
         raise ValidationError("加扣分分值须为正数。")
     if points > maximum:
-        raise ValidationError(f"单项加扣分不能超过 {maximum} 分。")
+        limit = f"{maximum:f}".rstrip("0").rstrip(".") if "." in f"{maximum:f}" else f"{maximum:f}"
+        raise ValidationError(f"单项加扣分不能超过 {limit} 分。")
     return points.quantize(TWO, rounding=ROUND_HALF_UP)
 
 

@@ -1,7 +1,7 @@
 """Reads of the budget for other modules (the year-end summary, home pages, the event page),
 bounded in queries. All sums are Decimal."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
@@ -15,7 +15,7 @@ def rate(spent: Decimal, budget: Decimal) -> Decimal | None:
     """Spent / budget in percent, one decimal (None when there is no budget)."""
     if not budget:
         return None
-    return (spent * 100 / budget).quantize(Decimal("0.1"))
+    return (spent * 100 / budget).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def level(value: Decimal | None) -> str:

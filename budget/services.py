@@ -3,7 +3,7 @@ negative, zero or non-numeric amount is refused with a Chinese message and nothi
 Execution alerts: when a line's spending reaches 80 % and again 100 % of its budget, UFD staff are
 notified once per threshold (the line remembers when it alerted)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -87,7 +87,7 @@ def _check_alerts(line: BudgetLine) -> list[str]:
                 "user"
             )
         ]
-        rate = (spent * 100 / line.amount).quantize(Decimal("0.1"))
+        rate = (spent * 100 / line.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         title = f"经费预警：“{line.name}”已执行{rate}%（{reached[-1]}）"
         body = f"预算{line.amount}元，已支出{spent}元。"
         url = reverse("budget:line-detail", args=[line.pk])

@@ -128,9 +128,10 @@ class Chart:
         for i, (label, value) in enumerate(zip(self.labels, self.values, strict=False)):
             x = 36 + i * slot
             h = plot_h * value / self.top if self.top else 0
-            parts.append(f'<rect x="{x}" y="{base - h:.1f}" width="{slot - 8}" height="{h:.1f}" fill="{LINE}"/>')
-            if self.second:
-                h2 = plot_h * self.second[i] / self.top if self.top else 0
+            if h:
+                parts.append(f'<rect x="{x}" y="{base - h:.1f}" width="{slot - 8}" height="{h:.1f}" fill="{LINE}"/>')
+            if self.second and self.second[i]:
+                h2 = plot_h * self.second[i] / self.top
                 parts.append(f'<rect x="{x}" y="{base - h2:.1f}" width="{slot - 8}" height="{h2:.1f}" fill="{RED}"/>')
             if value:
                 parts.append(

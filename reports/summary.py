@@ -112,6 +112,24 @@ def draft_text(data: dict) -> str:
         for item in section["items"]:
             lines.append(_item_line(item, data["events_by_target"]))
         lines.append("")
+    number = len(data["outline"]) + 1
+    lines.append(f"{_cn(number)}、全年活动开展情况")
+    if data["events"]:
+        for index, e in enumerate(data["events"], start=1):
+            where = f"，{e['department']}组织" if e["department"] else ""
+            lines.append(f"{index}. {e['title']}（{cn_date(e['starts_at'])}{where}，出席{e['attendance']}人）。")
+    else:
+        lines.append("本年度没有已举办的活动记录。")
+    lines.append("")
+    funnel = dict(data["funnel"])
+    lines.append(f"{_cn(number + 1)}、建言献策办理情况")
+    lines.append(
+        f"全年收到建言献策{funnel['收到']}件，立案{funnel['立案']}件，答复{funnel['答复']}件，"
+        f"采纳（含部分采纳）{funnel['采纳']}件。"
+    )
+    for index, title in enumerate(data["adopted"], start=1):
+        lines.append(f"{index}. 《{title}》被采纳。")
+    lines.append("")
     lines.append("下一步，统战部将坚持问题导向，补齐短板，推动统战工作再上新台阶。")
     return "\n".join(lines)
 

@@ -34,13 +34,26 @@ def ledger(org, ufd_department, student_department, liaison, ufd_staff):
     plan = PlanFactory(organisation=org, year=YEAR)
     section = SectionFactory(plan=plan, title="加强党外代表人士队伍建设")
     d = student_department
-    a = ItemFactory(plan=plan, section=section, title="任务A", lead_department=d, due_date=date(YEAR, 3, 31),
-                    accepted_at=aware(3, 20))
-    b = ItemFactory(plan=plan, section=section, title="任务B", lead_department=d, due_date=date(YEAR, 6, 30),
-                    accepted_at=aware(7, 5))
+    a = ItemFactory(
+        plan=plan,
+        section=section,
+        title="任务A",
+        lead_department=d,
+        due_date=date(YEAR, 3, 31),
+        accepted_at=aware(3, 20),
+    )
+    b = ItemFactory(
+        plan=plan,
+        section=section,
+        title="任务B",
+        lead_department=d,
+        due_date=date(YEAR, 6, 30),
+        accepted_at=aware(7, 5),
+    )
     c = ItemFactory(plan=plan, section=section, title="任务C", lead_department=d, due_date=date(YEAR, 12, 31))
-    e = ItemFactory(plan=plan, section=section, title="任务E", lead_department=ufd_department,
-                    due_date=date(YEAR, 12, 31))
+    e = ItemFactory(
+        plan=plan, section=section, title="任务E", lead_department=ufd_department, due_date=date(YEAR, 12, 31)
+    )
     ItemSupport.objects.create(item=e, department=d)
     TargetFactory(item=a, text="召开2次座谈会", count=2, achieved=2)
     TargetFactory(item=b, text="开展3次调研", count=3, achieved=1)
@@ -59,13 +72,28 @@ def ledger(org, ufd_department, student_department, liaison, ufd_staff):
 
     people = [PersonFactory(organisation=org, department=d, name=f"学工{i}") for i in range(4)]
     held = [
-        EventFactory(organisation=org, department=d, title=f"活动{i}", starts_at=aware(4 + i, 10),
-                     ends_at=aware(4 + i, 10, 12), held_at=aware(4 + i, 10, 13), attendance_count=10 + i)
+        EventFactory(
+            organisation=org,
+            department=d,
+            title=f"活动{i}",
+            starts_at=aware(4 + i, 10),
+            ends_at=aware(4 + i, 10, 12),
+            held_at=aware(4 + i, 10, 13),
+            attendance_count=10 + i,
+        )
         for i in range(3)
     ]
-    not_held = EventFactory(organisation=org, department=d, title="未举办", starts_at=aware(9, 1), ends_at=aware(9, 1, 12))
-    EventFactory(organisation=org, department=ufd_department, title="统战部的活动", starts_at=aware(9, 2),
-                 ends_at=aware(9, 2, 12), held_at=aware(9, 2, 13))
+    not_held = EventFactory(
+        organisation=org, department=d, title="未举办", starts_at=aware(9, 1), ends_at=aware(9, 1, 12)
+    )
+    EventFactory(
+        organisation=org,
+        department=ufd_department,
+        title="统战部的活动",
+        starts_at=aware(9, 2),
+        ends_at=aware(9, 2, 12),
+        held_at=aware(9, 2, 13),
+    )
     checked = aware(4, 10, 9)
     Registration.objects.create(event=held[0], person=people[0], status="registered", checked_in_at=checked)
     Registration.objects.create(event=held[1], person=people[0], status="registered", checked_in_at=checked)

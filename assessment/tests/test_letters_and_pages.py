@@ -37,8 +37,9 @@ def scheme(org, ufd_staff):
     return scheme
 
 
-def test_letter_docx_has_tasks_rules_and_signatures(client, ledger, scheme, ufd_staff, liaison, student_department,
-                                                    django_capture_on_commit_callbacks):
+def test_letter_docx_has_tasks_rules_and_signatures(
+    client, ledger, scheme, ufd_staff, liaison, student_department, django_capture_on_commit_callbacks
+):
     plan = ledger["plan"]
     assert services.generate_letters(plan, by=ufd_staff) == 2  # 学生工作处 and 党委统战部
     with django_capture_on_commit_callbacks(execute=True):
@@ -164,8 +165,9 @@ def test_scheme_page_queries_are_bounded(client, org, ufd_staff, scheme, rows, d
 
 
 @pytest.mark.parametrize("rows", [1, 8])
-def test_liaison_list_queries_are_bounded(client, org, ufd_staff, liaison, student_department, rows,
-                                          django_assert_max_num_queries):
+def test_liaison_list_queries_are_bounded(
+    client, org, ufd_staff, liaison, student_department, rows, django_assert_max_num_queries
+):
     for i in range(rows):
         s = services.create_scheme(org, by=ufd_staff, year=2000 + i, copy_last_year=False)
         DepartmentAssessment.objects.create(scheme=s, department=student_department)

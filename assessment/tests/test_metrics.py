@@ -21,7 +21,11 @@ def scheme(org, ufd_staff):
 
 def indicator(scheme, metric, *, max_points="100", weight="10", target_count=1):
     return Indicator.objects.create(
-        scheme=scheme, name=metric, metric=metric, weight=Decimal(weight), max_points=Decimal(max_points),
+        scheme=scheme,
+        name=metric,
+        metric=metric,
+        weight=Decimal(weight),
+        max_points=Decimal(max_points),
         target_count=target_count,
     )
 

@@ -35,8 +35,14 @@ def spend(line, amount, *, by=None, month=3, event=None):
     return services.record_expense(
         line,
         by=by,
-        data={"date": date(line.year, month, 1), "amount": amount, "payee": "文印店", "description": "印刷",
-              "event": event, "item": None},
+        data={
+            "date": date(line.year, month, 1),
+            "amount": amount,
+            "payee": "文印店",
+            "description": "印刷",
+            "event": event,
+            "item": None,
+        },
         receipt=ContentFile(PNG, name="票据.png"),
         receipt_kind=files.IMAGE,
     )
@@ -142,8 +148,14 @@ def test_expense_recorded_through_the_page(client, org, ufd_staff):
     receipt = SimpleUploadedFile("票据.png", PNG, content_type="image/png")
     response = client.post(
         reverse("budget:expense-create", args=[budget.pk]),
-        {"date": f"{YEAR}-03-01", "amount": "1,280.50", "payee": "学校餐厅", "description": "工作餐",
-         "receipt": receipt, "event": event.pk},
+        {
+            "date": f"{YEAR}-03-01",
+            "amount": "1,280.50",
+            "payee": "学校餐厅",
+            "description": "工作餐",
+            "receipt": receipt,
+            "event": event.pk,
+        },
     )
     assert response.status_code == 302
     expense = Expense.objects.get()
@@ -170,7 +182,9 @@ def test_execution_table_xlsx(client, org, ufd_staff):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][0] == f"{YEAR}年统战工作经费执行情况表"
-    header = rows.index(["序号", "类别", "预算项目", "对应任务", "预算金额（元）", "已支出（元）", "结余（元）", "执行率"])
+    header = rows.index(
+        ["序号", "类别", "预算项目", "对应任务", "预算金额（元）", "已支出（元）", "结余（元）", "执行率"]
+    )
     assert rows[header + 1] == [1, "活动经费", "座谈会经费", None, "2000.00", "1500.25", "499.75", "75.0%"]
     assert rows[header + 2][1:] == ["合计", None, None, "2000.00", "1500.25", "499.75", "75.0%"]
 
