@@ -61,3 +61,4 @@ bench: setup-dev
 	$(PY) bench/bench_parser.py
 	$(PY) bench/bench_plan_pages.py
 	$(PY) bench/bench_people_import.py
+	$(PY) bench/bench_year_summary.py

@@ -47,7 +47,22 @@ def new_document(*, landscape: bool = False) -> Document:
     style.font.name = "仿宋"
     style.font.size = Pt(16)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    # Paragraph styles (set once, not per run: a long summary stays fast to write).
+    from docx.enum.style import WD_STYLE_TYPE
+
+    indented = document.styles.add_style(BODY_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    indented.base_style = style
+    indented.paragraph_format.first_line_indent = Pt(32)
+    head = document.styles.add_style(HEADING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    head.base_style = style
+    head.font.name = "黑体"
+    head.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
+    document.tongxin_styles = {BODY_STYLE: indented, HEADING_STYLE: head}
     return document
+
+
+BODY_STYLE = "正文首行缩进"
+HEADING_STYLE = "标题黑体"
 
 
 def title(document, text: str, size: int = 22) -> None:
@@ -57,14 +72,14 @@ def title(document, text: str, size: int = 22) -> None:
 
 
 def heading(document, text: str) -> None:
-    _font(document.add_paragraph().add_run(text), "黑体", 16)
+    document.add_paragraph(text)._p.style = document.tongxin_styles[HEADING_STYLE].style_id
 
 
-def body(document, text: str, *, indent: bool = True, size: int = 16) -> None:
-    paragraph = document.add_paragraph()
+def body(document, text: str, *, indent: bool = True) -> None:
+    paragraph = document.add_paragraph(text)
     if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(paragraph.add_run(text), "仿宋", size)
+        # Set the style id on the XML: python-docx's style setter scans every style per call.
+        paragraph._p.style = document.tongxin_styles[BODY_STYLE].style_id
 
 
 def table(document, rows: list[list], widths_cm: list[float], size: int = 12) -> None:
