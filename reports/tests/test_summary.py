@@ -2,11 +2,13 @@
 (checked with python-docx), the command, the charts, and the charts on the home pages."""
 
 import io
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from assessment import services as assessment_services
@@ -148,3 +150,20 @@ def test_home_pages_show_the_year_charts(client, ledger, request, role):  # noqa
     assert 'id="year-charts"' in page
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
     assert "工作要点各部分平均进度" in page and "各月活动场次" in page and "建言献策办理情况" in page
+
+
+@pytest.mark.parametrize("events", [1, 30])
+def test_home_charts_queries_are_bounded(org, events, django_assert_max_num_queries):
+    from events.tests.factories import EventFactory
+    from plans.tests.factories import ItemFactory, PlanFactory, SectionFactory
+
+    plan = PlanFactory(organisation=org, year=YEAR)
+    for i in range(events):
+        ItemFactory(plan=plan, section=SectionFactory(plan=plan), progress=50)
+        EventFactory(organisation=org, starts_at=timezone.make_aware(datetime(YEAR, 1 + i % 12, 3, 10)))
+    with django_assert_max_num_queries(4):
+        context = charts.home_charts(org, YEAR)
+    progress, months, funnel = context["charts"]
+    assert len(progress.labels) == events and set(progress.values) == {50}
+    assert sum(months.values) == events
+    assert funnel.values == [0, 0, 0, 0]
