@@ -79,7 +79,7 @@ def reports_submitted(organisation, year, department, indicator) -> Computed:
     items = year_items_reported(organisation, year, department.pk)
     with_reports = sum(1 for i in items if i["reports"])
     records = [f"任务{i['number']}“{i['title']}”（{i['role']}）：报送{i['reports']}次" for i in items]
-    return Computed(with_reports, len(items), "本年度报送过进展的牵头和配合任务数 ÷ 牵头和配合任务数", records)
+    return Computed(with_reports, len(items), "报送过进展的牵头和配合任务数 ÷ 牵头和配合任务数", records)
 
 
 def proposals_on_time(organisation, year, department, indicator) -> Computed:

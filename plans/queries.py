@@ -53,7 +53,7 @@ def year_items_led(organisation, year: int, department_id: int) -> list[dict]:
 
 def year_items_reported(organisation, year: int, department_id: int) -> list[dict]:
     """Items of the published plans of `year` that the department leads or supports, each with
-    the number of progress or closing reports the department posted in `year`:
+    the number of progress or closing reports the department posted on it:
     [{"id", "number", "title", "role" ("牵头"|"配合"), "reports"}]. Three queries."""
     plans = _plans_of_year(organisation, year)
     supported = ItemSupport.objects.filter(department_id=department_id).values("item_id")
@@ -65,7 +65,7 @@ def year_items_reported(organisation, year: int, department_id: int) -> list[dic
     )
     counts = defaultdict(int)
     for item_id in ProgressReport.objects.filter(
-        item_id__in=[i["id"] for i in items], department_id=department_id, created_at__year=year
+        item_id__in=[i["id"] for i in items], department_id=department_id
     ).values_list("item_id", flat=True):
         counts[item_id] += 1
     return [
@@ -81,13 +81,12 @@ def year_items_reported(organisation, year: int, department_id: int) -> list[dic
 
 
 def year_reports_of_department(organisation, year: int, department_id: int, limit: int = 200) -> list[dict]:
-    """Progress and closing reports the department posted in `year` (latest first), as evidence
+    """Progress and closing reports the department posted on items of the published plans of
+    `year` (latest first; a report on a 2023 item posted in January 2024 still counts for 2023), as evidence
     for a self-assessment: [{"id", "item_id", "item_number", "item_title", "kind", "kind_label",
     "text", "created_at", "files": [names]}]. Two queries."""
     reports = list(
-        ProgressReport.objects.filter(
-            item__plan__organisation=organisation, department_id=department_id, created_at__year=year
-        )
+        ProgressReport.objects.filter(item__plan__in=_plans_of_year(organisation, year), department_id=department_id)
         .select_related("item")
         .prefetch_related("evidence")
         .order_by("-created_at", "-id")[:limit]
