@@ -8,6 +8,7 @@ from django.db.models.functions import ExtractMonth
 
 from budget.models import ZERO, BudgetLine, Category, Expense
 
+CENT = Decimal("0.01")
 LEVELS = ((Decimal("100"), "over-100"), (Decimal("80"), "over-80"))
 
 
@@ -38,14 +39,14 @@ def execution(organisation, year: int) -> dict:
     )
     rows, categories = [], {}
     for line in lines:
-        spent = line.spent or ZERO
+        spent = (line.spent or ZERO).quantize(CENT)
         r = rate(spent, line.amount)
         rows.append({"line": line, "spent": spent, "balance": line.amount - spent, "rate": r, "level": level(r)})
         budget_sum, spent_sum = categories.get(line.category, (ZERO, ZERO))
         categories[line.category] = (budget_sum + line.amount, spent_sum + spent)
     total_budget = sum((line.amount for line in lines), ZERO)
     total_spent = sum((row["spent"] for row in rows), ZERO)
-    months = {m: ZERO for m in range(1, 13)}
+    months = dict.fromkeys(range(1, 13), ZERO)
     for month, amount in (
         Expense.objects.filter(line__organisation=organisation, line__year=year)
         .annotate(month=ExtractMonth("date"))
@@ -53,7 +54,7 @@ def execution(organisation, year: int) -> dict:
         .annotate(total=Sum("amount"))
         .values_list("month", "total")
     ):
-        months[month] = amount
+        months[month] = amount.quantize(CENT)
     labels = dict(Category.choices)
     total_rate = rate(total_spent, total_budget)
     return {
@@ -75,7 +76,7 @@ def event_cost(event_id: int) -> dict:
     "description", "line"}]}. One query."""
     expenses = list(Expense.objects.filter(event_id=event_id).select_related("line").order_by("date", "id"))
     return {
-        "total": sum((e.amount for e in expenses), ZERO),
+        "total": sum((e.amount for e in expenses), ZERO).quantize(CENT),
         "expenses": [
             {"date": e.date, "amount": e.amount, "payee": e.payee, "description": e.description, "line": e.line.name}
             for e in expenses

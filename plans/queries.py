@@ -211,3 +211,14 @@ def year_section_progress(plan: Plan) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def latest_plan_year(organisation, *, up_to: int) -> int | None:
+    """The year of the organisation's latest published plan no later than `up_to`. One query."""
+    return (
+        Plan.objects.for_org(organisation)
+        .filter(status=Plan.Status.PUBLISHED, year__lte=up_to)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )

@@ -78,7 +78,7 @@ class Chart:
     # --- geometry shared by SVG and PNG --------------------------------------------------
     def _hbar_layout(self):
         label_w, bar_w, row_h = 150, 300, 26
-        height = 34 + row_h * max(len(self.labels), 1) + 10
+        height = 34 + row_h * max(len(self.labels), 3) + 10
         return label_w, bar_w, row_h, 520, height
 
     def _vbar_layout(self):
@@ -93,11 +93,15 @@ class Chart:
         return mark_safe(self._svg_vbar())  # noqa: S308 - every label is escaped
 
     def _svg_open(self, width, height) -> list[str]:
+        empty = not any(self.values)
         return [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape(self.title)}" class="chart-svg">',
             f"<title>{escape(self.title)}</title>",
             f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(self.title)}</text>',
+            f'<text x="{width / 2}" y="{height / 2}" font-size="13" text-anchor="middle" fill="{GREY}">暂无数据</text>'
+            if empty
+            else "",
         ]
 
     def _svg_hbar(self) -> str:
@@ -250,8 +254,13 @@ def year_charts(organisation, year: int) -> list[Chart]:
 
 
 def home_charts(organisation, year: int | None = None) -> dict:
-    """Context for `reports/_year_charts.html` on the home pages."""
+    """Context for `reports/_year_charts.html` on the home pages: the charts of `year`, by default
+    of the year of the latest published plan (this year's once it is published). Five queries."""
     from django.utils import timezone
 
-    year = year or timezone.localdate().year
+    from plans.queries import latest_plan_year
+
+    if year is None:
+        today = timezone.localdate().year
+        year = latest_plan_year(organisation, up_to=today) or today
     return {"year": year, "charts": year_charts(organisation, year)}
