@@ -204,3 +204,51 @@ def test_self_assessment_submit_needs_every_statement(scheme, liaison, student_d
     services.submit_self_assessment(assessment, by=liaison)
     with pytest.raises(ValidationError, match="自评已提交"):
         services.save_self_assessment(assessment, by=liaison, summary="改", statements={})
+
+
+def test_scoring_sheet_and_results_notice(client, scheme, ufd_staff, leader):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    scored(scheme, ufd_staff, {"甲部门": "95", "乙部门": "72.5"})
+    services.publish_results(scheme, by=ufd_staff)
+    client.force_login(leader)  # leaders may read both
+    response = client.get(reverse("assessment:export-xlsx", args=[scheme.pk]))
+    rows = [
+        [c.value for c in r] for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows()
+    ]
+    header = rows.index(["排名", "部门", "工作实绩（满分100，权重100）", "加分", "扣分", "总分", "等次", "状态"])
+    assert rows[header + 1] == [1, "甲部门", "95.00", None, None, "95.00", "优秀", "已评分"]
+    assert rows[header + 2] == [2, "乙部门", "72.50", None, None, "72.50", "合格", "已评分"]
+    response = client.get(reverse("assessment:export-docx", args=[scheme.pk]))
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"关于{YEAR}年度统战工作目标责任考核结果的通报" in text
+    assert "对2个部门" in text and "评定甲部门为优秀等次" in text
+    table = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert table == [
+        ["排名", "部门", "总分", "等次"],
+        ["1", "甲部门", "95.00", "优秀"],
+        ["2", "乙部门", "72.50", "合格"],
+    ]
+    assert AuditEvent.objects.filter(action="export", user=leader, object_type="assessment.scheme").count() == 2
+
+
+def test_scheme_thresholds_must_be_in_order(client, scheme, ufd_staff):
+    client.force_login(ufd_staff)
+    data = {
+        "title": "方案",
+        "letter_preamble": "",
+        "excellent_min": "80",
+        "good_min": "85",
+        "pass_min": "60",
+        "excellent_cap": "",
+        "appeal_days": "7",
+        "max_adjustment": "5",
+    }
+    response = client.post(reverse("assessment:scheme-edit", args=[scheme.pk]), data)
+    assert "分数线须满足：优秀 &gt; 良好 &gt; 合格 ≥ 0。" in response.content.decode()
+    scheme.refresh_from_db()
+    assert scheme.excellent_min == Decimal("90")
