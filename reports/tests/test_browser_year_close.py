@@ -54,8 +54,7 @@ def test_letters_self_assessment_scoring_appeal_and_summary(live_server, page, p
     # 学生工作处 self-assesses on a phone: its progress reports are already attached.
     log_in(phone, base, "liaison")
     phone.click(".sidenav >> text=年度考核")
-    # (Playwright scrolls the link under the sticky table header on a phone; follow its address.)
-    phone.goto(base + phone.locator("#main a:has-text('学生工作处')").first.get_attribute("href"))
+    phone.click("#main a:has-text('学生工作处')")
     evidence = phone.locator("#evidence").inner_text()
     assert "已召开少数民族学生座谈会" in evidence  # the demo's progress report on item 13
     assert "少数民族学生活动已举办" in evidence  # and its closing report
