@@ -58,6 +58,7 @@ class IndicatorForm(forms.ModelForm):
 
 class SelfAssessmentForm(forms.Form):
     summary = forms.CharField(label=_("自评总结"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, indicators, statements, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +125,7 @@ class ScanForm(forms.Form):
 
 class ScoreForm(forms.Form):
     comment = forms.CharField(label=_("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, indicators, initial_points: dict, initial_notes: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from assessment.models import (
     Statement,
 )
 from core import audit
+from core.concurrency import update_if_unchanged
 from notifications.services import notify
 from orgs.models import Department, Membership, Role
 
@@ -195,6 +197,16 @@ def open_assessments(scheme: Scheme, *, by, request=None) -> int:
 # --- Self-assessment ---------------------------------------------------------------------------
 
 
+def _bump_version(assessment: DepartmentAssessment, version: int | None) -> None:
+    """Optimistic concurrency (core.concurrency): refuses a stale edit, else bumps the version.
+    Runs inside the caller's transaction, so a later ValidationError undoes the bump too."""
+    if version is None:
+        DepartmentAssessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    else:
+        update_if_unchanged(DepartmentAssessment, assessment.pk, version)
+    assessment.version = DepartmentAssessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
+
+
 def _check_open(assessment: DepartmentAssessment) -> None:
     if assessment.status != DepartmentAssessment.Status.OPEN:
         raise ValidationError("自评已提交，不能再修改。")
@@ -202,10 +214,12 @@ def _check_open(assessment: DepartmentAssessment) -> None:
 
 @transaction.atomic
 def save_self_assessment(
-    assessment: DepartmentAssessment, *, by, summary: str, statements: dict, request=None
+    assessment: DepartmentAssessment, *, by, summary: str, statements: dict, version: int | None = None, request=None
 ) -> DepartmentAssessment:
-    """`statements`: {indicator_id: (text, self_points or None)}."""
+    """`statements`: {indicator_id: (text, self_points or None)}. With `version` (the form's), a
+    save by someone else since raises core.concurrency.StaleEdit and nothing is written."""
     _check_open(assessment)
+    _bump_version(assessment, version)
     indicators = {i.pk: i for i in assessment.scheme.indicators.all()}
     for indicator_id, (text, points) in statements.items():
         indicator = indicators[indicator_id]
@@ -302,10 +316,18 @@ def parse_points(value, *, maximum: Decimal, name: str) -> Decimal:
 
 @transaction.atomic
 def save_scores(
-    assessment: DepartmentAssessment, *, by, scores: dict, comment: str = "", request=None
+    assessment: DepartmentAssessment,
+    *,
+    by,
+    scores: dict,
+    comment: str = "",
+    version: int | None = None,
+    request=None,
 ) -> DepartmentAssessment:
     """`scores`: {indicator_id: (points, note)}; every indicator must be scored. Computed
-    indicators keep the explanation of their value. Each change is kept in ScoreChange and audited."""
+    indicators keep the explanation of their value. Each change is kept in ScoreChange and audited.
+    With `version` (the form's), a save by someone else since raises StaleEdit; nothing is written."""
+    _bump_version(assessment, version)
     indicators = list(assessment.scheme.indicators.all())
     explanations = computed_values(assessment)
     changes = {}

@@ -17,6 +17,7 @@ from assessment.models import (
     SelfFile,
 )
 from core import audit
+from core.concurrency import STALE_MESSAGE, StaleEdit
 from orgs.access import role_required
 from orgs.models import Role
 from plans.models import Plan
@@ -261,14 +262,24 @@ def department(request, pk: int):
         indicators=context["indicators"],
         initial_points=initial_points,
         initial_notes=initial_notes,
-        initial={"comment": assessment.comment},
+        initial={"comment": assessment.comment, "version": assessment.version},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.save_scores(
-            assessment, by=request.user, scores=form.scores(), comment=form.cleaned_data["comment"], request=request
-        )
-        messages.success(request, _("评分已保存。"))
-        return redirect("assessment:department", pk=assessment.pk)
+        try:
+            services.save_scores(
+                assessment,
+                by=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                version=form.cleaned_data["version"],
+                request=request,
+            )
+            messages.success(request, _("评分已保存。"))
+            return redirect("assessment:department", pk=assessment.pk)
+        except StaleEdit:
+            form.add_error(None, STALE_MESSAGE.format(what=_("部门考核")))
+            status = 409
     rows = [
         {
             "indicator": i,
@@ -289,7 +300,9 @@ def department(request, pk: int):
             "read_only": request.membership.role != Role.UFD_STAFF,
         }
     )
-    return render(request, "assessment/department.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "assessment/department.html", context, status=400 if status == 200 and form.errors else status
+    )
 
 
 @role_required(*STAFF)
@@ -364,8 +377,9 @@ def self_assess(request, pk: int):
         request.POST or None,
         indicators=context["indicators"],
         statements=context["statements"],
-        initial={"summary": assessment.summary},
+        initial={"summary": assessment.summary, "version": assessment.version},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.save_self_assessment(
@@ -373,12 +387,16 @@ def self_assess(request, pk: int):
                 by=request.user,
                 summary=form.cleaned_data["summary"],
                 statements=form.statements(),
+                version=form.cleaned_data["version"],
                 request=request,
             )
             messages.success(request, _("自评已保存。"))
             return redirect("assessment:self", pk=assessment.pk)
         except ValidationError as error:
             form.add_error(None, error)
+        except StaleEdit:
+            form.add_error(None, STALE_MESSAGE.format(what=_("自评")))
+            status = 409
     published = assessment.scheme.is_published
     context.update(
         {
@@ -392,7 +410,7 @@ def self_assess(request, pk: int):
             and timezone.localdate() <= assessment.scheme.appeal_deadline,
         }
     )
-    return render(request, "assessment/self.html", context, status=400 if form.errors else 200)
+    return render(request, "assessment/self.html", context, status=400 if status == 200 and form.errors else status)
 
 
 @role_required(Role.LIAISON)

@@ -114,7 +114,8 @@ def test_self_assessment_post_saves_statements(client, ledger, scheme, ufd_staff
     services.open_assessments(scheme, by=ufd_staff)
     assessment = DepartmentAssessment.objects.get(scheme=scheme, department=student_department)
     first = scheme.indicators.first()
-    data = {"summary": "全年工作扎实"} | {f"text_{i.pk}": f"说明{i.pk}" for i in scheme.indicators.all()}
+    data = {"summary": "全年工作扎实", "version": assessment.version}
+    data |= {f"text_{i.pk}": f"说明{i.pk}" for i in scheme.indicators.all()}
     data[f"points_{first.pk}"] = "abc"
     client.force_login(liaison)
     url = reverse("assessment:self", args=[assessment.pk])
@@ -176,3 +177,20 @@ def test_liaison_list_queries_are_bounded(
         response = client.get(reverse("assessment:mine"))
     assert response.status_code == 200
     assert response.content.decode().count("自评中") == rows
+
+
+def test_stale_self_assessment_is_refused_and_the_input_kept(
+    client, ledger, scheme, ufd_staff, liaison, student_department
+):
+    services.open_assessments(scheme, by=ufd_staff)
+    assessment = DepartmentAssessment.objects.get(scheme=scheme, department=student_department)
+    opened_at = assessment.version
+    first = scheme.indicators.first()
+    services.save_self_assessment(assessment, by=liaison, summary="同事先保存", statements={first.pk: ("先", None)})
+    client.force_login(liaison)
+    data = {"summary": "我的总结", "version": opened_at} | {f"text_{first.pk}": "我的说明"}
+    response = client.post(reverse("assessment:self", args=[assessment.pk]), data)
+    assert response.status_code == 409
+    assert "已被他人修改" in response.content.decode() and "我的说明" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.summary == "同事先保存"

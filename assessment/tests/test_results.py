@@ -98,7 +98,8 @@ def test_score_above_maximum_through_the_page_is_refused_in_chinese(client, sche
     assessment = DepartmentAssessment.objects.create(scheme=scheme, department=student_department)
     client.force_login(ufd_staff)
     indicator = scheme.indicators.get()
-    response = client.post(reverse("assessment:department", args=[assessment.pk]), {f"points_{indicator.pk}": "120"})
+    url = reverse("assessment:department", args=[assessment.pk])
+    response = client.post(url, {f"points_{indicator.pk}": "120", "version": assessment.version})
     assert response.status_code == 400
     assert "“工作实绩”的得分须在 0 到 100.00 之间，“120”超出范围。" in response.content.decode()
     assert not assessment.scores.exists()
@@ -252,3 +253,17 @@ def test_scheme_thresholds_must_be_in_order(client, scheme, ufd_staff):
     assert "分数线须满足：优秀 &gt; 良好 &gt; 合格 ≥ 0。" in response.content.decode()
     scheme.refresh_from_db()
     assert scheme.excellent_min == Decimal("90")
+
+
+def test_stale_scoring_is_refused_and_nothing_is_overwritten(client, scheme, ufd_staff, student_department):
+    assessment = DepartmentAssessment.objects.create(scheme=scheme, department=student_department)
+    opened_at = assessment.version
+    indicator = scheme.indicators.get()
+    services.save_scores(assessment, by=ufd_staff, scores={indicator.pk: ("70", "")})  # a colleague saves first
+    client.force_login(ufd_staff)
+    url = reverse("assessment:department", args=[assessment.pk])
+    response = client.post(url, {f"points_{indicator.pk}": "95", "version": opened_at})
+    assert response.status_code == 409
+    assert "已被他人修改" in response.content.decode()
+    assert [s.points for s in assessment.scores.all()] == [Decimal("70.00")]
+    assert ScoreChange.objects.filter(score__assessment=assessment).count() == 1
