@@ -167,6 +167,8 @@ class Chart:
         s = scale
         title_font, font = _font(14 * s), _font(11 * s)
         draw.text((0, 2 * s), self.title, fill=INK, font=title_font)
+        if not any(self.values):
+            draw.text((width / 2 * s, height / 2 * s), "暂无数据", fill=GREY, font=font, anchor="mm")
         if self.kind == "hbar":
             for i, (label, value) in enumerate(zip(self.labels, self.values, strict=False)):
                 y = 34 + i * row_h
@@ -198,6 +200,11 @@ class Chart:
                 if value:
                     draw.text((centre, (base - h - 4) * s), _number(value), fill=INK, font=font, anchor="ms")
                 draw.text((centre, (base + 16) * s), label, fill=INK, font=font, anchor="ms")
+            if self.legend[0]:
+                for offset, colour, text in ((170, LINE, self.legend[0]), (90, RED, self.legend[1])):
+                    x = width - offset
+                    draw.rectangle([x * s, 6 * s, (x + 10) * s, 16 * s], fill=colour)
+                    draw.text(((x + 14) * s, 15 * s), text, fill=INK, font=font, anchor="ls")
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return buffer.getvalue()
