@@ -68,6 +68,7 @@ bench: setup-dev
 	$(PY) bench/bench_parser.py
 	$(PY) bench/bench_plan_pages.py
 	$(PY) bench/bench_people_import.py
+	$(PY) bench/bench_year_summary.py
 
 ## audit-deps: pip-audit of every pinned dependency (constraints.txt) against PyPI's advisory data; fails on a
 ## known vulnerability. Where that service is unreachable (an offline intranet, this workplace) it says so and skips.

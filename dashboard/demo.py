@@ -154,6 +154,11 @@ def load_demo() -> tuple[Organisation, bool]:
     load_demo_stories(org, users)
     load_demo_five_ones(org, users)
     load_demo_study(org, users)
+    from assessment.demo import load_demo_assessment
+    from budget.demo import load_demo_budget
+
+    load_demo_assessment(org, users)
+    load_demo_budget(org, users)
     return org, True
 
 
@@ -162,8 +167,8 @@ SEED_YEAR = "2023"
 
 # Due dates of the seed plan's items, in days from today. Red: 2 and 10 overdue, 5 with a missed
 # milestone; yellow: 3 due within 7 days, 7 with a milestone in 2 days; green: 4 done by its target
-# (the symposium), 9 by its two published stories (publicity demo), 13 accepted. The others are spread between a week from today and
-# the year end (or over the next months when the year ends within three weeks).
+# (the symposium), 9 by its two published stories (publicity demo), 13 accepted. The others are
+# spread between a week from today and the year end (or over the next months when the year ends within three weeks).
 DUE_IN_DAYS = {2: -12, 10: -5, 3: 6, 9: 4}
 MILESTONES = {5: ("第一阶段培训", -7), 7: ("调研报告初稿", 2)}
 
@@ -398,57 +403,117 @@ def load_demo_proposals(org: Organisation, users: dict) -> None:
         )
 
     proposal_services.save_draft(
-        org, by=member, submitter=me, client_token=uuid.uuid4(),
-        data={"kind": "suggestion", "category": "talent", "title": "关于设立青年教师访学专项的建议（草稿）",
-              "content": "建议每年安排专项经费支持青年教师到行业企业访学。"},
+        org,
+        by=member,
+        submitter=me,
+        client_token=uuid.uuid4(),
+        data={
+            "kind": "suggestion",
+            "category": "talent",
+            "title": "关于设立青年教师访学专项的建议（草稿）",
+            "content": "建议每年安排专项经费支持青年教师到行业企业访学。",
+        },
     )
-    waiting = submit(me, "关于延长图书馆周末开放时间的建议", "期末复习期间，建议周六、周日图书馆开放到晚上十点。",
-                     "logistics", by=member, source="")
-    overdue = assign(submit(people[1], "关于完善学生心理健康服务的建议",
-                            "建议增加专职心理咨询师，开设夜间咨询时段。", "safety"))
+    waiting = submit(
+        me,
+        "关于延长图书馆周末开放时间的建议",
+        "期末复习期间，建议周六、周日图书馆开放到晚上十点。",
+        "logistics",
+        by=member,
+        source="",
+    )
+    overdue = assign(
+        submit(people[1], "关于完善学生心理健康服务的建议", "建议增加专职心理咨询师，开设夜间咨询时段。", "safety")
+    )
     Proposal.objects.filter(pk=overdue.pk).update(due_date=timezone.localdate() - timedelta(days=2))
-    in_review = assign(submit(people[2], "关于加强学生宿舍用电安全的社情民意", "部分宿舍存在违规电器。",
-                              "safety", kind="opinion"), review=True)
-    proposal_services.answer_proposal(in_review, by=liaison, outcome=Outcome.ADOPTED,
-                                      text="已组织全面排查，将于本月完成整改。")
-    rehandled = assign(submit(me, "关于增加学生社团活动场地的建议", "建议开放部分教室晚间供社团使用。",
-                              "teaching", by=member, source=""))
-    rehandled = proposal_services.answer_proposal(rehandled, by=liaison, outcome=Outcome.REFERENCE,
-                                                  text="留作参考，待新学生活动中心建成后统筹安排。")
+    in_review = assign(
+        submit(people[2], "关于加强学生宿舍用电安全的社情民意", "部分宿舍存在违规电器。", "safety", kind="opinion"),
+        review=True,
+    )
+    proposal_services.answer_proposal(
+        in_review, by=liaison, outcome=Outcome.ADOPTED, text="已组织全面排查，将于本月完成整改。"
+    )
+    rehandled = assign(
+        submit(
+            me, "关于增加学生社团活动场地的建议", "建议开放部分教室晚间供社团使用。", "teaching", by=member, source=""
+        )
+    )
+    rehandled = proposal_services.answer_proposal(
+        rehandled, by=liaison, outcome=Outcome.REFERENCE, text="留作参考，待新学生活动中心建成后统筹安排。"
+    )
     proposal_services.rate_proposal(rehandled, by=member, rating=Rating.UNSATISFIED, comment="希望先给出过渡办法。")
-    excellent = assign(submit(people[3], "关于深化产教融合、共建产业学院的提案",
-                              "建议与区内龙头企业共建产业学院，实行双导师制。", "development", kind="proposal"))
-    excellent = proposal_services.answer_proposal(excellent, by=liaison, outcome=Outcome.ADOPTED,
-                                                  text="已纳入学校“双高”建设方案，下学期启动。")
+    excellent = assign(
+        submit(
+            people[3],
+            "关于深化产教融合、共建产业学院的提案",
+            "建议与区内龙头企业共建产业学院，实行双导师制。",
+            "development",
+            kind="proposal",
+        )
+    )
+    excellent = proposal_services.answer_proposal(
+        excellent, by=liaison, outcome=Outcome.ADOPTED, text="已纳入学校“双高”建设方案，下学期启动。"
+    )
     proposal_services.close_proposal(excellent, by=ufd, note="提出人当面表示满意。")
     proposal_services.set_flags(excellent, by=ufd, excellent=True, published=True)
     proposal_services.decline_proposal(
         submit(people[4], "关于调整城市公交线路的建议", "建议增开公交线路至学校南门。", "other"),
-        by=ufd, reason="不属于学校职权范围，已建议通过政协渠道反映。",
+        by=ufd,
+        reason="不属于学校职权范围，已建议通过政协渠道反映。",
     )
     target = (
-        targets_for_org(org).filter(item__number__in=[4, 6, 7])
-        .filter(Q(text__contains="建言") | Q(text__contains="建议") | Q(text__contains="提案")).first()
+        targets_for_org(org)
+        .filter(item__number__in=[4, 6, 7])
+        .filter(Q(text__contains="建言") | Q(text__contains="建议") | Q(text__contains="提案"))
+        .first()
     )
     if target is not None:
         proposal_services.link_target(waiting, by=ufd, target=target, basis="received")
 
-    proposal_services.save_template(org, by=ufd, data={
-        "title": "已纳入工作计划", "outcome": Outcome.ADOPTED,
-        "text": "感谢您的宝贵建议。经研究，已将该建议纳入本部门年度工作计划，预计于　年　月前完成。",
-    })
-    proposal_services.save_template(org, by=ufd, data={
-        "title": "留作参考", "outcome": Outcome.REFERENCE,
-        "text": "感谢您的宝贵建议。受条件所限，目前暂不具备实施条件，已留作参考，今后统筹考虑。",
-    })
-    filing = proposal_services.create_outside_filing(org, by=member, person=me, data={
-        "kind": FilingKind.PROPOSAL, "body": "市政协", "level": FilingLevel.CITY,
-        "date": timezone.localdate() - timedelta(days=40), "title": "关于推进职业教育产教融合的提案",
-        "case_number": "第0123号", "status": FilingStatus.ANSWERED,
-    })
+    proposal_services.save_template(
+        org,
+        by=ufd,
+        data={
+            "title": "已纳入工作计划",
+            "outcome": Outcome.ADOPTED,
+            "text": "感谢您的宝贵建议。经研究，已将该建议纳入本部门年度工作计划，预计于　年　月前完成。",
+        },
+    )
+    proposal_services.save_template(
+        org,
+        by=ufd,
+        data={
+            "title": "留作参考",
+            "outcome": Outcome.REFERENCE,
+            "text": "感谢您的宝贵建议。受条件所限，目前暂不具备实施条件，已留作参考，今后统筹考虑。",
+        },
+    )
+    filing = proposal_services.create_outside_filing(
+        org,
+        by=member,
+        person=me,
+        data={
+            "kind": FilingKind.PROPOSAL,
+            "body": "市政协",
+            "level": FilingLevel.CITY,
+            "date": timezone.localdate() - timedelta(days=40),
+            "title": "关于推进职业教育产教融合的提案",
+            "case_number": "第0123号",
+            "status": FilingStatus.ANSWERED,
+        },
+    )
     proposal_services.verify_outside_filing(filing, by=ufd, verified=True)
-    proposal_services.create_outside_filing(org, by=member, person=me, data={
-        "kind": FilingKind.OPINION, "body": "民盟市委", "level": FilingLevel.CITY,
-        "date": timezone.localdate() - timedelta(days=10), "title": "关于加强青年教师队伍建设的社情民意信息",
-        "status": FilingStatus.ENDORSED, "note": "获市领导批示。",
-    })
+    proposal_services.create_outside_filing(
+        org,
+        by=member,
+        person=me,
+        data={
+            "kind": FilingKind.OPINION,
+            "body": "民盟市委",
+            "level": FilingLevel.CITY,
+            "date": timezone.localdate() - timedelta(days=10),
+            "title": "关于加强青年教师队伍建设的社情民意信息",
+            "status": FilingStatus.ENDORSED,
+            "note": "获市领导批示。",
+        },
+    )

@@ -14,6 +14,7 @@ from people import queries as people_queries
 from people.models import Person
 from plans import queries as plan_queries
 from proposals import queries as proposal_queries
+from reports.charts import home_charts
 
 
 def _plan_overview(org, today) -> dict:
@@ -35,6 +36,7 @@ def _staff_home(request):
         "month": event_queries.month_events(org, today),
         "registry": people_queries.registry_composition(org),
         **_plan_overview(org, today),
+        "year_charts": home_charts(org),
     }
     return render(request, "dashboard/home_staff.html", context)
 
@@ -63,6 +65,7 @@ def _leader_home(request):
         "proposal_counts": proposal_queries.year_counts(org, today.year),
         "registry": people_queries.registry_composition(org),
         **_plan_overview(org, today),
+        "year_charts": home_charts(org),
     }
     return render(request, "dashboard/home_leader.html", context)
 

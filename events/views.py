@@ -29,6 +29,7 @@ from events.forms import (
     ReportForm,
 )
 from events.models import CalendarFeed, Event, EventFeedback, EventPhoto, Registration
+from events.panels import detail_panels
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
@@ -147,6 +148,7 @@ def event_detail(request, pk: int):
         "cancel_form": CancelForm(),
         "can_manage": request.membership.role == STAFF,
         "signup_url": f"{settings.TONGXIN_BASE_URL}{reverse('events:public-signup', args=[event.public_token])}",
+        "panels": detail_panels(),
     }
     context["taken"] = len(context["registered"]) + len(context["externals"])
     return render(request, "events/event_detail.html", context)

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "publicity",
     "fiveones",
     "study",
+    "assessment",
+    "budget",
+    "reports",
     "dashboard",
 ]
 

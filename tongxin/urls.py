@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("publicity.urls")),
     path("fiveones/", include("fiveones.urls")),
     path("study/", include("study.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("budget/", include("budget.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

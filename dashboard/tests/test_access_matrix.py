@@ -6,12 +6,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.tests.matrix import SECURITY_MATRIX, security_url_kwargs
+from assessment.tests.matrix import ASSESSMENT_MATRIX, assessment_url_kwargs
+from budget.tests.matrix import BUDGET_MATRIX, budget_url_kwargs
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
 from fiveones.tests.matrix import FIVEONES_MATRIX, fiveones_url_kwargs
 from notifications.tests.matrix import NOTIFICATIONS_MATRIX, notifications_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
 from publicity.tests.matrix import PUBLICITY_MATRIX, publicity_url_kwargs
+from reports.tests.matrix import REPORTS_MATRIX
 from study.tests.matrix import STUDY_MATRIX, study_url_kwargs
 
 ALL = set(Role)
@@ -103,6 +106,9 @@ MATRIX = {
     **FIVEONES_MATRIX,
     **STUDY_MATRIX,
     **SECURITY_MATRIX,
+    **ASSESSMENT_MATRIX,
+    **BUDGET_MATRIX,
+    **REPORTS_MATRIX,
 }
 
 
@@ -151,6 +157,8 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **fiveones_url_kwargs(org, personas),
         **study_url_kwargs(org, personas),
         **security_url_kwargs(personas),
+        **assessment_url_kwargs(org, personas),
+        **budget_url_kwargs(org, personas),
     }
 
 

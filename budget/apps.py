@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BudgetConfig(AppConfig):
+    name = "budget"
+    verbose_name = "统战工作经费"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The event page shows the event's cost through events' panel registry (events never imports budget).
+        from events.panels import register_detail_panel
+
+        register_detail_panel("budget/_event_cost.html")

@@ -1,0 +1,141 @@
+"""Every write of the budget module. Amounts are parsed to Decimal with two places here, so a
+negative, zero or non-numeric amount is refused with a Chinese message and nothing is saved.
+Execution alerts: when a line's spending reaches 80 % and again 100 % of its budget, UFD staff are
+notified once per threshold (the line remembers when it alerted)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from budget.models import ZERO, BudgetLine, Expense
+from core import audit
+from notifications.services import notify
+from orgs.models import Membership, Role
+
+MAX_AMOUNT = Decimal("9999999999.99")
+THRESHOLDS = ((Decimal("0.8"), "alerted_80_at", "80%"), (Decimal("1"), "alerted_100_at", "100%"))
+
+
+def parse_money(value, *, label: str = "金额") -> Decimal:
+    """A positive amount of yuan with at most two decimals, as Decimal."""
+    text = str(value).strip().replace(",", "").replace("，", "")
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label}“{value}”不是数字，请填写如 1200.50 的金额。")
+    if not amount.is_finite():
+        raise ValidationError(f"{label}“{value}”不是数字，请填写如 1200.50 的金额。")
+    if amount <= 0:
+        raise ValidationError(f"{label}须大于 0，不能为负数或零。")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"{label}最多保留两位小数（精确到分）。")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(f"{label}过大。")
+    return amount.quantize(Decimal("0.01"))
+
+
+def spent_on(line: BudgetLine) -> Decimal:
+    return line.expenses.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+LINE_FIELDS = ["category", "name", "amount", "item", "note"]
+
+
+@transaction.atomic
+def create_line(organisation, *, by, year: int, data: dict, request=None) -> BudgetLine:
+    line = BudgetLine.objects.create(organisation=organisation, year=year, **{k: data[k] for k in LINE_FIELDS})
+    audit.record(
+        "create",
+        user=by,
+        organisation=organisation,
+        obj=line,
+        changes={"amount": str(line.amount), "category": line.category},
+        request=request,
+    )
+    return line
+
+
+@transaction.atomic
+def update_line(line: BudgetLine, *, by, data: dict, request=None) -> BudgetLine:
+    before = audit.snapshot(line, LINE_FIELDS)
+    for name in LINE_FIELDS:
+        setattr(line, name, data[name])
+    line.save(update_fields=LINE_FIELDS)
+    changes = audit.diff(before, audit.snapshot(line, LINE_FIELDS))
+    audit.record("update", user=by, organisation=line.organisation, obj=line, changes=changes, request=request)
+    _check_alerts(line)
+    return line
+
+
+def _check_alerts(line: BudgetLine) -> list[str]:
+    """Notifies UFD staff of each threshold newly reached; each threshold alerts once."""
+    spent = spent_on(line)
+    reached = []
+    for share, field, label in THRESHOLDS:
+        if getattr(line, field) is None and spent >= line.amount * share:
+            setattr(line, field, timezone.now())
+            line.save(update_fields=[field])
+            reached.append(label)
+    if reached:
+        staff = [
+            m.user
+            for m in Membership.objects.filter(organisation=line.organisation, role=Role.UFD_STAFF).select_related(
+                "user"
+            )
+        ]
+        rate = (spent * 100 / line.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        title = f"经费预警：“{line.name}”已执行{rate}%（{reached[-1]}）"
+        body = f"预算{line.amount}元，已支出{spent}元。"
+        url = reverse("budget:line-detail", args=[line.pk])
+        organisation = line.organisation
+        transaction.on_commit(lambda: notify(staff, organisation=organisation, title=title, body=body, url=url))
+    return reached
+
+
+@transaction.atomic
+def record_expense(line: BudgetLine, *, by, data: dict, receipt, receipt_kind, request=None) -> Expense:
+    """Records an expense with its receipt (checked by content in the form); alerts at 80 % / 100 %."""
+    line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    amount = parse_money(data["amount"])
+    expense = Expense(
+        line=line,
+        date=data["date"],
+        amount=amount,
+        payee=data["payee"],
+        description=data["description"],
+        event=data.get("event"),
+        item=data.get("item"),
+        receipt_name=receipt.name[:200],
+        receipt_kind=receipt_kind.label,
+        created_by=by,
+    )
+    expense.receipt.save(receipt.name, receipt, save=False)
+    expense.save()
+    audit.record(
+        "create",
+        user=by,
+        organisation=line.organisation,
+        obj=expense,
+        changes={"amount": str(amount), "line": line.pk, "payee": expense.payee},
+        request=request,
+    )
+    _check_alerts(line)
+    return expense
+
+
+@transaction.atomic
+def delete_expense(expense: Expense, *, by, request=None) -> None:
+    audit.record(
+        "delete",
+        user=by,
+        organisation=expense.line.organisation,
+        obj=expense,
+        changes={"amount": str(expense.amount), "payee": expense.payee},
+        request=request,
+    )
+    expense.receipt.delete(save=False)
+    expense.delete()

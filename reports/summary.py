@@ -1,0 +1,218 @@
+"""The year-end work summary (年度工作总结), written from the ledger.
+
+`ledger(organisation, year)` gathers the year's figures through the documented query functions of
+plans, events, proposals, people, assessment and budget (a fixed number of queries whatever the
+plan's size); `draft_text(data)` writes the editable body; `summary_docx(...)` writes the Word
+draft: the body as UFD staff edited it, the highlights they chose, the assessment results, the
+budget execution and three charts (PNG)."""
+
+from collections import defaultdict
+
+from django.utils import timezone
+
+from reports import charts
+
+
+def cn_date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def ledger(organisation, year: int) -> dict:
+    from assessment.queries import year_results
+    from budget.queries import execution
+    from events.queries import year_events_by_month, year_held_events
+    from people.services import registry_summary
+    from plans.queries import year_plan, year_plan_outline, year_section_progress
+    from proposals.queries import year_adopted_titles, year_proposal_funnel
+
+    today = timezone.localdate()
+    plan = year_plan(organisation, year)
+    outline = year_plan_outline(plan, today) if plan else []
+    events = year_held_events(organisation, year)
+    by_target = defaultdict(list)
+    for event in events:
+        for target_id in event["target_ids"]:
+            by_target[target_id].append(event)
+    return {
+        "organisation": organisation,
+        "year": year,
+        "plan": plan,
+        "outline": outline,
+        "sections": year_section_progress(plan) if plan else [],
+        "events": events,
+        "events_by_target": by_target,
+        "months": year_events_by_month(organisation, year),
+        "funnel": year_proposal_funnel(organisation, year),
+        "adopted": year_adopted_titles(organisation, year),
+        "registry": registry_summary(organisation),
+        "contacts": _contact_count(organisation, year),
+        "results": year_results(organisation, year),
+        "budget": execution(organisation, year),
+    }
+
+
+def _contact_count(organisation, year: int) -> int:
+    from people.models import ContactRecord
+
+    return ContactRecord.objects.filter(person__organisation=organisation, date__year=year).count()
+
+
+def _item_line(item: dict, events_by_target) -> str:
+    parts = [f"{item['number']}. {item['title']}"]
+    lead = f"（牵头：{item['lead']}）" if item["lead"] else ""
+    state = f"{item['status_label']}，进度{item['progress']}%"
+    if item["accepted_at"]:
+        state = f"已完成（{cn_date(item['accepted_at'])}销号）"
+    sentences = [f"{parts[0]}{lead}：{state}。"]
+    for target in item["targets"]:
+        met = "已完成" if target["achieved"] >= target["count"] else "未完成"
+        sentences.append(f"目标“{target['text']}”完成{target['achieved']}/{target['count']}（{met}）。")
+        held = events_by_target.get(target["id"], [])
+        if held:
+            sentences.append(
+                "举办"
+                + "；".join(f"{e['title']}（{cn_date(e['starts_at'])}，出席{e['attendance']}人）" for e in held)
+                + "。"
+            )
+    if item["reports"]:
+        sentences.append(f"报送进展{item['reports']}次。")
+    return "".join(sentences)
+
+
+def overview(data: dict) -> str:
+    items = [i for s in data["outline"] for i in s["items"]]
+    done = sum(1 for i in items if i["status"] == "done")
+    overdue = sum(1 for i in items if i["status"] == "overdue")
+    attendance = sum(e["attendance"] for e in data["events"])
+    funnel = dict(data["funnel"])
+    registry = data["registry"]
+    return (
+        f"{data['year']}年，统战部在学校党委的领导下，认真落实年度统战工作要点。"
+        f"全年工作要点共{len(items)}项任务，已完成{done}项，逾期{overdue}项；"
+        f"举办各类统战活动{len(data['events'])}场，参加{attendance}人次；"
+        f"收到建言献策{funnel['收到']}件，立案{funnel['立案']}件，答复{funnel['答复']}件，采纳{funnel['采纳']}件；"
+        f"统战对象名册{registry['total']}人，其中留学回国人员{registry['returned']}人；"
+        f"全年联谊交友、谈心谈话{data['contacts']}次。"
+    )
+
+
+def draft_text(data: dict) -> str:
+    """The editable body: an overview, then per section and item what was done."""
+    title = f"{data['organisation'].name}{data['year']}年统战工作总结"
+    lines = [title, "", overview(data), ""]
+    if not data["outline"]:
+        lines.append(f"（{data['year']}年没有已发布的工作要点。）")
+    for number, section in enumerate(data["outline"], start=1):
+        marker = section["marker"] or f"{_cn(number)}、"
+        lines.append(f"{marker}{section['title']}")
+        for item in section["items"]:
+            lines.append(_item_line(item, data["events_by_target"]))
+        lines.append("")
+    number = len(data["outline"]) + 1
+    lines.append(f"{_cn(number)}、全年活动开展情况")
+    if data["events"]:
+        for index, e in enumerate(data["events"], start=1):
+            where = f"，{e['department']}组织" if e["department"] else ""
+            lines.append(f"{index}. {e['title']}（{cn_date(e['starts_at'])}{where}，出席{e['attendance']}人）。")
+    else:
+        lines.append("本年度没有已举办的活动记录。")
+    lines.append("")
+    funnel = dict(data["funnel"])
+    lines.append(f"{_cn(number + 1)}、建言献策办理情况")
+    lines.append(
+        f"全年收到建言献策{funnel['收到']}件，立案{funnel['立案']}件，答复{funnel['答复']}件，"
+        f"采纳（含部分采纳）{funnel['采纳']}件。"
+    )
+    for index, title in enumerate(data["adopted"], start=1):
+        lines.append(f"{index}. 《{title}》被采纳。")
+    lines.append("")
+    lines.append("下一步，统战部将坚持问题导向，补齐短板，推动统战工作再上新台阶。")
+    return "\n".join(lines)
+
+
+def _cn(number: int) -> str:
+    digits = "一二三四五六七八九十"
+    if number <= 10:
+        return digits[number - 1]
+    if number < 20:
+        return "十" + digits[number - 11]
+    return str(number)
+
+
+def highlight_choices(data: dict) -> list[str]:
+    """Candidates UFD staff choose highlights from: held events, adopted suggestions, finished items."""
+    choices = [f"举办{e['title']}（{cn_date(e['starts_at'])}，出席{e['attendance']}人）" for e in data["events"]]
+    choices += [f"建言“{title}”被采纳" for title in data["adopted"]]
+    choices += [f"完成“{i['title']}”" for s in data["outline"] for i in s["items"] if i["status"] == "done"][:50]
+    return choices
+
+
+def summary_docx(data: dict, *, text: str, highlights: list[str]) -> bytes:
+    from docx.shared import Cm
+
+    from assessment.exports import body, heading, new_document, table, title, to_bytes
+
+    document = new_document()
+    lines = text.splitlines()
+    if lines:
+        title(document, lines[0])
+        lines = lines[1:]
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _is_heading(stripped):
+            heading(document, stripped)
+        else:
+            body(document, stripped)
+
+    heading(document, "工作亮点")
+    for index, highlight in enumerate(highlights or ["（未选择）"], start=1):
+        body(document, f"{index}. {highlight}")
+
+    heading(document, "年度考核结果")
+    results = data["results"]
+    if results["published"] and results["rows"]:
+        rows = [["排名", "部门", "总分", "等次"]]
+        rows += [[r["rank"], r["department"], f"{r['total']}", r["grade"]] for r in results["rows"]]
+        table(document, rows, [2, 7, 3, 3], size=12)
+    else:
+        body(document, "本年度考核结果尚未发布。")
+
+    heading(document, "经费执行情况")
+    budget = data["budget"]
+    if budget["lines"]:
+        rate = f"{budget['rate']}%" if budget["rate"] is not None else "—"
+        body(document, f"全年统战工作经费预算{budget['budget']:.2f}元，已支出{budget['spent']:.2f}元，执行率{rate}。")
+        rows = [["类别", "预算（元）", "已支出（元）", "执行率"]]
+        rows += [
+            [label, f"{b:.2f}", f"{s:.2f}", f"{r}%" if r is not None else "—"]
+            for label, b, s, r in budget["by_category"]
+        ]
+        table(document, rows, [5, 3.5, 3.5, 3], size=12)
+    else:
+        body(document, "本年度未登记经费预算。")
+
+    heading(document, "附图")
+    for chart in (
+        charts.progress_chart(data["sections"]),
+        charts.events_chart(data["months"]),
+        charts.funnel_chart(data["funnel"]),
+    ):
+        import io
+
+        document.add_picture(io.BytesIO(chart.png()), width=Cm(15))
+    return to_bytes(document)
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) <= 60 and any(line.startswith(f"{_cn(n)}、") for n in range(1, 20))
+
+
+def generated_text(organisation, year: int) -> tuple[dict, str]:
+    data = ledger(organisation, year)
+    return data, draft_text(data)
