@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import BudgetLine, Category
 from budget.services import parse_money
 from core import files
+from events import queries as event_queries
 
 
 def _item_choices(organisation, year):
@@ -56,12 +57,8 @@ class ExpenseForm(forms.Form):
 
     def __init__(self, *args, line: BudgetLine, **kwargs):
         super().__init__(*args, **kwargs)
-        from events.models import Event
-
         self.line = line
-        self.fields["event"].queryset = (
-            Event.objects.for_org(line.organisation).filter(starts_at__year=line.year).order_by("starts_at")
-        )
+        self.fields["event"].queryset = event_queries.events_of_year(line.organisation, line.year)
         self.fields["item"].queryset = _item_choices(line.organisation, line.year)
         if line.item_id:
             self.fields["item"].initial = line.item_id

@@ -256,3 +256,8 @@ def event_label(event_id: int) -> str:
         return ""
     start = row["starts_at"]
     return f"{row['title']}（{start.year}年{start.month}月{start.day}日）"
+
+
+def events_of_year(organisation, year: int) -> QuerySet:
+    """The organisation's events starting in `year`, by start (a choice list, e.g. an expense's event)."""
+    return Event.objects.for_org(organisation).filter(starts_at__year=year).order_by("starts_at")
