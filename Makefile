@@ -66,6 +66,7 @@ lint: setup-dev
 ## bench: speed targets (never in unit tests)
 bench: setup-dev
 	$(PY) bench/bench_parser.py
+	$(PY) bench/bench_parser_labels.py
 	$(PY) bench/bench_plan_pages.py
 	$(PY) bench/bench_people_import.py
 	$(PY) bench/bench_year_summary.py

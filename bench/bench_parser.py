@@ -28,8 +28,10 @@ def generated_plan(items: int, *, per_section: int = 20) -> str:
         if n % per_section == 1:
             section = (n - 1) // per_section + 1
             lines.append(f"{int_to_cn(section)}、加强第{section}部分工作，推进高质量发展")
-        lines.append(f"{n}.持续深化第{n}项工作。组织党外人士深入学习习近平新时代中国特色社会主义思想，召开1次专题座谈会，"
-                     f"一是加强政治引领；二是开展调查研究；三是每季度组织一次交流。（牵头部门：党委统战部；配合部门：党委宣传部、人事处）")
+        lines.append(
+            f"{n}.持续深化第{n}项工作。组织党外人士深入学习习近平新时代中国特色社会主义思想，召开1次专题座谈会，"
+            f"一是加强政治引领；二是开展调查研究；三是每季度组织一次交流。（牵头部门：党委统战部；配合部门：党委宣传部、人事处）"
+        )
     return "\n".join(lines)
 
 
