@@ -29,9 +29,8 @@ def main() -> int:
     total = None
     for doc, r in results:
         total = r if total is None else total + r
-        print(
-            f"{doc.name:44} {r.expected:5d} {r.precision:5.2f} {r.recall:5.2f} {r.f1:5.2f} {r.departments:5.2f} {r.targets:5.2f} {'ok' if r.title_ok else 'WRONG'}"
-        )
+        figures = f"{r.precision:5.2f} {r.recall:5.2f} {r.f1:5.2f} {r.departments:5.2f} {r.targets:5.2f}"
+        print(f"{doc.name:44} {r.expected:5d} {figures} {'ok' if r.title_ok else 'WRONG'}")
     label = f"overall ({len(results)} documents)"
     figures = (
         f"{total.precision:5.3f} {total.recall:5.3f} {total.f1:5.3f} {total.departments:5.3f} {total.targets:5.3f}"
