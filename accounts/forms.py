@@ -31,6 +31,8 @@ class PasswordChangeForm(forms.Form):
         new, again = data.get("new_password"), data.get("new_password2")
         if new and again and new != again:
             self.add_error("new_password2", "两次输入的新密码不一致。")
+        elif new and data.get("old_password") and new == data["old_password"]:
+            self.add_error("new_password", _("新密码不能与原密码相同。"))
         elif new:
             try:
                 validate_password(new, self.user)
