@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -14,15 +15,24 @@ class User(AbstractUser):
         return self.name or self.username
 
 
-class LoginFailure(models.Model):
-    """A failed login, counted for the lockout of an account and of an IP."""
+class LoginThrottle(models.Model):
+    """Failed logins counted in one row per existing account (which locks it) and one row per
+    client address (which slows it down), so that a count is raised by one atomic UPDATE.
+    A count whose last failure is older than the lockout window starts again from zero."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("账号")
+        ADDRESS = "address", _("IP 地址")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("账号或地址"), max_length=150)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = "登录失败记录"
+        verbose_name = _("登录失败计数")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="login_throttle_kind_key")]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.key} {self.failures}"

@@ -1,9 +1,12 @@
 """Login and the three administrators' screens (system, security, audit)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -184,7 +187,12 @@ def role_list(request):
         .order_by("user__username")
     )
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/role_list.html", {"page": page, "locked": services.locked_usernames()})
+    context = {
+        "page": page,
+        "locked": services.locked_accounts(request.organisation),
+        "throttled": services.throttled_addresses(),
+    }
+    return render(request, "accounts/role_list.html", context)
 
 
 @role_required(Role.SECADMIN)
@@ -213,8 +221,19 @@ def role_edit(request, pk: int):
 @role_required(Role.SECADMIN)
 @require_POST
 def unlock(request):
+    """Clears an account's lockout (`username`, an account of this organisation) or an address's
+    slow-down (`address`)."""
     username = request.POST.get("username", "")[:150]
-    if not User.objects.filter(username__iexact=username, membership__organisation=request.organisation).exists():
+    address = request.POST.get("address", "")[:45]
+    if address:
+        try:
+            address = str(ipaddress.ip_address(address))
+        except ValueError:
+            messages.error(request, "地址格式不正确。")
+        else:
+            services.clear_address(address, by=request.user, request=request)
+            messages.success(request, f"已解除对 {address} 的限速。")
+    elif not User.objects.filter(username__iexact=username, membership__organisation=request.organisation).exists():
         messages.error(request, "没有这个账号。")
     else:
         services.unlock(username, by=request.user, request=request)
@@ -242,7 +261,9 @@ def policy(request):
 @role_required(Role.AUDITADMIN)
 def audit_log(request):
     form = forms.AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.for_org(request.organisation)
+    # Rows without an organisation (failed logins for unknown names, slowed addresses, the
+    # retention purge) belong to no organisation's auditor, so every audit admin sees them.
+    events = AuditEvent.objects.filter(Q(organisation=request.organisation) | Q(organisation__isnull=True))
     if form.is_bound and form.is_valid():
         events = form.filter(events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))

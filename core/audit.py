@@ -14,6 +14,8 @@ ACTIONS = {
     "login": "登录",
     "login.failed": "登录失败",
     "login.locked": "登录被锁定",
+    "login.throttled": "登录地址限速",
+    "account.locked": "账号锁定",
     "logout": "退出",
     "create": "新增",
     "update": "修改",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,6 +147,13 @@ LOGIN_REDIRECT_URL = "dashboard:home"
 LOCKOUT_FAILURES = env_int("TONGXIN_LOCKOUT_FAILURES", 5)
 LOCKOUT_IP_FAILURES = env_int("TONGXIN_LOCKOUT_IP_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("TONGXIN_LOCKOUT_MINUTES", 30)
+# An address over TONGXIN_LOCKOUT_IP_FAILURES is slowed (never locked): each attempt waits
+# this many seconds, doubling per further failure, up to the maximum.
+LOGIN_DELAY_SECONDS = float(env("TONGXIN_LOGIN_DELAY_SECONDS", "1"))
+LOGIN_DELAY_MAX_SECONDS = float(env("TONGXIN_LOGIN_DELAY_MAX_SECONDS", "8"))
+# How many reverse proxies in front of Tongxin append to X-Forwarded-For. 0: the header is
+# never trusted and the client address is the connection's.
+TRUSTED_PROXIES = env_int("TONGXIN_TRUSTED_PROXIES", 0)
 
 # Sessions end after 30 idle minutes.
 SESSION_COOKIE_AGE = env_int("TONGXIN_SESSION_IDLE_SECONDS", 30 * 60)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import LoginFailure, User
+from accounts.models import LoginThrottle, User
 from core.models import AuditEvent
 from orgs.models import Department, Role
 
@@ -136,13 +136,13 @@ def test_secadmin_cannot_change_own_role(client, secadmin):
 @pytest.mark.django_db
 def test_secadmin_unlocks_a_locked_account(client, secadmin, ufd_staff):
     for _ in range(5):
-        LoginFailure.objects.create(username="ufd", ip="10.1.1.1")
+        client.post("/accounts/login/", {"username": "ufd", "password": "wrong-Password-1"})
     client.force_login(secadmin)
     page = client.get(reverse("accounts:role-list")).content.decode()
     assert "已锁定的账号" in page
     response = client.post(reverse("accounts:unlock"), {"username": "ufd"})
     assert response.status_code == 302
-    assert LoginFailure.objects.count() == 0
+    assert LoginThrottle.objects.filter(kind="account").count() == 0
     assert AuditEvent.objects.filter(action="unlock", user=secadmin).count() == 1
 
 
