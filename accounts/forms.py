@@ -42,6 +42,8 @@ class PasswordChangeForm(forms.Form):
 
 
 class UserCreateForm(forms.Form):
+    """No password: the account's holder sets it through a one-time link sent to this e-mail."""
+
     username = forms.RegexField(
         label="用户名",
         max_length=150,
@@ -49,23 +51,15 @@ class UserCreateForm(forms.Form):
         error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _。"},
     )
     name = forms.CharField(label="姓名", max_length=50)
-    email = forms.EmailField(label="邮箱", required=False)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput)
+    email = forms.EmailField(
+        label=_("本人邮箱"), help_text=_("设置密码的一次性链接将发送到这个邮箱，系统管理员不能设置他人的密码。")
+    )
 
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("该用户名已存在。")
         return username
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("username"):
-            try:
-                validate_password(data["password"], User(username=data["username"]))
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return data
 
 
 class UserEditForm(forms.Form):
@@ -74,17 +68,29 @@ class UserEditForm(forms.Form):
     is_active = forms.BooleanField(label="启用", required=False)
 
 
-class PasswordResetForm(forms.Form):
-    password = forms.CharField(label="新密码", widget=forms.PasswordInput)
+class SetPasswordForm(forms.Form):
+    """The holder of a one-time link chooses the password."""
+
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_password(self):
-        value = self.cleaned_data["password"]
-        validate_password(value, self.user)
-        return value
+    def clean(self):
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password2")
+        if new and again and new != again:
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        elif new and self.user.has_usable_password() and self.user.check_password(new):
+            self.add_error("new_password", _("新密码不能与原密码相同。"))
+        elif new:
+            try:
+                validate_password(new, self.user)
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
+        return data
 
 
 class RoleForm(forms.Form):

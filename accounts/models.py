@@ -36,3 +36,33 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} {self.failures}"
+
+
+class PasswordResetRequest(models.Model):
+    """三员分立: the system admin never sets another account's password. It asks for a reset; a
+    security admin (not the account itself) approves; only then a one-time link goes to the
+    account's own e-mail address. Neither admin ever sees the link or the new password."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准，链接已发送")
+        REJECTED = "rejected", _("已驳回")
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("发送到"))
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("密码重置申请")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_status_display()}"

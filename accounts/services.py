@@ -5,14 +5,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.models import LoginThrottle, User
+from accounts.models import LoginThrottle, PasswordResetRequest, User
 from core import audit
 from core.audit import client_ip
+from orgs.models import Role
 
 USER_FIELDS = ["name", "email", "is_active"]
 
@@ -237,12 +242,46 @@ def purge_old_failures(*, now=None) -> int:
     return deleted
 
 
+class AdminRuleError(Exception):
+    """A three-admin separation rule refused the action; `message` is Chinese, for the page."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# 三员分立: the audit and security admins cannot be switched off by the system admin.
+PROTECTED_ROLES = {Role.SECADMIN, Role.AUDITADMIN}
+
+
+def _role_of(user) -> str:
+    membership = getattr(user, "membership", None)
+    return membership.role if membership else ""
+
+
+def set_password_link(user: User) -> str:
+    """The one-time link that lets the account's holder choose a password: it stops working once
+    the password changes (or the account logs in) and after PASSWORD_RESET_TIMEOUT."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.TONGXIN_BASE_URL + reverse("accounts:reset-confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def _send_link(user: User, *, subject: str) -> None:
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    body = (
+        f"{user.name or user.username}，您好：\n\n请在 {hours} 小时内打开下面的链接设置您在“同心”的登录密码"
+        f"（链接只能使用一次）：\n{set_password_link(user)}\n\n如果不是您本人申请，请忽略本邮件并联系安全管理员。"
+    )
+    send_mail(subject, body, None, [user.email])
+
+
 @transaction.atomic
-def create_user(*, by, organisation, username: str, name: str, email: str, password: str, request=None) -> User:
-    """Creates a login (no role yet: the security admin assigns it). Audits."""
+def create_user(*, by, organisation, username: str, name: str, email: str, request=None) -> User:
+    """Creates a login without a password the system admin could know: a one-time link goes to
+    the account's own e-mail to set it. No role yet: the security admin assigns it. Audits."""
     user = User(username=username, name=name, email=email)
-    validate_password(password, user)
-    user.set_password(password)
+    user.set_unusable_password()
     user.save()
     audit.record(
         "create",
@@ -250,13 +289,34 @@ def create_user(*, by, organisation, username: str, name: str, email: str, passw
         organisation=organisation,
         obj=user,
         request=request,
-        changes={"username": ["", username], "name": ["", name]},
+        changes={"username": ["", username], "name": ["", name], "email": ["", email]},
     )
+    transaction.on_commit(lambda: _send_link(user, subject="同心：请设置您的登录密码"))
     return user
 
 
-@transaction.atomic
 def update_user(user: User, *, by, organisation, data: dict, request=None) -> User:
+    """Name, e-mail, active. Refuses to deactivate the security or audit admin (or oneself);
+    the refusal is audited (outside the update's transaction, so it stays)."""
+    if "is_active" in data and not data["is_active"] and user.is_active:
+        if user == by:
+            raise AdminRuleError("不能停用自己的账号。")
+        if _role_of(user) in PROTECTED_ROLES:
+            audit.record(
+                "update",
+                user=by,
+                organisation=organisation,
+                obj=user,
+                changes={"is_active": ["True", "False"], "refused": "三员分立：不能停用安全管理员或审计管理员"},
+                request=request,
+                result=audit.AuditEvent.Result.DENIED,
+            )
+            raise AdminRuleError("三员分立：系统管理员不能停用安全管理员或审计管理员的账号。")
+    with transaction.atomic():
+        return _update_user(user, by=by, organisation=organisation, data=data, request=request)
+
+
+def _update_user(user: User, *, by, organisation, data: dict, request=None) -> User:
     before = audit.snapshot(user, USER_FIELDS)
     for field in USER_FIELDS:
         if field in data:
@@ -274,11 +334,81 @@ def update_user(user: User, *, by, organisation, data: dict, request=None) -> Us
 
 
 @transaction.atomic
-def reset_password(user: User, *, by, organisation, password: str, request=None) -> None:
-    validate_password(password, user)
+def request_password_reset(user: User, *, by, organisation, request=None) -> PasswordResetRequest:
+    """The system admin asks for a reset of `user`'s password. Nothing changes until a security
+    admin approves; the link then goes to the account's own e-mail. Audits."""
+    if not user.email:
+        raise AdminRuleError("该账号没有登记邮箱，无法发送重置链接。请先在“编辑”中填写本人的邮箱。")
+    pending = PasswordResetRequest.objects.filter(user=user, status=PasswordResetRequest.Status.PENDING).first()
+    if pending is not None:
+        return pending
+    reset = PasswordResetRequest.objects.create(user=user, email=user.email, requested_by=by)
+    audit.record(
+        "password.reset.requested",
+        user=by,
+        organisation=organisation,
+        obj=user,
+        changes={"email": user.email},
+        request=request,
+    )
+    return reset
+
+
+@transaction.atomic
+def decide_password_reset(reset: PasswordResetRequest, *, by, approve: bool, request=None) -> PasswordResetRequest:
+    """A security admin approves (the one-time link is e-mailed after commit) or rejects a reset.
+    Nobody decides a reset of their own account or one they asked for. Audits."""
+    reset = PasswordResetRequest.objects.select_for_update().select_related("user").get(pk=reset.pk)
+    if reset.status != PasswordResetRequest.Status.PENDING:
+        raise AdminRuleError("该申请已处理。")
+    if by in (reset.user, reset.requested_by) or _role_of(by) != Role.SECADMIN:
+        raise AdminRuleError("不能审批自己账号的、或自己提出的密码重置申请。")
+    if approve and reset.user.email != reset.email:
+        raise AdminRuleError("申请提出后邮箱已被修改，请驳回并重新申请。")
+    reset.status = PasswordResetRequest.Status.APPROVED if approve else PasswordResetRequest.Status.REJECTED
+    reset.decided_by, reset.decided_at = by, timezone.now()
+    reset.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        "password.reset.approved" if approve else "password.reset.rejected",
+        user=by,
+        organisation=_organisation_of(by),
+        obj=reset.user,
+        changes={"email": reset.email, "requested_by": str(reset.requested_by or "")},
+        request=request,
+    )
+    if approve:
+        user = reset.user
+        transaction.on_commit(lambda: _send_link(user, subject="同心：重置登录密码"))
+    return reset
+
+
+def user_from_link(uidb64: str, token: str) -> User | None:
+    """The account a set-password link is for, or None when the link is wrong, used or expired."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).select_related("membership__organisation").first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def set_password_from_link(user: User, password: str, *, request=None) -> None:
+    """The holder of the link sets the password (validated by the form). The link is spent.
+    Audits."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record("password.reset", user=by, organisation=organisation, obj=user, request=request)
+    _forget_account(user)
+    audit.record(
+        "password.reset",
+        user=None,
+        username=user.username,
+        organisation=_organisation_of(user),
+        obj=user,
+        request=request,
+    )
 
 
 @transaction.atomic

@@ -19,5 +19,8 @@ urlpatterns = [
     path("security/roles/<int:pk>/", views.role_edit, name="role-edit"),
     path("security/unlock/", views.unlock, name="unlock"),
     path("security/policy/", views.policy, name="policy"),
+    path("security/password-resets/", views.reset_requests, name="reset-requests"),
+    path("security/password-resets/<int:pk>/", views.reset_decide, name="reset-decide"),
+    path("reset/<str:uidb64>/<str:token>/", views.reset_confirm, name="reset-confirm"),
     path("audit/", views.audit_log, name="audit-log"),
 ]

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import forms, services
-from accounts.models import User
+from accounts.models import PasswordResetRequest, User
 from core.models import AuditEvent
 from orgs import services as org_services
 from orgs.access import role_required
@@ -81,7 +81,9 @@ def user_create(request):
             by=request.user, organisation=request.organisation, request=request, **form.cleaned_data
         )
         org_services.assign_role(user, organisation=request.organisation, role="", by=request.user, request=request)
-        messages.success(request, f"已创建账号 {user.username}，请安全管理员分配角色。")
+        messages.success(
+            request, f"已创建账号 {user.username}，设置密码的链接已发往 {user.email}；请安全管理员分配角色。"
+        )
         return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
 
@@ -93,12 +95,13 @@ def user_edit(request, pk: int):
     initial = {"name": user.name, "email": user.email, "is_active": user.is_active}
     form = forms.UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if user == request.user and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", "不能停用自己的账号。")
-        else:
+        try:
             services.update_user(
                 user, by=request.user, organisation=request.organisation, data=form.cleaned_data, request=request
             )
+        except services.AdminRuleError as error:
+            form.add_error("is_active", error.message)
+        else:
             messages.success(request, "账号已保存。")
             return redirect("accounts:user-list")
     return render(
@@ -109,21 +112,19 @@ def user_edit(request, pk: int):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def user_password(request, pk: int):
+    """三员分立: the system admin asks for a reset; a security admin approves; the one-time link
+    goes to the account's own e-mail. The system admin never sets or sees a password."""
     user = _get_user_for_admin(request, pk)
-    form = forms.PasswordResetForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        services.reset_password(
-            user,
-            by=request.user,
-            organisation=request.organisation,
-            password=form.cleaned_data["password"],
-            request=request,
-        )
-        messages.success(request, f"已重置 {user.username} 的密码。")
-        return redirect("accounts:user-list")
-    return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"重置密码 {user.username}", "target": user}
-    )
+    if request.method == "POST":
+        try:
+            services.request_password_reset(user, by=request.user, organisation=request.organisation, request=request)
+        except services.AdminRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已提交重置 {user.username} 密码的申请，待安全管理员批准后链接将发往本人邮箱。")
+            return redirect("accounts:user-list")
+    pending = PasswordResetRequest.objects.filter(user=user, status=PasswordResetRequest.Status.PENDING).first()
+    return render(request, "accounts/password_reset_request.html", {"target": user, "pending": pending})
 
 
 @role_required(Role.SYSADMIN)
@@ -239,6 +240,43 @@ def unlock(request):
         services.unlock(username, by=request.user, request=request)
         messages.success(request, f"已解除 {username} 的锁定。")
     return redirect("accounts:role-list")
+
+
+@role_required(Role.SECADMIN)
+def reset_requests(request):
+    resets = PasswordResetRequest.objects.filter(user__membership__organisation=request.organisation).select_related(
+        "user", "requested_by", "decided_by"
+    )
+    page = Paginator(resets, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/reset_requests.html", {"page": page})
+
+
+@role_required(Role.SECADMIN)
+@require_POST
+def reset_decide(request, pk: int):
+    reset = get_object_or_404(PasswordResetRequest, pk=pk, user__membership__organisation=request.organisation)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_password_reset(reset, by=request.user, approve=approve, request=request)
+    except services.AdminRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已批准，链接已发往本人邮箱。" if approve else "已驳回。")
+    return redirect("accounts:reset-requests")
+
+
+@require_http_methods(["GET", "POST"])
+def reset_confirm(request, uidb64: str, token: str):
+    """The one-time link from the e-mail: the account's holder sets the password."""
+    user = services.user_from_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/reset_confirm.html", {"invalid": True})
+    form = forms.SetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.set_password_from_link(user, form.cleaned_data["new_password"], request=request)
+        messages.success(request, "密码已设置，请用新密码登录。")
+        return redirect("accounts:login")
+    return render(request, "accounts/reset_confirm.html", {"form": form, "target": user})
 
 
 @role_required(Role.SECADMIN)

@@ -26,6 +26,9 @@ ACTIONS = {
     "unlock": "解除锁定",
     "password.change": "修改密码",
     "password.reset": "重置密码",
+    "password.reset.requested": "申请重置密码",
+    "password.reset.approved": "批准重置密码",
+    "password.reset.rejected": "驳回重置密码",
     "audit.purge": "清理审计日志",
 }
 

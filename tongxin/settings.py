@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.NotUsernameValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# One-time set-password links (new accounts, approved resets) expire after this many hours.
+PASSWORD_RESET_TIMEOUT = env_int("TONGXIN_RESET_LINK_HOURS", 24) * 3600
 LOGIN_REDIRECT_URL = "dashboard:home"
 
 # Lockout: after N failed logins for one account (or from one IP) within the window.

@@ -5,6 +5,7 @@ A URL added to the project fails `test_every_url_is_in_the_matrix` until it is l
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.tests.matrix import ACCOUNTS_MATRIX, ACCOUNTS_URL_KWARGS
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
 from orgs.models import Role
 from plans.tests.matrix import PLANS_MATRIX, plans_url_kwargs
@@ -96,6 +97,7 @@ MATRIX = {
     "core:job-status": ("owner", "get"),
     **PLANS_MATRIX,
     **EVENTS_MATRIX,
+    **ACCOUNTS_MATRIX,
 }
 
 
@@ -139,6 +141,7 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **proposal_url_kwargs(org, personas),
         **plans_url_kwargs(org, personas, ufd_department),
         **events_url_kwargs(org, personas),
+        **ACCOUNTS_URL_KWARGS,
     }
 
 
