@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, jobs
+from core.bounded import LimitExceeded, run_bounded
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.models import BackgroundJob
 from orgs.models import Department, Role
-from people.imports import Checked, check_rows, normalise, read_sheet
+from people.imports import Checked, ImportFileError, check_rows, normalise, read_sheet
 from people.models import (
     Category,
     ContactRecord,
@@ -463,8 +464,10 @@ def department_directory(organisation) -> dict[str, int]:
 
 def check_import(organisation, file, *, progress=None) -> Checked:
     """Reads and checks an import file against the organisation's departments and people.
-    `progress(done, total)` is called every 200 rows."""
-    header, rows = read_sheet(file)
+    `progress(done, total)` is called every 200 rows. The file is read in a child process under
+    a memory ceiling and a time limit (core.bounded): raises ImportFileError or LimitExceeded,
+    each with a one-line Chinese `message`."""
+    header, rows = run_bounded(read_sheet, file)
     existing = dict(Person.objects.for_org(organisation).exclude(staff_number="").values_list("staff_number", "pk"))
     report = (lambda done: progress(done, len(rows))) if progress else None
     return check_rows(header, rows, departments=department_directory(organisation), existing=existing, progress=report)
@@ -524,6 +527,9 @@ def run_import(job_id, *, organisation, by, token: str, source: str) -> dict | N
         total = len(checked.rows)
         jobs.report_progress(job_id, total, total, message="检查通过，正在保存……")
         result = import_people(organisation, by=by, checked=checked, source=source)
+    except (ImportFileError, LimitExceeded) as error:
+        jobs.fail_job(job_id, error.message)
+        return None
     except Exception:
         log.exception("people import %s failed", job_id)
         jobs.fail_job(job_id, "导入失败，未保存任何数据。请检查文件后重试。")

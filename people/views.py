@@ -304,6 +304,9 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             checked = services.check_import(request.organisation, upload)
+        except (services.ImportFileError, services.LimitExceeded) as error:
+            form.add_error("file", error.message)
+            return render(request, "people/import.html", {"form": form})
         except Exception:  # not a readable workbook despite its zip signature
             form.add_error("file", "无法读取此 Excel 文件，请另存为 .xlsx 后重试。")
             return render(request, "people/import.html", {"form": form})

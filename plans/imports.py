@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core import jobs
+from core.bounded import LimitExceeded, run_bounded
 from orgs.models import Department, DepartmentAlias
 from orgs.services import department_directory
 from plans.models import PlanImport
@@ -53,6 +54,20 @@ def start_import(organisation, *, by, data: bytes, filename: str, year: int | No
     return record
 
 
+def _parse_to_dict(data: bytes, filename: str | None) -> dict:
+    return parse_plan(data, filename=filename).to_dict()
+
+
+def parse_bounded(data: bytes, *, filename: str | None = None) -> dict:
+    """`parse_plan(...).to_dict()` in a child process under the memory ceiling and time limit of
+    `core.bounded`: a PDF with a 512 MB deflate stream or a junk "%PDF-" file fails alone with a
+    one-line Chinese message (a ParseError), and the worker keeps its memory."""
+    try:
+        return run_bounded(_parse_to_dict, data, filename)
+    except LimitExceeded as error:
+        raise ParseError(error.message) from error
+
+
 def upload_path(record: PlanImport) -> Path:
     return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
 
@@ -63,7 +78,7 @@ def run_parse(record: PlanImport) -> None:
     path = upload_path(record)
     jobs.report_progress(record.job_id, 0, total=1, message="正在解析文档…")
     try:
-        plan = parse_plan(path.read_bytes(), filename=record.source_name)
+        parsed = parse_bounded(path.read_bytes(), filename=record.source_name)
     except ParseError as error:
         path.unlink(missing_ok=True)
         record.error = error.message
@@ -72,9 +87,9 @@ def run_parse(record: PlanImport) -> None:
         return
     finally:
         path.unlink(missing_ok=True)
-    record.parsed = plan.to_dict()
+    record.parsed = parsed
     if record.year is None:
-        record.year = plan.year
+        record.year = parsed.get("year")
     record.save(update_fields=["parsed", "year"])
     items = sum(1 for _ in _walk_items(record.parsed))
     jobs.finish_job(
@@ -137,7 +152,7 @@ def import_without_review(
     UnresolvedDepartments unless `create_departments`. Raises ParseError for bad input."""
     from plans import services
 
-    parsed = parse_plan(data, filename=filename).to_dict()
+    parsed = parse_bounded(data, filename=filename)
     year = year or parsed.get("year")
     if not year:
         raise ParseError("无法从文档识别年度，请用 --year 指定。")

@@ -231,6 +231,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 HUEY["consumer"] = {"workers": env_int("TONGXIN_HUEY_WORKERS", 2), "worker_type": "thread"}
 
+# Untrusted files (imports, plan documents, evidence) are read in a child process with these
+# limits (core.bounded): address-space growth in MB and wall-clock seconds.
+PARSE_MEMORY_MB = env_int("TONGXIN_PARSE_MEMORY_MB", 512)
+PARSE_SECONDS = env_int("TONGXIN_PARSE_SECONDS", 30)
+
 # The audit log keeps at least this many days.
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))
 
