@@ -502,9 +502,23 @@ def start_import(organisation, *, by, token: str, source: str) -> BackgroundJob:
     """Creates the job and enqueues the import after commit; the page polls the job."""
     from people.tasks import import_people_task
 
-    job = jobs.create_job("导入统战对象", user=by, organisation=organisation)
+    job = jobs.create_job(
+        "导入统战对象",
+        user=by,
+        organisation=organisation,
+        task="people.import",
+        params={"token": token, "source": source},
+    )
     transaction.on_commit(lambda: import_people_task(str(job.pk), organisation.pk, by.pk, token, source))
     return job
+
+
+@jobs.restartable("people.import")
+def _restart_import(job: BackgroundJob, by) -> BackgroundJob:
+    """A killed import again, from its kept file (gone once imported or after 24 hours)."""
+    if upload_path(job.params.get("token", "")) is None:
+        raise jobs.JobError("上传的文件已删除（已导入或超过保留时间），请重新上传。")
+    return start_import(job.organisation, by=by, token=job.params["token"], source=job.params.get("source", ""))
 
 
 def run_import(job_id, *, organisation, by, token: str, source: str) -> dict | None:

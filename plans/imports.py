@@ -41,10 +41,12 @@ def resolve_names(organisation, names: list[str]) -> dict[str, Department | None
 
 def start_import(organisation, *, by, data: bytes, filename: str, year: int | None) -> PlanImport:
     """Keeps the upload and queues the parse (after commit). Returns the import record."""
-    job = jobs.create_job("解析工作要点", user=by, organisation=organisation, total=1)
+    job = jobs.create_job("解析工作要点", user=by, organisation=organisation, total=1, task="plans.parse")
     record = PlanImport.objects.create(
         organisation=organisation, created_by=by, job=job, source_name=filename[:200], year=year
     )
+    job.params = {"import_id": record.pk}
+    job.save(update_fields=["params"])
     path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -66,6 +68,23 @@ def parse_bounded(data: bytes, *, filename: str | None = None) -> dict:
         return run_bounded(_parse_to_dict, data, filename)
     except LimitExceeded as error:
         raise ParseError(error.message) from error
+
+
+@jobs.restartable("plans.parse")
+def _restart_parse(job, by):
+    """A killed parse again, from the kept upload (deleted once parsed or after 24 hours)."""
+    record = PlanImport.objects.filter(pk=job.params.get("import_id"), job=job).first()
+    if record is None or not upload_path(record).exists():
+        raise jobs.JobError("上传的文件已删除（已解析或超过保留时间），请重新上传。")
+    new = jobs.create_job(
+        "解析工作要点", user=by, organisation=job.organisation, total=1, task="plans.parse", params=job.params
+    )
+    record.job = new
+    record.save(update_fields=["job"])
+    from plans.tasks import parse_plan_import
+
+    transaction.on_commit(lambda: parse_plan_import(record.pk))
+    return new
 
 
 def upload_path(record: PlanImport) -> Path:

@@ -236,6 +236,11 @@ HUEY["consumer"] = {"workers": env_int("TONGXIN_HUEY_WORKERS", 2), "worker_type"
 PARSE_MEMORY_MB = env_int("TONGXIN_PARSE_MEMORY_MB", 512)
 PARSE_SECONDS = env_int("TONGXIN_PARSE_SECONDS", 30)
 
+# A background job without a heartbeat this long is marked failed (a killed worker); kept import
+# uploads (personal data) are deleted after this many hours even if never imported.
+JOB_STALE_MINUTES = env_int("TONGXIN_JOB_STALE_MINUTES", 10)
+UPLOAD_RETENTION_HOURS = env_int("TONGXIN_UPLOAD_RETENTION_HOURS", 24)
+
 # The audit log keeps at least this many days.
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))
 
