@@ -250,6 +250,17 @@ def attendance(request, pk: int):
 
 @role_required(STAFF)
 @require_POST
+def external_remove(request, pk: int, external: int):
+    """Removes a sign-up made through the public link; the place goes to the waiting list."""
+    event = _get_event_for_user(request, pk)
+    target = get_object_or_404(event.external_registrations, pk=external)
+    services.remove_external(target, by=request.user, request=request)
+    messages.success(request, f"已移除校外报名：{target}。")
+    return redirect("events:attendance", pk=event.pk)
+
+
+@role_required(STAFF)
+@require_POST
 def checkin_toggle(request, pk: int, registration: int):
     event = _get_event_for_user(request, pk)
     reg = get_object_or_404(event.registrations.select_related("person__department"), pk=registration)

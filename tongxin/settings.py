@@ -241,6 +241,11 @@ PARSE_SECONDS = env_int("TONGXIN_PARSE_SECONDS", 30)
 JOB_STALE_MINUTES = env_int("TONGXIN_JOB_STALE_MINUTES", 10)
 UPLOAD_RETENTION_HOURS = env_int("TONGXIN_UPLOAD_RETENTION_HOURS", 24)
 
+# The public sign-up link of an event: sign-ups per client address and per event in an hour
+# (each event also caps its external places, Event.external_places).
+PUBLIC_SIGNUP_PER_ADDRESS_HOUR = env_int("TONGXIN_SIGNUP_PER_ADDRESS_HOUR", 3)
+PUBLIC_SIGNUP_PER_EVENT_HOUR = env_int("TONGXIN_SIGNUP_PER_EVENT_HOUR", 20)
+
 # The audit log keeps at least this many days.
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))
 
