@@ -183,3 +183,15 @@ class AuditFilterForm(forms.Form):
         if data.get("date_to"):
             queryset = queryset.filter(at__date__lte=data["date_to"])
         return queryset
+
+
+class LookupRequestForm(forms.Form):
+    object_type = forms.ChoiceField(label=_("对象类型"))
+    object_id = forms.RegexField(label=_("编号"), regex=r"^\d{1,18}$", max_length=18)
+    reason = forms.CharField(label=_("理由"), min_length=4, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.pseudonyms import SUBJECT_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = list(SUBJECT_TYPES.items())

@@ -66,3 +66,34 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_status_display()}"
+
+
+class AuditLookup(models.Model):
+    """The audit admin sees registry subjects in the audit log only as pseudonyms ("统战对象 #12").
+    To see who a subject is, it asks with a reason; a security admin approves; the names of that
+    subject's rows then show for TONGXIN_AUDIT_LOOKUP_HOURS."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    reason = models.CharField(_("理由"), max_length=200)
+    requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("审计身份查询申请")
+
+    def __str__(self) -> str:
+        return f"{self.object_type} #{self.object_id} {self.get_status_display()}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.models import LoginThrottle, PasswordResetRequest, User
+from accounts.models import AuditLookup, LoginThrottle, PasswordResetRequest, User
 from core import audit
 from core.audit import client_ip
 from orgs.models import Role
@@ -419,3 +419,47 @@ def change_own_password(request, user: User, password: str) -> None:
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
     audit.record("password.change", user=user, organisation=_organisation_of(user), obj=user, request=request)
+
+
+# --- Audit look-ups: the audit admin asks to see who a pseudonymous subject is ---------------------
+
+
+@transaction.atomic
+def request_lookup(*, by, organisation, object_type: str, object_id: str, reason: str, request=None) -> AuditLookup:
+    """The audit admin asks to see the names of one subject's audit rows. Audits."""
+    lookup = AuditLookup.objects.create(
+        organisation=organisation, object_type=object_type, object_id=object_id, reason=reason, requested_by=by
+    )
+    audit.record(
+        "audit.lookup.requested",
+        user=by,
+        organisation=organisation,
+        obj=lookup,
+        changes={"subject": f"{object_type} #{object_id}", "reason": reason},
+        request=request,
+    )
+    return lookup
+
+
+@transaction.atomic
+def decide_lookup(lookup: AuditLookup, *, by, approve: bool, request=None) -> AuditLookup:
+    """A security admin approves (for AUDIT_LOOKUP_HOURS) or rejects a look-up. Audits."""
+    lookup = AuditLookup.objects.select_for_update().get(pk=lookup.pk)
+    if lookup.status != AuditLookup.Status.PENDING:
+        raise AdminRuleError("该申请已处理。")
+    if _role_of(by) != Role.SECADMIN or by == lookup.requested_by:
+        raise AdminRuleError("只有安全管理员可以审批。")
+    now = timezone.now()
+    lookup.status = AuditLookup.Status.APPROVED if approve else AuditLookup.Status.REJECTED
+    lookup.decided_by, lookup.decided_at = by, now
+    lookup.expires_at = now + timedelta(hours=settings.AUDIT_LOOKUP_HOURS) if approve else None
+    lookup.save(update_fields=["status", "decided_by", "decided_at", "expires_at"])
+    audit.record(
+        "audit.lookup.approved" if approve else "audit.lookup.rejected",
+        user=by,
+        organisation=lookup.organisation,
+        obj=lookup,
+        changes={"subject": f"{lookup.object_type} #{lookup.object_id}", "requested_by": str(lookup.requested_by)},
+        request=request,
+    )
+    return lookup

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import forms, services
-from accounts.models import PasswordResetRequest, User
+from accounts.models import AuditLookup, PasswordResetRequest, User
+from accounts.pseudonyms import pseudonymise
 from core.models import AuditEvent
 from orgs import services as org_services
 from orgs.access import role_required
@@ -304,5 +306,43 @@ def audit_log(request):
     events = AuditEvent.objects.filter(Q(organisation=request.organisation) | Q(organisation__isnull=True))
     if form.is_bound and form.is_valid():
         events = form.filter(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("user__membership"), 50).get_page(request.GET.get("page"))
+    pseudonymise(page.object_list, organisation=request.organisation, user=request.user)
     return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+
+
+@role_required(Role.AUDITADMIN)
+@require_http_methods(["GET", "POST"])
+def audit_lookups(request):
+    """The audit admin asks to see who a pseudonymous subject is, and sees its answers."""
+    form = forms.LookupRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_lookup(
+            by=request.user, organisation=request.organisation, request=request, **form.cleaned_data
+        )
+        messages.success(request, "已提交申请，待安全管理员批准。")
+        return redirect("accounts:audit-lookups")
+    lookups = AuditLookup.objects.filter(organisation=request.organisation, requested_by=request.user)
+    page = Paginator(lookups.select_related("decided_by"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_lookups.html", {"form": form, "page": page, "now": timezone.now()})
+
+
+@role_required(Role.SECADMIN)
+def lookup_requests(request):
+    lookups = AuditLookup.objects.filter(organisation=request.organisation).select_related("requested_by", "decided_by")
+    page = Paginator(lookups, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/lookup_requests.html", {"page": page})
+
+
+@role_required(Role.SECADMIN)
+@require_POST
+def lookup_decide(request, pk: int):
+    lookup = get_object_or_404(AuditLookup, pk=pk, organisation=request.organisation)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_lookup(lookup, by=request.user, approve=approve, request=request)
+    except services.AdminRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已批准。" if approve else "已驳回。")
+    return redirect("accounts:lookup-requests")

@@ -30,6 +30,9 @@ ACTIONS = {
     "password.reset.approved": "批准重置密码",
     "password.reset.rejected": "驳回重置密码",
     "audit.purge": "清理审计日志",
+    "audit.lookup.requested": "申请查看身份",
+    "audit.lookup.approved": "批准查看身份",
+    "audit.lookup.rejected": "驳回查看身份",
 }
 
 

@@ -246,6 +246,9 @@ UPLOAD_RETENTION_HOURS = env_int("TONGXIN_UPLOAD_RETENTION_HOURS", 24)
 PUBLIC_SIGNUP_PER_ADDRESS_HOUR = env_int("TONGXIN_SIGNUP_PER_ADDRESS_HOUR", 3)
 PUBLIC_SIGNUP_PER_EVENT_HOUR = env_int("TONGXIN_SIGNUP_PER_EVENT_HOUR", 20)
 
+# An approved look-up lets the audit admin see one subject's names for this many hours.
+AUDIT_LOOKUP_HOURS = env_int("TONGXIN_AUDIT_LOOKUP_HOURS", 24)
+
 # The audit log keeps at least this many days.
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))
 
