@@ -23,7 +23,7 @@ urlpatterns = [
     path("security/password-resets/<int:pk>/", views.reset_decide, name="reset-decide"),
     path("reset/<str:uidb64>/<str:token>/", views.reset_confirm, name="reset-confirm"),
     path("audit/", views.audit_log, name="audit-log"),
-    path("audit/lookups/", views.audit_lookups, name="audit-lookups"),
+    path("audit-lookups/", views.audit_lookups, name="audit-lookups"),
     path("security/lookups/", views.lookup_requests, name="lookup-requests"),
     path("security/lookups/<int:pk>/", views.lookup_decide, name="lookup-decide"),
 ]
