@@ -462,12 +462,17 @@ def department_directory(organisation) -> dict[str, int]:
     return directory
 
 
-def check_import(organisation, file, *, progress=None) -> Checked:
+# The preview reads the upload inside the web request: its child gets less time than a job's, so
+# a hostile file is cut off well before the web server's own worker timeout (30 s in gunicorn).
+PREVIEW_SECONDS = 15
+
+
+def check_import(organisation, file, *, progress=None, seconds: int | None = None) -> Checked:
     """Reads and checks an import file against the organisation's departments and people.
     `progress(done, total)` is called every 200 rows. The file is read in a child process under
-    a memory ceiling and a time limit (core.bounded): raises ImportFileError or LimitExceeded,
-    each with a one-line Chinese `message`."""
-    header, rows = run_bounded(read_sheet, file)
+    a memory ceiling and a time limit (core.bounded; `seconds` overrides TONGXIN_PARSE_SECONDS):
+    raises ImportFileError or LimitExceeded, each with a one-line Chinese `message`."""
+    header, rows = run_bounded(read_sheet, file, seconds=seconds)
     existing = dict(Person.objects.for_org(organisation).exclude(staff_number="").values_list("staff_number", "pk"))
     report = (lambda done: progress(done, len(rows))) if progress else None
     return check_rows(header, rows, departments=department_directory(organisation), existing=existing, progress=report)

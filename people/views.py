@@ -303,7 +303,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            checked = services.check_import(request.organisation, upload)
+            checked = services.check_import(request.organisation, upload, seconds=services.PREVIEW_SECONDS)
         except (services.ImportFileError, services.LimitExceeded) as error:
             form.add_error("file", error.message)
             return render(request, "people/import.html", {"form": form})

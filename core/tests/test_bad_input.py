@@ -237,3 +237,14 @@ def test_any_upload_is_accepted_or_refused_with_a_message(data, head, name):
         check_upload(SimpleUploadedFile(name, head + data), kinds=EVIDENCE)
     except ValidationError as error:
         _one_line_chinese(error.messages[0])
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_a_bomb_in_one_line(tmp_path, org):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(documents.xlsx_far_columns())
+    with pytest.raises(CommandError) as caught:
+        call_command("import_people", str(path), "--org", org.slug, "--dry-run")
+    assert "超过 100 列" in str(caught.value)
