@@ -100,3 +100,30 @@ def test_staff_remove_an_external_sign_up(live_server, page, ufd_staff, org):
     submit(page, "#externals button:has-text('移除')")
     assert "已移除校外报名：捣乱者（无）" in page.locator("main").inner_text()
     assert ExternalRegistration.objects.count() == 0
+
+
+def test_owner_restarts_a_killed_import(live_server, page, ufd_staff, org, settings, tmp_path):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from core import jobs
+    from core.models import BackgroundJob
+    from people import services
+    from people.tests.xlsx import row, workbook_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    token = services.keep_upload(SimpleUploadedFile("名单.xlsx", workbook_bytes([row(姓名="甲", 工号="K1")])))
+    job = jobs.create_job(
+        "导入统战对象", user=ufd_staff, organisation=org, task="people.import", params={"token": token, "source": "x"}
+    )
+    BackgroundJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now() - timedelta(hours=1))
+    jobs.fail_stale_jobs()
+    log_in(page, live_server.url, "ufd")
+    page.goto(f"{live_server.url}/jobs/{job.pk}/")
+    assert "任务中断" in page.locator(".job").inner_text()
+    shot(page, "job-restart")
+    submit(page, "button:has-text('重新开始')")
+    page.wait_for_selector("text=导入完成", timeout=15000)
+    assert "新增 1 人" in page.locator(".job").inner_text()
