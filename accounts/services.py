@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import AuditLookup, LoginThrottle, PasswordResetRequest, User
 from core import audit
@@ -22,7 +24,7 @@ from orgs.models import Role
 USER_FIELDS = ["name", "email", "is_active"]
 
 
-LOCKED_MESSAGE = "登录失败次数过多，账号已锁定{minutes}分钟。请稍后再试，或联系安全管理员解锁。"
+LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定{minutes}分钟。请稍后再试，或联系安全管理员解锁。")
 
 
 def _window_start():
@@ -121,7 +123,7 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
         _sleep(delay)
     known = User.objects.filter(username__iexact=username).select_related("membership__organisation").first()
     organisation = _organisation_of(known)
-    locked_message = LOCKED_MESSAGE.format(minutes=settings.LOCKOUT_MINUTES)
+    locked_message = _(LOCKED_MESSAGE).format(minutes=settings.LOCKOUT_MINUTES)
     if known is not None and not _take_guess(known):
         audit.record(
             "login.locked",
@@ -238,7 +240,7 @@ def purge_old_failures(*, now=None) -> int:
     """Deletes the counters whose last failure is older than the window (daily job and
     `purge_login_failures`). Returns how many went."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.LOCKOUT_MINUTES)
-    deleted, _ = LoginThrottle.objects.filter(Q(last_failure_at__lt=cutoff) | Q(last_failure_at=None)).delete()
+    deleted, _per_model = LoginThrottle.objects.filter(Q(last_failure_at__lt=cutoff) | Q(last_failure_at=None)).delete()
     return deleted
 
 
@@ -269,10 +271,10 @@ def set_password_link(user: User) -> str:
 
 def _send_link(user: User, *, subject: str) -> None:
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    body = (
-        f"{user.name or user.username}，您好：\n\n请在 {hours} 小时内打开下面的链接设置您在“同心”的登录密码"
-        f"（链接只能使用一次）：\n{set_password_link(user)}\n\n如果不是您本人申请，请忽略本邮件并联系安全管理员。"
-    )
+    body = _(
+        "{name}，您好：\n\n请在 {hours} 小时内打开下面的链接设置您在“同心”的登录密码"
+        "（链接只能使用一次）：\n{link}\n\n如果不是您本人申请，请忽略本邮件并联系安全管理员。"
+    ).format(name=user.name or user.username, hours=hours, link=set_password_link(user))
     send_mail(subject, body, None, [user.email])
 
 
@@ -291,7 +293,7 @@ def create_user(*, by, organisation, username: str, name: str, email: str, reque
         request=request,
         changes={"username": ["", username], "name": ["", name], "email": ["", email]},
     )
-    transaction.on_commit(lambda: _send_link(user, subject="同心：请设置您的登录密码"))
+    transaction.on_commit(lambda: _send_link(user, subject=_("同心：请设置您的登录密码")))
     return user
 
 
@@ -300,7 +302,7 @@ def update_user(user: User, *, by, organisation, data: dict, request=None) -> Us
     the refusal is audited (outside the update's transaction, so it stays)."""
     if "is_active" in data and not data["is_active"] and user.is_active:
         if user == by:
-            raise AdminRuleError("不能停用自己的账号。")
+            raise AdminRuleError(_("不能停用自己的账号。"))
         if _role_of(user) in PROTECTED_ROLES:
             audit.record(
                 "update",
@@ -311,7 +313,7 @@ def update_user(user: User, *, by, organisation, data: dict, request=None) -> Us
                 request=request,
                 result=audit.AuditEvent.Result.DENIED,
             )
-            raise AdminRuleError("三员分立：系统管理员不能停用安全管理员或审计管理员的账号。")
+            raise AdminRuleError(_("三员分立：系统管理员不能停用安全管理员或审计管理员的账号。"))
     with transaction.atomic():
         return _update_user(user, by=by, organisation=organisation, data=data, request=request)
 
@@ -338,7 +340,7 @@ def request_password_reset(user: User, *, by, organisation, request=None) -> Pas
     """The system admin asks for a reset of `user`'s password. Nothing changes until a security
     admin approves; the link then goes to the account's own e-mail. Audits."""
     if not user.email:
-        raise AdminRuleError("该账号没有登记邮箱，无法发送重置链接。请先在“编辑”中填写本人的邮箱。")
+        raise AdminRuleError(_("该账号没有登记邮箱，无法发送重置链接。请先在“编辑”中填写本人的邮箱。"))
     pending = PasswordResetRequest.objects.filter(user=user, status=PasswordResetRequest.Status.PENDING).first()
     if pending is not None:
         return pending
@@ -360,11 +362,11 @@ def decide_password_reset(reset: PasswordResetRequest, *, by, approve: bool, req
     Nobody decides a reset of their own account or one they asked for. Audits."""
     reset = PasswordResetRequest.objects.select_for_update().select_related("user").get(pk=reset.pk)
     if reset.status != PasswordResetRequest.Status.PENDING:
-        raise AdminRuleError("该申请已处理。")
+        raise AdminRuleError(_("该申请已处理。"))
     if by in (reset.user, reset.requested_by) or _role_of(by) != Role.SECADMIN:
-        raise AdminRuleError("不能审批自己账号的、或自己提出的密码重置申请。")
+        raise AdminRuleError(_("不能审批自己账号的、或自己提出的密码重置申请。"))
     if approve and reset.user.email != reset.email:
-        raise AdminRuleError("申请提出后邮箱已被修改，请驳回并重新申请。")
+        raise AdminRuleError(_("申请提出后邮箱已被修改，请驳回并重新申请。"))
     reset.status = PasswordResetRequest.Status.APPROVED if approve else PasswordResetRequest.Status.REJECTED
     reset.decided_by, reset.decided_at = by, timezone.now()
     reset.save(update_fields=["status", "decided_by", "decided_at"])
@@ -378,7 +380,7 @@ def decide_password_reset(reset: PasswordResetRequest, *, by, approve: bool, req
     )
     if approve:
         user = reset.user
-        transaction.on_commit(lambda: _send_link(user, subject="同心：重置登录密码"))
+        transaction.on_commit(lambda: _send_link(user, subject=_("同心：重置登录密码")))
     return reset
 
 
@@ -446,9 +448,9 @@ def decide_lookup(lookup: AuditLookup, *, by, approve: bool, request=None) -> Au
     """A security admin approves (for AUDIT_LOOKUP_HOURS) or rejects a look-up. Audits."""
     lookup = AuditLookup.objects.select_for_update().get(pk=lookup.pk)
     if lookup.status != AuditLookup.Status.PENDING:
-        raise AdminRuleError("该申请已处理。")
+        raise AdminRuleError(_("该申请已处理。"))
     if _role_of(by) != Role.SECADMIN or by == lookup.requested_by:
-        raise AdminRuleError("只有安全管理员可以审批。")
+        raise AdminRuleError(_("只有安全管理员可以审批。"))
     now = timezone.now()
     lookup.status = AuditLookup.Status.APPROVED if approve else AuditLookup.Status.REJECTED
     lookup.decided_by, lookup.decided_at = by, now

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import forms, services
@@ -84,7 +85,10 @@ def user_create(request):
         )
         org_services.assign_role(user, organisation=request.organisation, role="", by=request.user, request=request)
         messages.success(
-            request, f"已创建账号 {user.username}，设置密码的链接已发往 {user.email}；请安全管理员分配角色。"
+            request,
+            _("已创建账号 {username}，设置密码的链接已发往 {email}；请安全管理员分配角色。").format(
+                username=user.username, email=user.email
+            ),
         )
         return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
@@ -123,7 +127,12 @@ def user_password(request, pk: int):
         except services.AdminRuleError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"已提交重置 {user.username} 密码的申请，待安全管理员批准后链接将发往本人邮箱。")
+            messages.success(
+                request,
+                _("已提交重置 {username} 密码的申请，待安全管理员批准后链接将发往本人邮箱。").format(
+                    username=user.username
+                ),
+            )
             return redirect("accounts:user-list")
     pending = PasswordResetRequest.objects.filter(user=user, status=PasswordResetRequest.Status.PENDING).first()
     return render(request, "accounts/password_reset_request.html", {"target": user, "pending": pending})
@@ -232,10 +241,10 @@ def unlock(request):
         try:
             address = str(ipaddress.ip_address(address))
         except ValueError:
-            messages.error(request, "地址格式不正确。")
+            messages.error(request, _("地址格式不正确。"))
         else:
             services.clear_address(address, by=request.user, request=request)
-            messages.success(request, f"已解除对 {address} 的限速。")
+            messages.success(request, _("已解除对 {address} 的限速。").format(address=address))
     elif not User.objects.filter(username__iexact=username, membership__organisation=request.organisation).exists():
         messages.error(request, "没有这个账号。")
     else:
@@ -263,7 +272,7 @@ def reset_decide(request, pk: int):
     except services.AdminRuleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "已批准，链接已发往本人邮箱。" if approve else "已驳回。")
+        messages.success(request, _("已批准，链接已发往本人邮箱。") if approve else _("已驳回。"))
     return redirect("accounts:reset-requests")
 
 
@@ -276,7 +285,7 @@ def reset_confirm(request, uidb64: str, token: str):
     form = forms.SetPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         services.set_password_from_link(user, form.cleaned_data["new_password"], request=request)
-        messages.success(request, "密码已设置，请用新密码登录。")
+        messages.success(request, _("密码已设置，请用新密码登录。"))
         return redirect("accounts:login")
     return render(request, "accounts/reset_confirm.html", {"form": form, "target": user})
 
@@ -320,7 +329,7 @@ def audit_lookups(request):
         services.request_lookup(
             by=request.user, organisation=request.organisation, request=request, **form.cleaned_data
         )
-        messages.success(request, "已提交申请，待安全管理员批准。")
+        messages.success(request, _("已提交申请，待安全管理员批准。"))
         return redirect("accounts:audit-lookups")
     lookups = AuditLookup.objects.filter(organisation=request.organisation, requested_by=request.user)
     page = Paginator(lookups.select_related("decided_by"), 50).get_page(request.GET.get("page"))
@@ -344,5 +353,5 @@ def lookup_decide(request, pk: int):
     except services.AdminRuleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "已批准。" if approve else "已驳回。")
+        messages.success(request, _("已批准。") if approve else _("已驳回。"))
     return redirect("accounts:lookup-requests")

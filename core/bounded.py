@@ -19,11 +19,13 @@ import signal
 import time
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 MB = 1024 * 1024
-MSG_MEMORY = "文件解析所需内存超过上限（疑似压缩炸弹或异常文件），已拒绝。"
-MSG_TIME = "文件解析超时（超过 {seconds} 秒），已拒绝；请检查文件是否损坏。"
-MSG_CRASH = "文件无法解析（解析进程异常退出），已拒绝。"
+MSG_MEMORY = gettext_noop("文件解析所需内存超过上限（疑似压缩炸弹或异常文件），已拒绝。")
+MSG_TIME = gettext_noop("文件解析超时（超过 {seconds} 秒），已拒绝；请检查文件是否损坏。")
+MSG_CRASH = gettext_noop("文件无法解析（解析进程异常退出），已拒绝。")
 
 
 class LimitExceeded(Exception):
@@ -55,13 +57,13 @@ def _child(write_fd: int, func, args, kwargs, memory_mb: int, seconds: int) -> N
         try:
             outcome = ("ok", func(*args, **kwargs))
         except MemoryError:
-            outcome = ("limit", MSG_MEMORY)
+            outcome = ("limit", _(MSG_MEMORY))
         except BaseException as error:  # everything goes back to the parent
             outcome = ("error", error)
         try:
             payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            payload = pickle.dumps(("limit", MSG_MEMORY))
+            payload = pickle.dumps(("limit", _(MSG_MEMORY)))
         except Exception as error:  # an unpicklable result or exception
             payload = pickle.dumps(("error", RuntimeError(repr(error))))
         with os.fdopen(write_fd, "wb") as pipe:
@@ -89,7 +91,7 @@ def run_bounded(func, *args, memory_mb: int | None = None, seconds: float | None
             if left <= 0:
                 timed_out = True
                 break
-            ready, _, _ = select.select([pipe], [], [], left)
+            ready, _writable, _errors = select.select([pipe], [], [], left)
             if not ready:
                 continue
             chunk = os.read(pipe.fileno(), 1024 * 1024)
@@ -101,14 +103,14 @@ def run_bounded(func, *args, memory_mb: int | None = None, seconds: float | None
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    _, status = os.waitpid(pid, 0)
+    _pid, status = os.waitpid(pid, 0)
     if timed_out:
-        raise LimitExceeded(MSG_TIME.format(seconds=int(seconds)))
+        raise LimitExceeded(_(MSG_TIME).format(seconds=int(seconds)))
     if not chunks:
         # Killed by a signal (SIGXCPU, the kernel) or died before answering.
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-            raise LimitExceeded(MSG_TIME.format(seconds=int(seconds)))
-        raise LimitExceeded(MSG_CRASH)
+            raise LimitExceeded(_(MSG_TIME).format(seconds=int(seconds)))
+        raise LimitExceeded(_(MSG_CRASH))
     kind, value = pickle.loads(b"".join(chunks))  # noqa: S301  (our own child's bytes)
     if kind == "ok":
         return value

@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 
@@ -97,9 +98,9 @@ def _check_opens(upload, kind: Kind) -> None:
     try:
         run_bounded(_open_document, upload, kind.label, memory_mb=OPEN_MEMORY_MB, seconds=OPEN_SECONDS)
     except Unopenable as error:
-        raise ValidationError(f"文件“{upload.name}”{error}，已拒绝。") from error
+        raise ValidationError(_("文件“{name}”{reason}，已拒绝。").format(name=upload.name, reason=error)) from error
     except LimitExceeded as error:
-        raise ValidationError(f"文件“{upload.name}”：{error.message}") from error
+        raise ValidationError(_("文件“{name}”：{reason}").format(name=upload.name, reason=error.message)) from error
     finally:
         upload.seek(0)
 
@@ -119,13 +120,13 @@ def _open_pdf(data: bytes) -> None:
     try:
         document = pypdfium2.PdfDocument(data)
     except Exception as error:  # PdfiumError and friends: damaged, encrypted, junk
-        raise Unopenable("无法作为 PDF 打开（已损坏、加密或不是真正的 PDF）") from error
+        raise Unopenable(_("无法作为 PDF 打开（已损坏、加密或不是真正的 PDF）")) from error
     try:
         pages = len(document)
     finally:
         document.close()
     if not 1 <= pages <= MAX_PDF_PAGES:
-        raise Unopenable(f"的页数（{pages}）不在 1～{MAX_PDF_PAGES} 之间")
+        raise Unopenable(_("的页数（{pages}）不在 1～{limit} 之间").format(pages=pages, limit=MAX_PDF_PAGES))
 
 
 def _open_office(upload, main_part: str) -> None:
@@ -134,33 +135,33 @@ def _open_office(upload, main_part: str) -> None:
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise Unopenable("已损坏，无法打开") from error
+        raise Unopenable(_("已损坏，无法打开")) from error
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise Unopenable("内部文件过多（疑似异常文件）")
+            raise Unopenable(_("内部文件过多（疑似异常文件）"))
         total = 0
         for info in infos:
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if total > MAX_ZIP_UNCOMPRESSED or (info.file_size > MB and ratio > MAX_ZIP_RATIO):
-                raise Unopenable("解压后过大或压缩比异常（疑似压缩炸弹）")
+                raise Unopenable(_("解压后过大或压缩比异常（疑似压缩炸弹）"))
         try:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
                     with archive.open(info) as part:
                         if _DTD.search(part.read(64 * 1024)):
-                            raise Unopenable("含有 DTD/实体声明（可能是恶意文件）")
+                            raise Unopenable(_("含有 DTD/实体声明（可能是恶意文件）"))
             info = archive.getinfo(main_part)
             if info.file_size > MAX_XML_PART:
-                raise Unopenable("解压后过大（疑似压缩炸弹）")
+                raise Unopenable(_("解压后过大（疑似压缩炸弹）"))
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
             with archive.open(info) as part:
                 etree.parse(part, parser)
         except Unopenable:
             raise
         except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, etree.XMLSyntaxError) as e:
-            raise Unopenable("已损坏，无法打开") from e
+            raise Unopenable(_("已损坏，无法打开")) from e
 
 
 def _looks_like_text(upload) -> bool:

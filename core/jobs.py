@@ -21,13 +21,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import audit
 from core.models import BackgroundJob
 
 log = logging.getLogger(__name__)
 
-STALE_MESSAGE = "任务中断（超过 {minutes} 分钟没有响应，可能是后台进程被终止），未完成的部分没有保存。可以重新开始。"
+STALE_MESSAGE = gettext_noop(
+    "任务中断（超过 {minutes} 分钟没有响应，可能是后台进程被终止），未完成的部分没有保存。可以重新开始。"
+)
 # Directories under MEDIA_ROOT where apps keep uploads between upload and import.
 UPLOAD_DIRS = ("imports", "plan-imports")
 
@@ -102,7 +106,7 @@ def fail_stale_jobs(*, now=None) -> int:
     for job in stale.select_related("user"):
         # Conditional, so a job that finished meanwhile is left alone.
         updated = BackgroundJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=BackgroundJob.Status.FAILED, message=STALE_MESSAGE.format(minutes=minutes), finished_at=now
+            status=BackgroundJob.Status.FAILED, message=_(STALE_MESSAGE).format(minutes=minutes), finished_at=now
         )
         if updated:
             count += 1
@@ -121,9 +125,9 @@ def restart_job(job: BackgroundJob, *, by, request=None) -> BackgroundJob:
     """Starts a failed job's work again as a new job; only the user who started it may. Audits."""
     job = BackgroundJob.objects.select_for_update().get(pk=job.pk)
     if job.user_id != by.pk:
-        raise JobError("只有发起任务的用户可以重新开始。")
+        raise JobError(_("只有发起任务的用户可以重新开始。"))
     if not job.can_restart:
-        raise JobError("这个任务不能重新开始。")
+        raise JobError(_("这个任务不能重新开始。"))
     new = RESTARTERS[job.task](job, by)
     job.result = {**job.result, "restarted_as": str(new.pk)}
     job.save(update_fields=["result"])

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
@@ -415,14 +416,14 @@ def register_external(event: Event, *, name: str, unit: str, request=None) -> Ex
     if not _has_place(event):
         raise RegistrationRefused("名额已满，报名未成功。")
     if event.external_registrations.count() >= event.external_places:
-        raise RegistrationRefused("校外报名名额已满，报名未成功。")
+        raise RegistrationRefused(_("校外报名名额已满，报名未成功。"))
     hour_ago = timezone.now() - timedelta(hours=1)
     recent = ExternalRegistration.objects.filter(created_at__gte=hour_ago)
     if recent.filter(event=event).count() >= settings.PUBLIC_SIGNUP_PER_EVENT_HOUR:
-        raise RegistrationRefused("报名过于频繁，请稍后再试。")
+        raise RegistrationRefused(_("报名过于频繁，请稍后再试。"))
     ip = audit.client_ip(request)
     if ip and recent.filter(ip=ip).count() >= settings.PUBLIC_SIGNUP_PER_ADDRESS_HOUR:
-        raise RegistrationRefused("同一网络地址报名次数过多，请一小时后再试。")
+        raise RegistrationRefused(_("同一网络地址报名次数过多，请一小时后再试。"))
     external = ExternalRegistration.objects.create(event=event, name=name, unit=unit, ip=ip)
     audit.record(
         "create",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
@@ -255,7 +256,7 @@ def external_remove(request, pk: int, external: int):
     event = _get_event_for_user(request, pk)
     target = get_object_or_404(event.external_registrations, pk=external)
     services.remove_external(target, by=request.user, request=request)
-    messages.success(request, f"已移除校外报名：{target}。")
+    messages.success(request, _("已移除校外报名：{external}。").format(external=target))
     return redirect("events:attendance", pk=event.pk)
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from people.models import Category, Party, PublicPost
@@ -221,7 +222,7 @@ def read_sheet(file) -> tuple[list, list[tuple[int, list]]]:
     except MemoryError:
         raise
     except Exception as error:  # lxml, zipfile, a missing part, a malformed reference or number
-        raise ImportFileError("无法读取此 Excel 文件，请另存为 .xlsx 后重试。") from error
+        raise ImportFileError(_("无法读取此 Excel 文件，请另存为 .xlsx 后重试。")) from error
 
 
 def _read_sheet(file) -> tuple[list, list[tuple[int, list]]]:
@@ -237,15 +238,15 @@ def _read_sheet(file) -> tuple[list, list[tuple[int, list]]]:
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ImportFileError("无法读取此 Excel 文件，请另存为 .xlsx 后重试。") from error
+        raise ImportFileError(_("无法读取此 Excel 文件，请另存为 .xlsx 后重试。")) from error
     with archive:
         if len(archive.infolist()) > MAX_ENTRIES:
-            raise ImportFileError("Excel 文件内部文件过多（疑似异常文件），已拒绝。")
+            raise ImportFileError(_("Excel 文件内部文件过多（疑似异常文件），已拒绝。"))
         shared = _shared_strings(archive)
         date_styles = _date_styles(archive)
         rows: dict[int, list] = {}
         with _open_part(archive, _first_sheet(archive), "sheet") as sheet:
-            for _, element in etree.iterparse(sheet, events=("end",), tag=ROW, **SAFE):
+            for _event, element in etree.iterparse(sheet, events=("end",), tag=ROW, **SAFE):
                 number = int(element.get("r") or len(rows) + 1)
                 values = []
                 for cell in element.iterchildren(CELL):
@@ -253,15 +254,16 @@ def _read_sheet(file) -> tuple[list, list[tuple[int, list]]]:
                     column = _column_index(ref.rstrip("0123456789")) if ref else len(values)
                     if column >= MAX_COLUMNS:
                         raise ImportFileError(
-                            f"第{number}行有第 {column + 1} 列的单元格，超过 {MAX_COLUMNS} 列的上限；"
-                            "请只保留模板中的列。"
+                            _("第{row}行有第 {column} 列的单元格，超过 {limit} 列的上限；请只保留模板中的列。").format(
+                                row=number, column=column + 1, limit=MAX_COLUMNS
+                            )
                         )
                     if column > len(values):
                         values.extend([None] * (column - len(values)))
                     values.append(_cell_value(cell, shared, date_styles, from_excel))
                 rows[number] = values
                 if len(rows) > MAX_ROWS + 1:
-                    raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请分批导入。")
+                    raise ImportFileError(_("一次最多导入 {limit} 行，请分批导入。").format(limit=MAX_ROWS))
                 element.clear()
     header = rows.pop(1, [])
     body = [
@@ -278,13 +280,13 @@ def _open_part(archive, name: str, limit_key: str | None = None):
     try:
         info = archive.getinfo(name)
     except KeyError as error:
-        raise ImportFileError("Excel 文件不完整，请另存为 .xlsx 后重试。") from error
+        raise ImportFileError(_("Excel 文件不完整，请另存为 .xlsx 后重试。")) from error
     if info.file_size > PART_LIMITS[limit_key or name]:
-        raise ImportFileError("Excel 文件解压后过大（疑似压缩炸弹），已拒绝。")
+        raise ImportFileError(_("Excel 文件解压后过大（疑似压缩炸弹），已拒绝。"))
     with archive.open(info) as part:
         head = part.read(64 * 1024)
     if DTD.search(head):
-        raise ImportFileError("Excel 文件含有 DTD/实体声明（可能是恶意文件），已拒绝。")
+        raise ImportFileError(_("Excel 文件含有 DTD/实体声明（可能是恶意文件），已拒绝。"))
     return archive.open(info)
 
 
@@ -318,11 +320,11 @@ def _shared_strings(archive) -> list[str]:
         return []
     strings = []
     with _open_part(archive, "xl/sharedStrings.xml") as part:
-        for _, si in etree.iterparse(part, events=("end",), tag=f"{{{MAIN}}}si", **SAFE):
+        for _event, si in etree.iterparse(part, events=("end",), tag=f"{{{MAIN}}}si", **SAFE):
             strings.append("".join(t.text or "" for t in si.iter(f"{{{MAIN}}}t")))
             si.clear()
             if len(strings) > MAX_SHARED_STRINGS:
-                raise ImportFileError("Excel 文件的共享字符串过多（疑似异常文件），已拒绝。")
+                raise ImportFileError(_("Excel 文件的共享字符串过多（疑似异常文件），已拒绝。"))
     return strings
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit, jobs
 from core.bounded import LimitExceeded, run_bounded
@@ -522,7 +523,7 @@ def start_import(organisation, *, by, token: str, source: str) -> BackgroundJob:
 def _restart_import(job: BackgroundJob, by) -> BackgroundJob:
     """A killed import again, from its kept file (gone once imported or after 24 hours)."""
     if upload_path(job.params.get("token", "")) is None:
-        raise jobs.JobError("上传的文件已删除（已导入或超过保留时间），请重新上传。")
+        raise jobs.JobError(_("上传的文件已删除（已导入或超过保留时间），请重新上传。"))
     return start_import(job.organisation, by=by, token=job.params["token"], source=job.params.get("source", ""))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import jobs
 from core.bounded import LimitExceeded, run_bounded
@@ -75,7 +76,7 @@ def _restart_parse(job, by):
     """A killed parse again, from the kept upload (deleted once parsed or after 24 hours)."""
     record = PlanImport.objects.filter(pk=job.params.get("import_id"), job=job).first()
     if record is None or not upload_path(record).exists():
-        raise jobs.JobError("上传的文件已删除（已解析或超过保留时间），请重新上传。")
+        raise jobs.JobError(_("上传的文件已删除（已解析或超过保留时间），请重新上传。"))
     new = jobs.create_job(
         "解析工作要点", user=by, organisation=job.organisation, total=1, task="plans.parse", params=job.params
     )
