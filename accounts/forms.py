@@ -31,6 +31,8 @@ class PasswordChangeForm(forms.Form):
         new, again = data.get("new_password"), data.get("new_password2")
         if new and again and new != again:
             self.add_error("new_password2", "两次输入的新密码不一致。")
+        elif new and data.get("old_password") and new == data["old_password"]:
+            self.add_error("new_password", _("新密码不能与原密码相同。"))
         elif new:
             try:
                 validate_password(new, self.user)
@@ -40,6 +42,8 @@ class PasswordChangeForm(forms.Form):
 
 
 class UserCreateForm(forms.Form):
+    """No password: the account's holder sets it through a one-time link sent to this e-mail."""
+
     username = forms.RegexField(
         label="用户名",
         max_length=150,
@@ -47,23 +51,15 @@ class UserCreateForm(forms.Form):
         error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _。"},
     )
     name = forms.CharField(label="姓名", max_length=50)
-    email = forms.EmailField(label="邮箱", required=False)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput)
+    email = forms.EmailField(
+        label=_("本人邮箱"), help_text=_("设置密码的一次性链接将发送到这个邮箱，系统管理员不能设置他人的密码。")
+    )
 
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("该用户名已存在。")
         return username
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("username"):
-            try:
-                validate_password(data["password"], User(username=data["username"]))
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return data
 
 
 class UserEditForm(forms.Form):
@@ -72,17 +68,29 @@ class UserEditForm(forms.Form):
     is_active = forms.BooleanField(label="启用", required=False)
 
 
-class PasswordResetForm(forms.Form):
-    password = forms.CharField(label="新密码", widget=forms.PasswordInput)
+class SetPasswordForm(forms.Form):
+    """The holder of a one-time link chooses the password."""
+
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_password(self):
-        value = self.cleaned_data["password"]
-        validate_password(value, self.user)
-        return value
+    def clean(self):
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password2")
+        if new and again and new != again:
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        elif new and self.user.has_usable_password() and self.user.check_password(new):
+            self.add_error("new_password", _("新密码不能与原密码相同。"))
+        elif new:
+            try:
+                validate_password(new, self.user)
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
+        return data
 
 
 class RoleForm(forms.Form):
@@ -175,3 +183,15 @@ class AuditFilterForm(forms.Form):
         if data.get("date_to"):
             queryset = queryset.filter(at__date__lte=data["date_to"])
         return queryset
+
+
+class LookupRequestForm(forms.Form):
+    object_type = forms.ChoiceField(label=_("对象类型"))
+    object_id = forms.RegexField(label=_("编号"), regex=r"^\d{1,18}$", max_length=18)
+    reason = forms.CharField(label=_("理由"), min_length=4, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.pseudonyms import SUBJECT_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = list(SUBJECT_TYPES.items())

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.crypto import EncryptedTextField
 
@@ -16,18 +17,88 @@ class User(AbstractUser):
         return self.name or self.username
 
 
-class LoginFailure(models.Model):
-    """A failed login, counted for the lockout of an account and of an IP."""
+class LoginThrottle(models.Model):
+    """Failed logins counted in one row per existing account (which locks it) and one row per
+    client address (which slows it down), so that a count is raised by one atomic UPDATE.
+    A count whose last failure is older than the lockout window starts again from zero."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("账号")
+        ADDRESS = "address", _("IP 地址")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("账号或地址"), max_length=150)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = "登录失败记录"
+        verbose_name = _("登录失败计数")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="login_throttle_kind_key")]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.key} {self.failures}"
+
+
+class PasswordResetRequest(models.Model):
+    """三员分立: the system admin never sets another account's password. It asks for a reset; a
+    security admin (not the account itself) approves; only then a one-time link goes to the
+    account's own e-mail address. Neither admin ever sees the link or the new password."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准，链接已发送")
+        REJECTED = "rejected", _("已驳回")
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("发送到"))
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("密码重置申请")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_status_display()}"
+
+
+class AuditLookup(models.Model):
+    """The audit admin sees registry subjects in the audit log only as pseudonyms ("统战对象 #12").
+    To see who a subject is, it asks with a reason; a security admin approves; the names of that
+    subject's rows then show for TONGXIN_AUDIT_LOOKUP_HOURS."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    reason = models.CharField(_("理由"), max_length=200)
+    requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("审计身份查询申请")
+
+    def __str__(self) -> str:
+        return f"{self.object_type} #{self.object_id} {self.get_status_display()}"
 
 
 # --- Level-3 controls (issue 11): two factors, password policy, sessions ---------------------

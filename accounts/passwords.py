@@ -1,7 +1,9 @@
-"""Password rules beyond Django's: three character classes, not the username."""
+"""Password rules beyond Django's: three character classes, not the username; Django's length,
+similarity and common-password rules with Chinese messages."""
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -53,3 +55,40 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return _("新密码不能与当前密码或最近5次使用过的密码相同。")
+
+
+# Django's own validators answer in English here (its zh_Hans catalogue lacks these plural
+# forms), so the three used in settings are subclassed with Chinese messages.
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少需要 %(min_length)d 个字符。"),
+                code="password_too_short",
+                params={"min_length": self.min_length},
+            )
+
+    def get_help_text(self):
+        return _("密码至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def validate(self, password, user=None):
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError(_("密码与用户名、姓名或邮箱过于相似。"), code="password_too_similar") from None
+
+    def get_help_text(self):
+        return _("密码不能与用户名、姓名或邮箱相似。")
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def validate(self, password, user=None):
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError(_("这个密码太常见，请换一个。"), code="password_too_common") from None
+
+    def get_help_text(self):
+        return _("密码不能是常见密码。")

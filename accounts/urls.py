@@ -19,6 +19,9 @@ urlpatterns = [
     path("security/roles/<int:pk>/", views.role_edit, name="role-edit"),
     path("security/unlock/", views.unlock, name="unlock"),
     path("security/policy/", views.policy, name="policy"),
+    path("security/password-resets/", views.reset_requests, name="reset-requests"),
+    path("security/password-resets/<int:pk>/", views.reset_decide, name="reset-decide"),
+    path("reset/<str:uidb64>/<str:token>/", views.reset_confirm, name="reset-confirm"),
     path("audit/", views.audit_log, name="audit-log"),
     # Issue 11: two factors, the account's security page and sessions, the audit export.
     path("2fa/verify/", security_views.two_factor_verify, name="two-factor-verify"),
@@ -31,4 +34,7 @@ urlpatterns = [
     path("security/users/<int:pk>/2fa-reset/", security_views.two_factor_reset, name="two-factor-reset"),
     path("security/users/<int:pk>/sessions-end/", security_views.user_sessions_end, name="user-sessions-end"),
     path("audit/export/", security_views.audit_export, name="audit-export"),
+    path("audit-lookups/", views.audit_lookups, name="audit-lookups"),
+    path("security/lookups/", views.lookup_requests, name="lookup-requests"),
+    path("security/lookups/<int:pk>/", views.lookup_decide, name="lookup-decide"),
 ]

@@ -1,15 +1,21 @@
 """Login and the three administrators' screens (system, security, audit)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import forms, services
-from accounts.models import User
+from accounts.models import AuditLookup, PasswordResetRequest, User
+from accounts.pseudonyms import pseudonymise
 from core.models import AuditEvent
 from orgs import services as org_services
 from orgs.access import role_required
@@ -78,7 +84,12 @@ def user_create(request):
             by=request.user, organisation=request.organisation, request=request, **form.cleaned_data
         )
         org_services.assign_role(user, organisation=request.organisation, role="", by=request.user, request=request)
-        messages.success(request, f"已创建账号 {user.username}，请安全管理员分配角色。")
+        messages.success(
+            request,
+            _("已创建账号 {username}，设置密码的链接已发往 {email}；请安全管理员分配角色。").format(
+                username=user.username, email=user.email
+            ),
+        )
         return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
 
@@ -90,12 +101,13 @@ def user_edit(request, pk: int):
     initial = {"name": user.name, "email": user.email, "is_active": user.is_active}
     form = forms.UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if user == request.user and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", "不能停用自己的账号。")
-        else:
+        try:
             services.update_user(
                 user, by=request.user, organisation=request.organisation, data=form.cleaned_data, request=request
             )
+        except services.AdminRuleError as error:
+            form.add_error("is_active", error.message)
+        else:
             messages.success(request, "账号已保存。")
             return redirect("accounts:user-list")
     return render(
@@ -106,21 +118,24 @@ def user_edit(request, pk: int):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def user_password(request, pk: int):
+    """三员分立: the system admin asks for a reset; a security admin approves; the one-time link
+    goes to the account's own e-mail. The system admin never sets or sees a password."""
     user = _get_user_for_admin(request, pk)
-    form = forms.PasswordResetForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        services.reset_password(
-            user,
-            by=request.user,
-            organisation=request.organisation,
-            password=form.cleaned_data["password"],
-            request=request,
-        )
-        messages.success(request, f"已重置 {user.username} 的密码。")
-        return redirect("accounts:user-list")
-    return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"重置密码 {user.username}", "target": user}
-    )
+    if request.method == "POST":
+        try:
+            services.request_password_reset(user, by=request.user, organisation=request.organisation, request=request)
+        except services.AdminRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("已提交重置 {username} 密码的申请，待安全管理员批准后链接将发往本人邮箱。").format(
+                    username=user.username
+                ),
+            )
+            return redirect("accounts:user-list")
+    pending = PasswordResetRequest.objects.filter(user=user, status=PasswordResetRequest.Status.PENDING).first()
+    return render(request, "accounts/password_reset_request.html", {"target": user, "pending": pending})
 
 
 @role_required(Role.SYSADMIN)
@@ -184,7 +199,12 @@ def role_list(request):
         .order_by("user__username")
     )
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/role_list.html", {"page": page, "locked": services.locked_usernames()})
+    context = {
+        "page": page,
+        "locked": services.locked_accounts(request.organisation),
+        "throttled": services.throttled_addresses(),
+    }
+    return render(request, "accounts/role_list.html", context)
 
 
 @role_required(Role.SECADMIN)
@@ -213,13 +233,61 @@ def role_edit(request, pk: int):
 @role_required(Role.SECADMIN)
 @require_POST
 def unlock(request):
+    """Clears an account's lockout (`username`, an account of this organisation) or an address's
+    slow-down (`address`)."""
     username = request.POST.get("username", "")[:150]
-    if not User.objects.filter(username__iexact=username, membership__organisation=request.organisation).exists():
+    address = request.POST.get("address", "")[:45]
+    if address:
+        try:
+            address = str(ipaddress.ip_address(address))
+        except ValueError:
+            messages.error(request, _("地址格式不正确。"))
+        else:
+            services.clear_address(address, by=request.user, request=request)
+            messages.success(request, _("已解除对 {address} 的限速。").format(address=address))
+    elif not User.objects.filter(username__iexact=username, membership__organisation=request.organisation).exists():
         messages.error(request, "没有这个账号。")
     else:
         services.unlock(username, by=request.user, request=request)
         messages.success(request, f"已解除 {username} 的锁定。")
     return redirect("accounts:role-list")
+
+
+@role_required(Role.SECADMIN)
+def reset_requests(request):
+    resets = PasswordResetRequest.objects.filter(user__membership__organisation=request.organisation).select_related(
+        "user", "requested_by", "decided_by"
+    )
+    page = Paginator(resets, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/reset_requests.html", {"page": page})
+
+
+@role_required(Role.SECADMIN)
+@require_POST
+def reset_decide(request, pk: int):
+    reset = get_object_or_404(PasswordResetRequest, pk=pk, user__membership__organisation=request.organisation)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_password_reset(reset, by=request.user, approve=approve, request=request)
+    except services.AdminRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已批准，链接已发往本人邮箱。") if approve else _("已驳回。"))
+    return redirect("accounts:reset-requests")
+
+
+@require_http_methods(["GET", "POST"])
+def reset_confirm(request, uidb64: str, token: str):
+    """The one-time link from the e-mail: the account's holder sets the password."""
+    user = services.user_from_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/reset_confirm.html", {"invalid": True})
+    form = forms.SetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.set_password_from_link(user, form.cleaned_data["new_password"], request=request)
+        messages.success(request, _("密码已设置，请用新密码登录。"))
+        return redirect("accounts:login")
+    return render(request, "accounts/reset_confirm.html", {"form": form, "target": user})
 
 
 @role_required(Role.SECADMIN)
@@ -242,8 +310,48 @@ def policy(request):
 @role_required(Role.AUDITADMIN)
 def audit_log(request):
     form = forms.AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.for_org(request.organisation)
+    # Rows without an organisation (failed logins for unknown names, slowed addresses, the
+    # retention purge) belong to no organisation's auditor, so every audit admin sees them.
+    events = AuditEvent.objects.filter(Q(organisation=request.organisation) | Q(organisation__isnull=True))
     if form.is_bound and form.is_valid():
         events = form.filter(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("user__membership"), 50).get_page(request.GET.get("page"))
+    pseudonymise(page.object_list, organisation=request.organisation, user=request.user)
     return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+
+
+@role_required(Role.AUDITADMIN)
+@require_http_methods(["GET", "POST"])
+def audit_lookups(request):
+    """The audit admin asks to see who a pseudonymous subject is, and sees its answers."""
+    form = forms.LookupRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_lookup(
+            by=request.user, organisation=request.organisation, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("已提交申请，待安全管理员批准。"))
+        return redirect("accounts:audit-lookups")
+    lookups = AuditLookup.objects.filter(organisation=request.organisation, requested_by=request.user)
+    page = Paginator(lookups.select_related("decided_by"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_lookups.html", {"form": form, "page": page, "now": timezone.now()})
+
+
+@role_required(Role.SECADMIN)
+def lookup_requests(request):
+    lookups = AuditLookup.objects.filter(organisation=request.organisation).select_related("requested_by", "decided_by")
+    page = Paginator(lookups, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/lookup_requests.html", {"page": page})
+
+
+@role_required(Role.SECADMIN)
+@require_POST
+def lookup_decide(request, pk: int):
+    lookup = get_object_or_404(AuditLookup, pk=pk, organisation=request.organisation)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_lookup(lookup, by=request.user, approve=approve, request=request)
+    except services.AdminRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已批准。") if approve else _("已驳回。"))
+    return redirect("accounts:lookup-requests")

@@ -31,6 +31,20 @@ ACTIONS = {
     "password.change": _("修改密码"),
     "password.reset": _("重置密码"),
     "audit.purge": _("清理审计日志"),
+    "login.throttled": _("登录地址限速"),
+    "account.locked": _("账号锁定"),
+    "password.reset.requested": _("申请重置密码"),
+    "password.reset.approved": _("批准重置密码"),
+    "password.reset.rejected": _("驳回重置密码"),
+    "audit.lookup.requested": _("申请查看身份"),
+    "audit.lookup.approved": _("批准查看身份"),
+    "audit.lookup.rejected": _("驳回查看身份"),
+    "login.2fa": _("两步验证通过"),
+    "login.2fa.failed": _("两步验证失败"),
+    "2fa.enrol": _("启用两步验证"),
+    "2fa.recovery_codes": _("生成恢复码"),
+    "2fa.reset": _("重置两步验证"),
+    "session.end": _("结束登录会话"),
 }
 
 

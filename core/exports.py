@@ -4,10 +4,12 @@ Spreadsheets neutralise formulas: a cell starting with = + - @ (or a tab or carr
 is written with a leading apostrophe so Excel shows it as text."""
 
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -16,16 +18,36 @@ CJK_FONT = "宋体"
 HEAD_FONT = "黑体"
 
 
+# Excel refuses these in sheet names; openpyxl raises ValueError on them.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\\/:\[\]?*]")
+
+
 def safe_cell(value):
-    """A value that a spreadsheet will never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A value that a spreadsheet will never run as a formula and that openpyxl can write
+    (control characters other than tab, newline and carriage return are dropped)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
+def sheet_name(title: str) -> str:
+    """A valid sheet name for any title: `/ : [ ] ? * \\` become underscores, control characters
+    go, at most 31 characters, never empty, never starting or ending with an apostrophe (Excel's
+    rules)."""
+    name = ILLEGAL_CHARACTERS_RE.sub("", title or "")
+    name = SHEET_NAME_FORBIDDEN.sub("_", name).replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    name = name.strip().strip("'").strip()[:31].strip().strip("'")
+    return name or "Sheet1"
+
+
 def _cell_text(value) -> str:
+    """Text for a Word cell (control characters dropped: XML cannot hold them)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, datetime):
         return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
     if isinstance(value, date):
@@ -45,7 +67,7 @@ def write_xlsx(
     (who exported, when), the header in bold, thin borders, Chinese fonts, A4 print setup."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31] or "Sheet1"
+    sheet.title = sheet_name(title)
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     rows = iter(rows)
@@ -127,13 +149,13 @@ def write_docx_table(
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
+    run = heading.add_run(_cell_text(title))
     run.font.size = Pt(16)
     run.font.bold = True
     run.font.name = "黑体"
     run.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
     if subtitle:
-        sub = document.add_paragraph(subtitle)
+        sub = document.add_paragraph(_cell_text(subtitle))
         sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     rows = list(rows)

@@ -1,9 +1,13 @@
-"""Upload checks: size and type judged by the file's content, never by its name."""
+"""Upload checks: size and type judged by the file's content, never by its name; Word, Excel and
+PDF files are also opened (in a child process under a memory ceiling and a time limit) before
+they are stored, so a zip bomb, an XML entity bomb or a junk "%PDF-" file is refused at upload."""
 
+import re
 import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 
@@ -68,7 +72,96 @@ def check_upload(upload, *, kinds=EVIDENCE, max_mb: int = 20) -> Kind:
     name = upload.name.lower()
     if not name.endswith(kind.extensions):
         raise ValidationError(f"文件“{upload.name}”的扩展名与内容（{kind.label}）不符，已拒绝。")
+    if kind in (WORD, EXCEL, PDF):
+        _check_opens(upload, kind)
     return kind
+
+
+# Limits for opening an uploaded document.
+MAX_ZIP_ENTRIES = 5000
+MAX_ZIP_UNCOMPRESSED = 200 * MB
+MAX_ZIP_RATIO = 200
+MAX_XML_PART = 64 * MB
+MAX_PDF_PAGES = 2000
+OPEN_MEMORY_MB = 256
+OPEN_SECONDS = 15
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class Unopenable(Exception):
+    """Why a document does not open; the reason is Chinese, shown after the file's name."""
+
+
+def _check_opens(upload, kind: Kind) -> None:
+    from core.bounded import LimitExceeded, run_bounded
+
+    try:
+        run_bounded(_open_document, upload, kind.label, memory_mb=OPEN_MEMORY_MB, seconds=OPEN_SECONDS)
+    except Unopenable as error:
+        raise ValidationError(_("文件“{name}”{reason}，已拒绝。").format(name=upload.name, reason=error)) from error
+    except LimitExceeded as error:
+        raise ValidationError(_("文件“{name}”：{reason}").format(name=upload.name, reason=error.message)) from error
+    finally:
+        upload.seek(0)
+
+
+def _open_document(upload, label: str) -> None:
+    """Runs in the child: opens the document within the limits or raises Unopenable."""
+    upload.seek(0)
+    if label == PDF.label:
+        _open_pdf(upload.read())
+    else:
+        _open_office(upload, "word/document.xml" if label == WORD.label else "xl/workbook.xml")
+
+
+def _open_pdf(data: bytes) -> None:
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except Exception as error:  # PdfiumError and friends: damaged, encrypted, junk
+        raise Unopenable(_("无法作为 PDF 打开（已损坏、加密或不是真正的 PDF）")) from error
+    try:
+        pages = len(document)
+    finally:
+        document.close()
+    if not 1 <= pages <= MAX_PDF_PAGES:
+        raise Unopenable(_("的页数（{pages}）不在 1～{limit} 之间").format(pages=pages, limit=MAX_PDF_PAGES))
+
+
+def _open_office(upload, main_part: str) -> None:
+    from lxml import etree
+
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise Unopenable(_("已损坏，无法打开")) from error
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise Unopenable(_("内部文件过多（疑似异常文件）"))
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if total > MAX_ZIP_UNCOMPRESSED or (info.file_size > MB and ratio > MAX_ZIP_RATIO):
+                raise Unopenable(_("解压后过大或压缩比异常（疑似压缩炸弹）"))
+        try:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        if _DTD.search(part.read(64 * 1024)):
+                            raise Unopenable(_("含有 DTD/实体声明（可能是恶意文件）"))
+            info = archive.getinfo(main_part)
+            if info.file_size > MAX_XML_PART:
+                raise Unopenable(_("解压后过大（疑似压缩炸弹）"))
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+            with archive.open(info) as part:
+                etree.parse(part, parser)
+        except Unopenable:
+            raise
+        except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, etree.XMLSyntaxError) as e:
+            raise Unopenable(_("已损坏，无法打开")) from e
 
 
 def _looks_like_text(upload) -> bool:

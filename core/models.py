@@ -133,6 +133,12 @@ class BackgroundJob(models.Model):
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker touches this while it works; a pending or running job whose heartbeat (or
+    # creation) is older than TONGXIN_JOB_STALE_MINUTES is marked failed (core.jobs.fail_stale_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What restarts the job (a name registered with core.jobs.restartable) and its arguments.
+    task = models.CharField(max_length=50, blank=True)
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -150,3 +156,10 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def can_restart(self) -> bool:
+        """Failed, restartable, and not restarted yet (the page then offers 重新开始)."""
+        from core.jobs import RESTARTERS
+
+        return self.status == self.Status.FAILED and self.task in RESTARTERS and not self.result.get("restarted_as")

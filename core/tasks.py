@@ -3,7 +3,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from core import audit
+from core import audit, jobs
 
 log = logging.getLogger(__name__)
 
@@ -12,3 +12,16 @@ log = logging.getLogger(__name__)
 def purge_audit_events():
     deleted = audit.purge_expired()
     log.info("purged %s audit events", deleted)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def fail_stale_jobs():
+    failed = jobs.fail_stale_jobs()
+    if failed:
+        log.warning("marked %s stale background jobs failed", failed)
+
+
+@db_periodic_task(crontab(minute="23"))
+def purge_uploads():
+    deleted = jobs.purge_uploads()
+    log.info("deleted %s kept uploads older than the retention", deleted)

@@ -31,6 +31,7 @@ ENTRIES = [
     ("角色分配", "accounts:role-list", {Role.SECADMIN}),
     ("安全策略", "accounts:policy", {Role.SECADMIN}),
     ("审计日志", "accounts:audit-log", {Role.AUDITADMIN}),
+    ("身份查询申请", "accounts:audit-lookups", {Role.AUDITADMIN}),
 ]
 
 MEMBER_TABS = [

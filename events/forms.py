@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.files import IMAGE, check_upload
 from events.models import Event, EventType
@@ -48,6 +49,14 @@ class EventForm(forms.Form):
     public_signup = forms.BooleanField(
         label="开放校外人员报名", required=False, help_text="生成公开报名链接，只收集姓名和单位"
     )
+    external_places = forms.IntegerField(
+        label=_("校外报名名额上限"),
+        required=False,
+        min_value=0,
+        max_value=500,
+        initial=10,
+        help_text=_("公开链接最多可报名的人数（也占用总名额）"),
+    )
     targets = TargetChoiceField(
         label="计入的工作要点目标",
         queryset=None,
@@ -78,6 +87,7 @@ class EventForm(forms.Form):
                 "audience_groups": list(instance.audience_groups.all()),
                 "audience_people": list(instance.audience_people.all()),
                 "public_signup": instance.public_signup,
+                "external_places": instance.external_places,
                 "targets": list(instance.targets.all()),
                 "version": instance.version,
             }
@@ -93,6 +103,10 @@ class EventForm(forms.Form):
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
+
+    def clean_external_places(self):
+        value = self.cleaned_data.get("external_places")
+        return 10 if value is None else value
 
     def clean(self):
         data = super().clean()

@@ -84,6 +84,9 @@ class Event(models.Model):
         "开放校外人员报名", default=False, help_text="生成公开报名链接，只收集姓名和单位"
     )
     public_token = models.CharField(max_length=40, default=new_token, unique=True, editable=False)
+    external_places = models.PositiveSmallIntegerField(
+        "校外报名名额上限", default=10, help_text="公开链接最多可报名的人数（也占用总名额）"
+    )
     checkin_token = models.CharField(max_length=40, default=new_token, editable=False)
     targets = models.ManyToManyField("plans.Target", verbose_name="计入的工作要点目标", blank=True, related_name="+")
     # After the event.
@@ -248,6 +251,8 @@ class ExternalRegistration(models.Model):
     name = models.CharField("姓名", max_length=50)
     unit = models.CharField("单位", max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+    # The sign-up's client address, for the per-address rate limit only.
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]

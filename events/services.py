@@ -11,10 +11,12 @@ Documented functions for other modules: `link_feedback_to_suggestion(feedback, s
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
@@ -48,6 +50,7 @@ EVENT_FIELDS = [
     "registration_opens_at",
     "registration_closes_at",
     "public_signup",
+    "external_places",
 ]
 REMINDER_HOURS = 25
 
@@ -418,7 +421,16 @@ def register_external(event: Event, *, name: str, unit: str, request=None) -> Ex
         raise RegistrationRefused("您已报名该活动，无需重复报名。")
     if not _has_place(event):
         raise RegistrationRefused("名额已满，报名未成功。")
-    external = ExternalRegistration.objects.create(event=event, name=name, unit=unit)
+    if event.external_registrations.count() >= event.external_places:
+        raise RegistrationRefused(_("校外报名名额已满，报名未成功。"))
+    hour_ago = timezone.now() - timedelta(hours=1)
+    recent = ExternalRegistration.objects.filter(created_at__gte=hour_ago)
+    if recent.filter(event=event).count() >= settings.PUBLIC_SIGNUP_PER_EVENT_HOUR:
+        raise RegistrationRefused(_("报名过于频繁，请稍后再试。"))
+    ip = audit.client_ip(request)
+    if ip and recent.filter(ip=ip).count() >= settings.PUBLIC_SIGNUP_PER_ADDRESS_HOUR:
+        raise RegistrationRefused(_("同一网络地址报名次数过多，请一小时后再试。"))
+    external = ExternalRegistration.objects.create(event=event, name=name, unit=unit, ip=ip)
     audit.record(
         "create",
         organisation=event.organisation,
@@ -428,6 +440,24 @@ def register_external(event: Event, *, name: str, unit: str, request=None) -> Ex
         changes={"event": ["", str(event)]},
     )
     return external
+
+
+@transaction.atomic
+def remove_external(external: ExternalRegistration, *, by, request=None) -> list[Registration]:
+    """UFD staff remove a sign-up made through the public link (e.g. a prank or a flood). The
+    freed place goes to the first on the waiting list. Audits; returns who was promoted."""
+    event = _lock(external.event)
+    external.delete()
+    promoted = _promote_waiting(event) if event.status == Event.Status.PUBLISHED else []
+    audit.record(
+        "delete",
+        user=by,
+        organisation=event.organisation,
+        object_type="events.externalregistration",
+        changes={"event": [str(event), ""], "external": [str(external), ""], "promoted": ["", str(len(promoted))]},
+        request=request,
+    )
+    return promoted
 
 
 # --- Check-in ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/invite/", views.event_invite, name="invite"),
     path("<int:pk>/cancel/", views.event_cancel, name="cancel"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/externals/<int:external>/remove/", views.external_remove, name="external-remove"),
     path("<int:pk>/registrations/<int:registration>/checkin/", views.checkin_toggle, name="checkin-toggle"),
     path("<int:pk>/report/", views.event_report, name="report"),
     path("<int:pk>/photos/", views.photo_add, name="photo-add"),

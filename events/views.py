@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
@@ -250,6 +251,17 @@ def attendance(request, pk: int):
         "externals": list(event.external_registrations.all()),
     }
     return render(request, "events/attendance.html", context)
+
+
+@role_required(STAFF)
+@require_POST
+def external_remove(request, pk: int, external: int):
+    """Removes a sign-up made through the public link; the place goes to the waiting list."""
+    event = _get_event_for_user(request, pk)
+    target = get_object_or_404(event.external_registrations, pk=external)
+    services.remove_external(target, by=request.user, request=request)
+    messages.success(request, _("已移除校外报名：{external}。").format(external=target))
+    return redirect("events:attendance", pk=event.pk)
 
 
 @role_required(STAFF)

@@ -24,8 +24,17 @@ class Category(models.TextChoices):
 
 
 def mask_phone(phone: str) -> str:
-    """139****5678: what lists, exports, the audit log and the history show."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
+    """What lists, exports, the audit log and the history show: an 11-digit mobile number as
+    139****5678 (7 digits shown, as is usual in China); any other number shows at most 4 of its
+    digits: the first 3 and, from 10 digits on, the last one (1234567 -> 123****)."""
+    if not phone:
+        return ""
+    digits = sum(ch.isdigit() for ch in phone)
+    if digits == 11 and len(phone) == 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    if len(phone) >= 10:
+        return f"{phone[:3]}****{phone[-1:]}"
+    return f"{phone[:3]}****" if len(phone) >= 7 else "****"
 
 
 def mask_email(email: str) -> str:

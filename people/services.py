@@ -20,13 +20,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit, jobs
+from core.bounded import LimitExceeded, run_bounded
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.crypto import field_digest
 from core.models import BackgroundJob
 from orgs.models import Department, Role
-from people.imports import Checked, check_rows, normalise, read_sheet
+from people.imports import Checked, ImportFileError, check_rows, normalise, read_sheet
 from people.models import (
     Category,
     ContactRecord,
@@ -490,10 +492,17 @@ def department_directory(organisation) -> dict[str, int]:
     return directory
 
 
-def check_import(organisation, file, *, progress=None) -> Checked:
+# The preview reads the upload inside the web request: its child gets less time than a job's, so
+# a hostile file is cut off well before the web server's own worker timeout (30 s in gunicorn).
+PREVIEW_SECONDS = 15
+
+
+def check_import(organisation, file, *, progress=None, seconds: int | None = None) -> Checked:
     """Reads and checks an import file against the organisation's departments and people.
-    `progress(done, total)` is called every 200 rows."""
-    header, rows = read_sheet(file)
+    `progress(done, total)` is called every 200 rows. The file is read in a child process under
+    a memory ceiling and a time limit (core.bounded; `seconds` overrides TONGXIN_PARSE_SECONDS):
+    raises ImportFileError or LimitExceeded, each with a one-line Chinese `message`."""
+    header, rows = run_bounded(read_sheet, file, seconds=seconds)
     existing = dict(Person.objects.for_org(organisation).exclude(staff_number="").values_list("staff_number", "pk"))
     report = (lambda done: progress(done, len(rows))) if progress else None
     return check_rows(header, rows, departments=department_directory(organisation), existing=existing, progress=report)
@@ -528,9 +537,23 @@ def start_import(organisation, *, by, token: str, source: str) -> BackgroundJob:
     """Creates the job and enqueues the import after commit; the page polls the job."""
     from people.tasks import import_people_task
 
-    job = jobs.create_job("导入统战对象", user=by, organisation=organisation)
+    job = jobs.create_job(
+        "导入统战对象",
+        user=by,
+        organisation=organisation,
+        task="people.import",
+        params={"token": token, "source": source},
+    )
     transaction.on_commit(lambda: import_people_task(str(job.pk), organisation.pk, by.pk, token, source))
     return job
+
+
+@jobs.restartable("people.import")
+def _restart_import(job: BackgroundJob, by) -> BackgroundJob:
+    """A killed import again, from its kept file (gone once imported or after 24 hours)."""
+    if upload_path(job.params.get("token", "")) is None:
+        raise jobs.JobError(_("上传的文件已删除（已导入或超过保留时间），请重新上传。"))
+    return start_import(job.organisation, by=by, token=job.params["token"], source=job.params.get("source", ""))
 
 
 def run_import(job_id, *, organisation, by, token: str, source: str) -> dict | None:
@@ -553,6 +576,9 @@ def run_import(job_id, *, organisation, by, token: str, source: str) -> dict | N
         total = len(checked.rows)
         jobs.report_progress(job_id, total, total, message="检查通过，正在保存……")
         result = import_people(organisation, by=by, checked=checked, source=source)
+    except (ImportFileError, LimitExceeded) as error:
+        jobs.fail_job(job_id, error.message)
+        return None
     except Exception:
         log.exception("people import %s failed", job_id)
         jobs.fail_job(job_id, "导入失败，未保存任何数据。请检查文件后重试。")

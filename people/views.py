@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.concurrency import STALE_MESSAGE
@@ -59,6 +60,7 @@ def _stamp() -> str:
 # --- The registry -----------------------------------------------------------------------------
 
 
+@never_cache
 @role_required(STAFF)
 def person_list(request):
     form = PersonFilterForm(request.GET or None, organisation=request.organisation)
@@ -74,6 +76,7 @@ def person_list(request):
     return render(request, "people/person_list.html", context)
 
 
+@never_cache
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def person_export(request):
@@ -123,6 +126,7 @@ def _detail_context(request, person: Person, **extra) -> dict:
     }
 
 
+@never_cache
 @role_required(STAFF)
 def person_detail(request, pk: int):
     person = _get_person_for_user(request, pk)
@@ -130,6 +134,7 @@ def person_detail(request, pk: int):
     return render(request, "people/person_detail.html", _detail_context(request, person))
 
 
+@never_cache
 @role_required(STAFF)
 @require_POST
 def person_reveal(request, pk: int):
@@ -145,6 +150,7 @@ def person_reveal(request, pk: int):
     return render(request, "people/person_detail.html", context)
 
 
+@never_cache
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
@@ -156,6 +162,7 @@ def person_create(request):
     return render(request, "people/person_form.html", {"form": form, "title": "添加统战对象"})
 
 
+@never_cache
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
@@ -173,9 +180,12 @@ def person_edit(request, pk: int):
             )
         except services.StaleEdit:
             messages.error(request, STALE_MESSAGE.format(what="记录"))
+            services.record_view(person, by=request.user, request=request)
             return render(request, "people/person_form.html", context, status=409)
         messages.success(request, "已保存。")
         return redirect("people:detail", pk=person.pk)
+    # The form shows the record: a read like the detail page's.
+    services.record_view(person, by=request.user, request=request)
     return render(request, "people/person_form.html", context)
 
 
@@ -188,6 +198,7 @@ def person_delete(request, pk: int):
     return redirect("people:list")
 
 
+@never_cache
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def record_add(request, pk: int, kind: str):
@@ -220,6 +231,7 @@ def record_remove(request, pk: int, kind: str, record_pk: int):
 # --- Returned overseas scholars and figures (UFD staff and leaders; contact data masked) ------
 
 
+@never_cache
 @role_required(STAFF, Role.LEADER)
 def returned_list(request):
     people = _listed(Person.objects.for_org(request.organisation).returned_scholars())
@@ -227,6 +239,7 @@ def returned_list(request):
     return render(request, "people/returned_list.html", {"page": page, "export_form": ExportForm()})
 
 
+@never_cache
 @role_required(STAFF, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def returned_export(request):
@@ -290,7 +303,10 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            checked = services.check_import(request.organisation, upload)
+            checked = services.check_import(request.organisation, upload, seconds=services.PREVIEW_SECONDS)
+        except (services.ImportFileError, services.LimitExceeded) as error:
+            form.add_error("file", error.message)
+            return render(request, "people/import.html", {"form": form})
         except Exception:  # not a readable workbook despite its zip signature
             form.add_error("file", "无法读取此 Excel 文件，请另存为 .xlsx 后重试。")
             return render(request, "people/import.html", {"form": form})
@@ -359,6 +375,7 @@ def _get_group_for_user(request, pk: int) -> Group:
     return get_object_or_404(Group.objects.for_org(request.organisation), pk=pk)
 
 
+@never_cache
 @role_required(STAFF)
 def group_detail(request, pk: int):
     group = _get_group_for_user(request, pk)
@@ -437,6 +454,7 @@ def _get_person_for_contact(request, pk: int) -> Person:
     return person
 
 
+@never_cache
 @role_required(STAFF, Role.LIAISON)
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk: int):
@@ -449,6 +467,7 @@ def contact_create(request, pk: int):
         if request.membership.role == STAFF:
             return redirect("people:detail", pk=person.pk)
         return redirect("people:contacts")
+    services.record_view(person, by=request.user, request=request)
     return render(request, "people/contact_form.html", {"form": form, "person": person})
 
 
@@ -526,6 +545,7 @@ def _my_person(request) -> Person | None:
     )
 
 
+@never_cache
 @role_required(Role.MEMBER)
 def my_profile(request):
     person = _my_person(request)
@@ -538,6 +558,7 @@ def my_profile(request):
     return render(request, "people/my_profile.html", context)
 
 
+@never_cache
 @role_required(Role.MEMBER)
 @require_http_methods(["GET", "POST"])
 def my_profile_edit(request):

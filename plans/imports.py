@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import jobs
+from core.bounded import LimitExceeded, run_bounded
 from orgs.models import Department, DepartmentAlias
 from orgs.services import department_directory
 from plans.models import PlanImport
@@ -40,10 +42,12 @@ def resolve_names(organisation, names: list[str]) -> dict[str, Department | None
 
 def start_import(organisation, *, by, data: bytes, filename: str, year: int | None) -> PlanImport:
     """Keeps the upload and queues the parse (after commit). Returns the import record."""
-    job = jobs.create_job("解析工作要点", user=by, organisation=organisation, total=1)
+    job = jobs.create_job("解析工作要点", user=by, organisation=organisation, total=1, task="plans.parse")
     record = PlanImport.objects.create(
         organisation=organisation, created_by=by, job=job, source_name=filename[:200], year=year
     )
+    job.params = {"import_id": record.pk}
+    job.save(update_fields=["params"])
     path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -51,6 +55,43 @@ def start_import(organisation, *, by, data: bytes, filename: str, year: int | No
 
     transaction.on_commit(lambda: parse_plan_import(record.pk))
     return record
+
+
+def _parse_to_dict(data: bytes, filename: str | None) -> dict:
+    """The parse as the review page keeps it: the JSON contract, with each warning that concerns
+    one node kept on that node (so that it moves with the node when the reviewer merges or moves)."""
+    plan = parse_plan(data, filename=filename)
+    parsed = plan.to_dict()
+    for warning in plan.node_warnings:
+        edits.node_at(parsed, warning["key"]).setdefault("warnings", []).append(warning["message"])
+    return parsed
+
+
+def parse_bounded(data: bytes, *, filename: str | None = None) -> dict:
+    """`parse_plan(...).to_dict()` in a child process under the memory ceiling and time limit of
+    `core.bounded`: a PDF with a 512 MB deflate stream or a junk "%PDF-" file fails alone with a
+    one-line Chinese message (a ParseError), and the worker keeps its memory."""
+    try:
+        return run_bounded(_parse_to_dict, data, filename)
+    except LimitExceeded as error:
+        raise ParseError(error.message) from error
+
+
+@jobs.restartable("plans.parse")
+def _restart_parse(job, by):
+    """A killed parse again, from the kept upload (deleted once parsed or after 24 hours)."""
+    record = PlanImport.objects.filter(pk=job.params.get("import_id"), job=job).first()
+    if record is None or not upload_path(record).exists():
+        raise jobs.JobError(_("上传的文件已删除（已解析或超过保留时间），请重新上传。"))
+    new = jobs.create_job(
+        "解析工作要点", user=by, organisation=job.organisation, total=1, task="plans.parse", params=job.params
+    )
+    record.job = new
+    record.save(update_fields=["job"])
+    from plans.tasks import parse_plan_import
+
+    transaction.on_commit(lambda: parse_plan_import(record.pk))
+    return new
 
 
 def upload_path(record: PlanImport) -> Path:
@@ -63,7 +104,7 @@ def run_parse(record: PlanImport) -> None:
     path = upload_path(record)
     jobs.report_progress(record.job_id, 0, total=1, message="正在解析文档…")
     try:
-        plan = parse_plan(path.read_bytes(), filename=record.source_name)
+        parsed = parse_bounded(path.read_bytes(), filename=record.source_name)
     except ParseError as error:
         path.unlink(missing_ok=True)
         record.error = error.message
@@ -72,11 +113,9 @@ def run_parse(record: PlanImport) -> None:
         return
     finally:
         path.unlink(missing_ok=True)
-    record.parsed = plan.to_dict()
-    for warning in plan.node_warnings:  # kept on the node, so that they move with it on the review page
-        edits.node_at(record.parsed, warning["key"]).setdefault("warnings", []).append(warning["message"])
+    record.parsed = parsed
     if record.year is None:
-        record.year = plan.year
+        record.year = parsed.get("year")
     record.save(update_fields=["parsed", "year"])
     items = sum(1 for _ in _walk_items(record.parsed))
     jobs.finish_job(
@@ -139,7 +178,7 @@ def import_without_review(
     UnresolvedDepartments unless `create_departments`. Raises ParseError for bad input."""
     from plans import services
 
-    parsed = parse_plan(data, filename=filename).to_dict()
+    parsed = parse_bounded(data, filename=filename)
     year = year or parsed.get("year")
     if not year:
         raise ParseError("无法从文档识别年度，请用 --year 指定。")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,9 +144,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.CharacterClassValidator"},
     {"NAME": "accounts.passwords.NotUsernameValidator"},
     {"NAME": "accounts.passwords.PasswordHistoryValidator"},
@@ -159,12 +160,21 @@ TWO_FACTOR_REQUIRED = env_bool("TONGXIN_2FA_REQUIRED", not TESTING)
 # A tracked session's "last seen" is written at most this often.
 SESSION_SEEN_SECONDS = env_int("TONGXIN_SESSION_SEEN_SECONDS", 300)
 LOGIN_URL = "accounts:login"
+# One-time set-password links (new accounts, approved resets) expire after this many hours.
+PASSWORD_RESET_TIMEOUT = env_int("TONGXIN_RESET_LINK_HOURS", 24) * 3600
 LOGIN_REDIRECT_URL = "dashboard:home"
 
 # Lockout: after N failed logins for one account (or from one IP) within the window.
 LOCKOUT_FAILURES = env_int("TONGXIN_LOCKOUT_FAILURES", 5)
 LOCKOUT_IP_FAILURES = env_int("TONGXIN_LOCKOUT_IP_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("TONGXIN_LOCKOUT_MINUTES", 30)
+# An address over TONGXIN_LOCKOUT_IP_FAILURES is slowed (never locked): each attempt waits
+# this many seconds, doubling per further failure, up to the maximum.
+LOGIN_DELAY_SECONDS = float(env("TONGXIN_LOGIN_DELAY_SECONDS", "1"))
+LOGIN_DELAY_MAX_SECONDS = float(env("TONGXIN_LOGIN_DELAY_MAX_SECONDS", "8"))
+# How many reverse proxies in front of Tongxin append to X-Forwarded-For. 0: the header is
+# never trusted and the client address is the connection's.
+TRUSTED_PROXIES = env_int("TONGXIN_TRUSTED_PROXIES", 0)
 
 # Sessions end after 30 idle minutes.
 SESSION_COOKIE_AGE = env_int("TONGXIN_SESSION_IDLE_SECONDS", 30 * 60)
@@ -246,6 +256,23 @@ HUEY["consumer"] = {"workers": env_int("TONGXIN_HUEY_WORKERS", 2), "worker_type"
 # and at least TONGXIN_STUDY_MIN_FINISH_SECONDS passed since it was opened).
 STUDY_MIN_READ_SECONDS = env_int("TONGXIN_STUDY_MIN_READ_SECONDS", 30)
 STUDY_MIN_FINISH_SECONDS = env_int("TONGXIN_STUDY_MIN_FINISH_SECONDS", 10)
+# Untrusted files (imports, plan documents, evidence) are read in a child process with these
+# limits (core.bounded): address-space growth in MB and wall-clock seconds.
+PARSE_MEMORY_MB = env_int("TONGXIN_PARSE_MEMORY_MB", 512)
+PARSE_SECONDS = env_int("TONGXIN_PARSE_SECONDS", 30)
+
+# A background job without a heartbeat this long is marked failed (a killed worker); kept import
+# uploads (personal data) are deleted after this many hours even if never imported.
+JOB_STALE_MINUTES = env_int("TONGXIN_JOB_STALE_MINUTES", 10)
+UPLOAD_RETENTION_HOURS = env_int("TONGXIN_UPLOAD_RETENTION_HOURS", 24)
+
+# The public sign-up link of an event: sign-ups per client address and per event in an hour
+# (each event also caps its external places, Event.external_places).
+PUBLIC_SIGNUP_PER_ADDRESS_HOUR = env_int("TONGXIN_SIGNUP_PER_ADDRESS_HOUR", 3)
+PUBLIC_SIGNUP_PER_EVENT_HOUR = env_int("TONGXIN_SIGNUP_PER_EVENT_HOUR", 20)
+
+# An approved look-up lets the audit admin see one subject's names for this many hours.
+AUDIT_LOOKUP_HOURS = env_int("TONGXIN_AUDIT_LOOKUP_HOURS", 24)
 
 # The audit log keeps at least this many days.
 AUDIT_RETENTION_DAYS = max(180, env_int("TONGXIN_AUDIT_RETENTION_DAYS", 180))

@@ -1,4 +1,4 @@
-"""The access matrix entries of the issue-11 account controls (imported by dashboard's matrix)."""
+"""The access matrix entries of the issue-11 account controls and holes (imported by dashboard's matrix)."""
 
 from orgs.models import Role
 
@@ -30,3 +30,21 @@ def security_url_kwargs(personas) -> dict:
         "accounts:two-factor-reset": {"pk": member.pk},
         "accounts:user-sessions-end": {"pk": member.pk},
     }
+
+
+# Holes closed in issue 11: password resets approved by the security admin, audit look-ups.
+ACCOUNTS_MATRIX = {
+    "accounts:reset-requests": ({Role.SECADMIN}, "get"),
+    "accounts:reset-decide": ({Role.SECADMIN}, "post"),
+    # The one-time link from the e-mail: anyone may open it (a wrong link says so).
+    "accounts:reset-confirm": ("public", "get"),
+    "accounts:audit-lookups": ({Role.AUDITADMIN}, "get"),
+    "accounts:lookup-requests": ({Role.SECADMIN}, "get"),
+    "accounts:lookup-decide": ({Role.SECADMIN}, "post"),
+}
+
+ACCOUNTS_URL_KWARGS = {
+    "accounts:reset-decide": {"pk": 1},
+    "accounts:lookup-decide": {"pk": 1},
+    "accounts:reset-confirm": {"uidb64": "MQ", "token": "wrong-token"},
+}

@@ -3,6 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from conftest import PASSWORD
 
 
 @pytest.mark.parametrize(
@@ -48,5 +49,30 @@ def test_wrong_old_password_changes_nothing(client, ufd_staff):
     )
     assert response.status_code == 200
     assert "原密码不正确" in response.content.decode()
+    ufd_staff.refresh_from_db()
+    assert ufd_staff.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_password_rules_answer_in_chinese(client, ufd_staff):
+    client.force_login(ufd_staff)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password": "Ab1!x", "new_password2": "Ab1!x"},
+    )
+    body = response.content.decode()
+    assert "密码太短，至少需要 10 个字符。" in body
+    assert "too short" not in body
+
+
+@pytest.mark.django_db
+def test_new_password_may_not_equal_the_old_one(client, ufd_staff):
+    client.force_login(ufd_staff)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "新密码不能与原密码相同。" in response.content.decode()
     ufd_staff.refresh_from_db()
     assert ufd_staff.check_password(PASSWORD)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.files import EVIDENCE, IMAGE, PDF, check_upload
+from core.tests.documents import minimal_pdf
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 
@@ -19,7 +20,7 @@ def _docx_bytes():
 
 def test_accepts_real_files_by_content():
     assert check_upload(SimpleUploadedFile("a.png", PNG)) == IMAGE
-    assert check_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.4 ...")) == PDF
+    assert check_upload(SimpleUploadedFile("a.pdf", minimal_pdf())) == PDF
     assert check_upload(SimpleUploadedFile("a.docx", _docx_bytes())).label == "Word 文档"
 
 

@@ -5,7 +5,7 @@ A URL added to the project fails `test_every_url_is_in_the_matrix` until it is l
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.tests.matrix import SECURITY_MATRIX, security_url_kwargs
+from accounts.tests.matrix import ACCOUNTS_MATRIX, ACCOUNTS_URL_KWARGS, SECURITY_MATRIX, security_url_kwargs
 from assessment.tests.matrix import ASSESSMENT_MATRIX, assessment_url_kwargs
 from budget.tests.matrix import BUDGET_MATRIX, budget_url_kwargs
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
@@ -109,6 +109,7 @@ MATRIX = {
     **ASSESSMENT_MATRIX,
     **BUDGET_MATRIX,
     **REPORTS_MATRIX,
+    **ACCOUNTS_MATRIX,
 }
 
 
@@ -159,6 +160,7 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **security_url_kwargs(personas),
         **assessment_url_kwargs(org, personas),
         **budget_url_kwargs(org, personas),
+        **ACCOUNTS_URL_KWARGS,
     }
 
 

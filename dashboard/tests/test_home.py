@@ -39,7 +39,7 @@ NAV = {
     ],
     Role.SYSADMIN: ["首页", "账号管理", "部门管理"],
     Role.SECADMIN: ["首页", "角色分配", "安全策略"],
-    Role.AUDITADMIN: ["首页", "审计日志"],
+    Role.AUDITADMIN: ["首页", "审计日志", "身份查询申请"],
 }
 
 

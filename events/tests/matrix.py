@@ -19,6 +19,7 @@ EVENTS_MATRIX = {
     "events:invite": (STAFF, "post"),
     "events:cancel": (STAFF, "post"),
     "events:attendance": (STAFF, "get"),
+    "events:external-remove": (STAFF, "post"),
     "events:checkin-toggle": (STAFF, "post"),
     "events:report": (STAFF, "get"),
     "events:photo-add": (STAFF, "post"),
@@ -58,7 +59,7 @@ PNG = (
 def events_url_kwargs(org, personas):
     """A published event of `org` with the member invited and registered, a photo, a feedback line."""
     from events import services
-    from events.models import EventFeedback, EventPhoto, Invitation, Registration
+    from events.models import EventFeedback, EventPhoto, ExternalRegistration, Invitation, Registration
     from events.tests.factories import EventFactory
 
     person = personas[Role.MEMBER].person
@@ -67,6 +68,7 @@ def events_url_kwargs(org, personas):
     registration = Registration.objects.create(event=event, person=person, status=Registration.Status.REGISTERED)
     photo = EventPhoto.objects.create(event=event, image=ContentFile(PNG, name="photo.png"))
     feedback = EventFeedback.objects.create(event=event, text="建议")
+    external = ExternalRegistration.objects.create(event=event, name="校外嘉宾", unit="兄弟院校")
     feed = services.calendar_feed_for(person)
     pk = {"pk": event.pk}
     by_pk = {
@@ -79,6 +81,7 @@ def events_url_kwargs(org, personas):
         "events:photo": pk | {"photo": photo.pk},
         "events:photo-delete": pk | {"photo": photo.pk},
         "events:feedback-delete": pk | {"feedback": feedback.pk},
+        "events:external-remove": pk | {"external": external.pk},
         "events:m-checkin": pk | {"token": event.checkin_token},
         "events:public-signup": {"token": event.public_token},
         "events:feed": {"token": feed.token},

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from core.tests.documents import minimal_pdf
 from orgs.models import Department, Role
 from people.models import Person
 from proposals.models import (
@@ -24,7 +25,7 @@ from proposals.models import (
 )
 
 _numbers = itertools.count(1)
-PDF = b"%PDF-1.4\n%test\n"
+PDF = minimal_pdf()
 
 
 def make_proposal(

@@ -24,6 +24,8 @@ class Command(BaseCommand):
                 checked = services.check_import(organisation, file)
         except OSError as error:
             raise CommandError(f"无法读取文件：{error}")
+        except (services.ImportFileError, services.LimitExceeded) as error:
+            raise CommandError(error.message)
         except Exception:
             raise CommandError("无法读取此 Excel 文件，请另存为 .xlsx 后重试")
         if checked.problems:
