@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import security, services
+from accounts import security
 from accounts.models import AccountSecurity, PasswordHistory
 from conftest import PASSWORD
 
@@ -44,29 +44,12 @@ def test_the_change_form_refuses_the_current_password(client, ufd_staff):
     client.force_login(ufd_staff)
     response = change(client, PASSWORD, PASSWORD)
     assert response.status_code == 200
-    assert "不能与当前密码或最近5次使用过的密码相同" in response.content.decode()
+    assert "新密码不能与原密码相同" in response.content.decode()
 
 
-def test_an_account_an_admin_created_must_change_its_password_at_first_login(client, sysadmin, org):
-    user = services.create_user(
-        by=sysadmin, organisation=org, username="newbie", name="新人", email="", password="Given-by-admin-1"
-    )
-    assert AccountSecurity.objects.get(user=user).must_change_password is True
-
-    login(client, "newbie", "Given-by-admin-1")
-    response = client.get(reverse("notifications:list"))
-    assert (response.status_code, response.url) == (302, CHANGE)
-
-    response = change(client, "Given-by-admin-1", "My-own-secret-9")
-
-    assert response.status_code == 302
-    assert AccountSecurity.objects.get(user=user).must_change_password is False
-    assert client.get(reverse("notifications:list")).status_code == 200
-
-
-def test_a_password_reset_by_the_admin_must_be_changed_at_next_login(sysadmin, org, member):
-    services.reset_password(member, by=sysadmin, organisation=org, password="Reset-by-admin-7")
-    assert AccountSecurity.objects.get(user=member).must_change_password is True
+# Accounts an admin creates, and resets an admin asks for, get no password anyone but their holder
+# knows: a one-time link to the account's own e-mail sets it (issue 11, hole 2), which is the
+# first-login change the policy asks for. Tests: accounts/tests/test_admin_separation.py.
 
 
 def test_an_admin_password_expires_after_90_days(client, secadmin, settings):

@@ -33,7 +33,8 @@ def test_audit_log_shows_chinese_names(client, auditor, org, member):
     assert len(rows) == 4
     # newest first: the unknown code, the export, the edit, the login
     assert "two factor · enabled" in rows[0]
-    assert "导出" in rows[1] and "统战对象" in rows[1] and "行数：3" in rows[1]
+    # the audit admin sees changed field names, not their values (issue 11, hole 7)
+    assert "导出" in rows[1] and "统战对象" in rows[1] and "行数：（已隐去）" in rows[1]
     assert "修改" in rows[2]
     assert f"履职记录 #{filing.pk}" in rows[2]
     assert "类型：— → 社情民意信息" in rows[2]
