@@ -97,7 +97,7 @@ def test_person_page_query_count_is_bounded(client, org, ufd_staff, member, n, d
         )
         make_proposal(org, person, Status.SUBMITTED)
     client.force_login(ufd_staff)
-    with django_assert_max_num_queries(26 + 7):  # + the audit chain of the view row (issue 11) and new checks; the same for 1 and 25 rows
+    with django_assert_max_num_queries(26 + 7):  # + the audit chain of the view row (issue 11)
         response = client.get(reverse("people:detail", args=[person.pk]))
     html = response.content.decode()
     assert f"参加的活动（{n}）" in html and f"提交的建言（{n}）" in html
