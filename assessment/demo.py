@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from core import files
+from core.files import minimal_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 STATEMENTS = {
     "党委宣传部": "全年在校园网、公众号刊发统战工作稿件，牵头完成党外代表人士先进事迹宣传。",

@@ -182,3 +182,24 @@ def _looks_like_text(upload) -> bool:
             except UnicodeDecodeError:
                 continue
     return False
+
+
+def minimal_pdf(extra_objects: list[bytes] | None = None, page_extra: bytes = b"") -> bytes:
+    """A valid one-page (blank) PDF with a correct cross-reference table: demo data and tests use it
+    where a real PDF is needed (uploads are opened before they are stored)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]" + page_extra + b" >>",
+        *(extra_objects or []),
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out

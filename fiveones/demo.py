@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
+from core.files import minimal_pdf
 from events import services as event_services
 from events.models import Event, Registration
 from fiveones import services
@@ -26,7 +27,7 @@ PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-PDF = b"%PDF-1.4\n% demo research report\n"
+PDF = minimal_pdf()
 BOOKS = [
     ("乡土中国", "费孝通"),
     ("习近平新时代中国特色社会主义思想学习纲要", "中共中央宣传部"),

@@ -2,6 +2,7 @@
 
 from django.core.files.base import ContentFile
 
+from core.files import minimal_pdf
 from orgs.models import Role
 
 STAFF = {Role.UFD_STAFF}
@@ -39,7 +40,7 @@ ASSESSMENT_MATRIX = {
     "assessment:letter-scan": (STAFF | LIAISON, "get"),
 }
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def assessment_url_kwargs(org, personas):

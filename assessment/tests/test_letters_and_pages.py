@@ -12,11 +12,12 @@ from docx import Document
 from assessment import services
 from assessment.models import DepartmentAssessment, Indicator, ResponsibilityLetter, SelfFile
 from assessment.tests.conftest import YEAR
+from core.files import minimal_pdf
 from core.models import AuditEvent
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def docx_text(data: bytes) -> str:
