@@ -15,19 +15,22 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
 
 from core import audit, jobs
 from core.bounded import LimitExceeded, run_bounded
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.crypto import field_digest
 from core.models import BackgroundJob
-from orgs.models import Department, Role
+from notifications.services import notify
+from orgs.models import Department, Organisation, Role
 from people.imports import Checked, ImportFileError, check_rows, normalise, read_sheet
 from people.models import (
     Category,
@@ -411,10 +414,6 @@ def registry_summary(organisation) -> dict:
 @transaction.atomic
 def propose_change(person: Person, *, by, changes: dict, request=None) -> ProfileChangeRequest:
     """A member's proposal for their own profile; replaces their pending one. Notifies UFD staff."""
-    from django.contrib.auth import get_user_model
-
-    from notifications.services import notify
-
     pending = person.change_requests.filter(status=ProfileChangeRequest.Status.PENDING).first()
     if pending is None:
         pending = ProfileChangeRequest(person=person, requested_by=by)
@@ -443,8 +442,6 @@ def propose_change(person: Person, *, by, changes: dict, request=None) -> Profil
 @transaction.atomic
 def approve_change(change: ProfileChangeRequest, *, by, request=None) -> Person:
     """Applies the proposed values to the profile (history note: 本人申请), notifies the member."""
-    from notifications.services import notify
-
     person = Person.objects.select_for_update().get(pk=change.person_id)
     data = {field: new for field, (_old, new) in change.changes.items() if field in FIELDS}
     person = update_person(person, by=by, data=data, version=person.version, request=request, note="本人申请，审核通过")
@@ -457,8 +454,6 @@ def approve_change(change: ProfileChangeRequest, *, by, request=None) -> Person:
 
 @transaction.atomic
 def reject_change(change: ProfileChangeRequest, *, by, reason: str, request=None) -> None:
-    from notifications.services import notify
-
     change.status = ProfileChangeRequest.Status.REJECTED
     change.reviewed_by, change.reviewed_at, change.reason = by, timezone.now(), reason
     change.save(update_fields=["status", "reviewed_by", "reviewed_at", "reason"])
@@ -535,8 +530,6 @@ def upload_path(token: str) -> Path | None:
 
 def start_import(organisation, *, by, token: str, source: str) -> BackgroundJob:
     """Creates the job and enqueues the import after commit; the page polls the job."""
-    from people.tasks import import_people_task
-
     job = jobs.create_job(
         "导入统战对象",
         user=by,
@@ -810,3 +803,11 @@ def record_export(organisation, *, by, what: str, filter: str, rows: int, purpos
         request=request,
         changes=changes,
     )
+
+
+@db_task()
+def import_people_task(job_id: str, organisation_id: int, user_id: int, token: str, source: str) -> None:
+    """The huey task of `start_import`: runs `run_import` for one kept upload."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    user = get_user_model().objects.get(pk=user_id)
+    run_import(job_id, organisation=organisation, by=user, token=token, source=source)

@@ -3,20 +3,25 @@
 The parser (plans.parsing) is pure Python; this module keeps the upload, runs the parse for a
 job, and turns a reviewed parse into `services.save_parsed_plan` arguments."""
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
 
-from core import jobs
+from core import audit, jobs
 from core.bounded import LimitExceeded, run_bounded
+from orgs import services as org_services
 from orgs.models import Department, DepartmentAlias
 from orgs.services import department_directory
+from plans import services
 from plans.models import PlanImport
 from plans.parsing import ParseError, edits, parse_plan, resolve_departments
 
 UPLOAD_DIR = "plan-imports"
+log = logging.getLogger(__name__)
 
 
 def all_department_names(parsed: dict) -> list[str]:
@@ -51,8 +56,6 @@ def start_import(organisation, *, by, data: bytes, filename: str, year: int | No
     path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{record.pk}.upload"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    from plans.tasks import parse_plan_import
-
     transaction.on_commit(lambda: parse_plan_import(record.pk))
     return record
 
@@ -88,8 +91,6 @@ def _restart_parse(job, by):
     )
     record.job = new
     record.save(update_fields=["job"])
-    from plans.tasks import parse_plan_import
-
     transaction.on_commit(lambda: parse_plan_import(record.pk))
     return new
 
@@ -141,8 +142,6 @@ def apply_department_choices(organisation, choices: dict[str, tuple[str, Departm
     """For each unresolved name: ("map", department) uses it, ("alias", department) also saves
     the name as an alias, ("create", None, new name) creates a department, ("ignore", …) drops it.
     Returns name → Department | None."""
-    from orgs import services as org_services
-
     result = {}
     for name, (action, department, new_name) in choices.items():
         if action == "alias" and department is not None:
@@ -176,8 +175,6 @@ def import_without_review(
 ):
     """Parse and save in one go (the command and the demo). Unknown department names raise
     UnresolvedDepartments unless `create_departments`. Raises ParseError for bad input."""
-    from plans import services
-
     parsed = parse_bounded(data, filename=filename)
     year = year or parsed.get("year")
     if not year:
@@ -206,8 +203,6 @@ def pending_imports(organisation):
 @transaction.atomic
 def discard_import(record: PlanImport, *, by, request=None) -> None:
     """Drops an unconfirmed import (its parse and any kept upload). Audits."""
-    from core import audit
-
     if record.plan_id:
         raise ValueError("a confirmed import cannot be discarded")
     upload_path(record).unlink(missing_ok=True)
@@ -244,3 +239,18 @@ def edit_parse(record: PlanImport, rows: list[dict], department_names: dict[int,
     record.parsed = parsed
     record.save(update_fields=["parsed"])
     return key
+
+
+@db_task()
+def parse_plan_import(import_id: int) -> None:
+    """The huey task of `start_import`: parses one kept upload (`run_parse`); an unexpected error
+    fails the job with a one-line message and is logged."""
+    record = PlanImport.objects.filter(pk=import_id).first()
+    if record is None:
+        return
+    try:
+        run_parse(record)
+    except Exception:
+        log.exception("plan import %s failed", import_id)
+        jobs.fail_job(record.job_id, "解析时发生意外错误，已记录。请检查文档或联系系统管理员。")
+        raise
