@@ -109,3 +109,26 @@ def test_helper_encodes_any_name():
     )
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.content == b"x"
+
+
+def test_no_view_builds_its_own_download_header():
+    """Every download goes through `core.http.file_download` (a new export that sets the header by hand
+    would lose its Chinese name again)."""
+    import re
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    offenders = []
+    for config in apps.get_app_configs():
+        folder = Path(config.path)
+        if not folder.is_relative_to(settings.BASE_DIR):
+            continue
+        for path in folder.rglob("*.py"):
+            if {"tests", "migrations"} & set(path.relative_to(folder).parts) or path.name == "http.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"Content-Disposition|FileResponse\(|as_attachment", text):
+                offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert offenders == []
