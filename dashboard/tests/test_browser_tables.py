@@ -57,6 +57,14 @@ def workload(org, ufd_department, student_department, ufd_staff, liaison, audito
     return plan
 
 
+@pytest.fixture
+def tablet(browser):
+    """A narrow desktop window (800 px): the side menu stays, wide tables must scroll inside themselves."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
 PAGES = {
     "ufd": ["/", "/people/returned/", "/plans/supervision/", "/people/"],
     "liaison": ["/plans/my-department/"],
@@ -74,7 +82,7 @@ def _check_tables(page, where: str) -> int:
     return len(tables)
 
 
-@pytest.mark.parametrize("device", ["phone", "page"])
+@pytest.mark.parametrize("device", ["phone", "tablet", "page"])
 def test_first_rows_are_visible_and_pages_do_not_scroll_sideways(live_server, request, device, workload):
     browser_page = request.getfixturevalue(device)
     seen = 0

@@ -109,3 +109,26 @@ def test_helper_encodes_any_name():
     )
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.content == b"x"
+
+
+def test_no_view_builds_its_own_download_header():
+    """Downloads go through `core.http.file_download` (or Django's `FileResponse(..., filename=...)`,
+    which encodes the same way): a header written by hand is how Chinese names were lost."""
+    import re
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    offenders = []
+    for config in apps.get_app_configs():
+        folder = Path(config.path)
+        if not folder.is_relative_to(settings.BASE_DIR):
+            continue
+        for path in folder.rglob("*.py"):
+            if {"tests", "migrations"} & set(path.relative_to(folder).parts) or path.name == "http.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"""\[["']Content-Disposition["']\]\s*=""", text):
+                offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert offenders == []

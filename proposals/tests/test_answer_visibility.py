@@ -66,3 +66,19 @@ def test_staff_still_see_the_pending_answer(client, org, submitter, liaison, ufd
 
     assert "答复待审核" in page
     assert "不予采纳" in page
+
+
+def test_status_badge_on_any_member_page_hides_the_review(org, member, submitter, liaison, student_department):
+    """The shared badge (proposals/_status.html) shows 办理中 whenever a member is looking, even where a
+    page forgets `member=True` (the member's home page lists suggestions with it too)."""
+    from django.template.loader import render_to_string
+
+    proposal = make_proposal(org, submitter, Status.ASSIGNED, lead=student_department)
+    services.answer_proposal(proposal, by=liaison, outcome=Outcome.NOT_ADOPTED, text="暂不具备条件。")
+    proposal.refresh_from_db()
+
+    as_member = render_to_string("proposals/_status.html", {"p": proposal, "current_role": "member"})
+    as_staff = render_to_string("proposals/_status.html", {"p": proposal, "current_role": "ufd_staff"})
+
+    assert "办理中" in as_member and "答复待审核" not in as_member
+    assert "答复待审核" in as_staff
