@@ -130,6 +130,7 @@ def record_expense(line: BudgetLine, *, by, data: dict, receipt, receipt_kind, r
 
 
 EXPENSE_FIELDS = ["date", "amount", "payee", "description", "event", "item"]
+AUDITED_EXPENSE_FIELDS = [*EXPENSE_FIELDS, "receipt_name"]
 
 
 @transaction.atomic
@@ -140,7 +141,7 @@ def update_expense(
     StaleEdit and writes nothing (no field, no file). A new receipt (checked by content in the
     form) replaces the old one, whose file is removed after commit."""
     line = BudgetLine.objects.select_for_update().get(pk=expense.line_id)
-    before = audit.snapshot(expense, EXPENSE_FIELDS + ["receipt_name"])
+    before = audit.snapshot(expense, AUDITED_EXPENSE_FIELDS)
     values = {k: data.get(k) for k in EXPENSE_FIELDS} | {"amount": parse_money(data["amount"])}
     update_if_unchanged(Expense, expense.pk, version, **values)
     expense = Expense.objects.get(pk=expense.pk)
@@ -153,7 +154,7 @@ def update_expense(
         expense.save(update_fields=["receipt", "receipt_name", "receipt_kind"])
         if old_name and old_name != expense.receipt.name:
             transaction.on_commit(lambda: storage.delete(old_name))
-    changes = audit.diff(before, audit.snapshot(expense, EXPENSE_FIELDS + ["receipt_name"]))
+    changes = audit.diff(before, audit.snapshot(expense, AUDITED_EXPENSE_FIELDS))
     audit.record("update", user=by, organisation=line.organisation, obj=expense, changes=changes, request=request)
     _check_alerts(line)
     return expense

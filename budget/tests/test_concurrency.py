@@ -24,7 +24,8 @@ def _media(settings, tmp_path):
 
 
 def line_post(version, **values):
-    return {"category": "activities", "name": "座谈会经费", "amount": "1000.00", "note": "", "version": version} | values
+    data = {"category": "activities", "name": "座谈会经费", "amount": "1000.00", "note": "", "version": version}
+    return data | values
 
 
 def test_line_edit_form_carries_the_version(client, org, ufd_staff):
