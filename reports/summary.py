@@ -89,7 +89,7 @@ def study_text(data: dict) -> str:
         return _("本年度没有推送学习材料。")
     return _(
         "全年推送学习材料%(materials)s篇，推送%(reach)s人次，已阅读%(read)s人次，阅读率%(rate)s%%；"
-        "%(learners)s名成员中%(learners_complete)s人完成全部学习任务。"
+        "%(learners)s名推送对象中%(learners_complete)s人完成全部学习任务。"
     ) % {k: figures[k] for k in ("materials", "reach", "read", "rate", "learners", "learners_complete")}
 
 

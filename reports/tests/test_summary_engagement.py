@@ -36,7 +36,7 @@ FIVEONES_TEXT = (
 )
 # 2 materials published this year: 通知 to 3 people (2 read), 条例 with a quiz to 2 people (2 read,
 # 1 passed) → reach 5, read 4, 80 %; of 3 learners only 王一 completed all (李二 failed the quiz).
-STUDY_TEXT = "全年推送学习材料2篇，推送5人次，已阅读4人次，阅读率80%；3名成员中1人完成全部学习任务。"
+STUDY_TEXT = "全年推送学习材料2篇，推送5人次，已阅读4人次，阅读率80%；3名推送对象中1人完成全部学习任务。"
 
 
 def aware(month, day=10, year=YEAR):
