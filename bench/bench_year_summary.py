@@ -1,6 +1,7 @@
 """Time the year-end summary (the Word draft with its three charts) for a plan of 2,000 items with
 a year of records: 8,000 progress reports, 500 targets with achievements, 300 held events with
-registrations, 400 suggestions, 10 departments scored, 20 budget lines with 600 expenses.
+registrations, 400 suggestions, 10 departments scored, 20 budget lines with 600 expenses, 300 members
+with logins and 600 verified five-ones entries, 24 study materials pushed to all 300 (7,200 assignments).
 
 Run: python bench/bench_year_summary.py (uses a throwaway SQLite database). Target: < 3 s."""
 
@@ -46,10 +47,12 @@ def build():
     from assessment.models import DepartmentAssessment, Indicator, Scheme
     from budget.models import BudgetLine, Expense
     from events.models import Event, Registration
+    from fiveones.models import Entry
     from orgs.models import Department, Membership, Organisation, Role
     from people.models import ContactRecord, Person
     from plans.models import Item, ItemSupport, Plan, ProgressReport, Section, Target
     from proposals.models import Proposal
+    from study.models import Assignment, StudyMaterial
 
     call_command("migrate", verbosity=0)
     org = Organisation.objects.create(name="基准学院", slug="bench")
@@ -90,14 +93,16 @@ def build():
         ProgressReport(item=items[n % ITEMS], department=departments[n % 10], text="进展情况说明" * 5)
         for n in range(8000)
     )
+    logins = User.objects.bulk_create(User(username=f"m{i}", password="!") for i in range(300))
     people = Person.objects.bulk_create(
-        Person(organisation=org, name=f"成员{i}", department=departments[i % 10], name_initials="cy")
+        Person(organisation=org, name=f"成员{i}", department=departments[i % 10], name_initials="cy", user=logins[i])
         for i in range(300)
     )
     events = Event.objects.bulk_create(
         Event(
             organisation=org,
             title=f"统战活动{i}",
+            type=("lecture", "visit", "research", "symposium")[i % 4],
             starts_at=aware(i),
             ends_at=aware(i, 12),
             status="published",
@@ -161,6 +166,30 @@ def build():
             receipt_kind="图片",
         )
         for i in range(600)
+    )
+    Entry.objects.bulk_create(
+        Entry(
+            organisation=org,
+            person=people[i % 300],
+            year=YEAR,
+            slot=("book", "site")[i // 300],
+            title=f"记录{i}",
+            on=date(YEAR, 1 + i % 12, 9),
+            proof="p.png",
+            proof_name="p.png",
+            proof_kind="图片",
+            status="verified",
+        )
+        for i in range(600)
+    )
+    materials = StudyMaterial.objects.bulk_create(
+        StudyMaterial(organisation=org, title=f"学习材料{i}", publish_at=aware(i * 15), status="published")
+        for i in range(24)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(material=m, person=p, read_at=aware(n * 15) if (n + k) % 2 else None)
+        for n, m in enumerate(materials)
+        for k, p in enumerate(people)
     )
     return org, staff
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from budget.models import BudgetLine, Category
+from budget.models import BudgetLine, Category, Expense
 from budget.services import parse_money
 from core import files
 from events import queries as event_queries
@@ -43,7 +43,14 @@ class LineForm(forms.Form):
             "amount": line.amount,
             "item": line.item_id,
             "note": line.note,
+            "version": line.version,
         }
+
+
+class LineEditForm(LineForm):
+    """Editing a line: the hidden `version` is the one the edit started from (core.concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ExpenseForm(forms.Form):
@@ -76,3 +83,33 @@ class ExpenseForm(forms.Form):
         upload = self.cleaned_data["receipt"]
         self.receipt_kind = files.check_upload(upload, kinds=(files.IMAGE, files.PDF))
         return upload
+
+
+class ExpenseEditForm(ExpenseForm):
+    """Editing a recorded expense: the receipt may stay as it is; the hidden `version` is the one
+    the edit started from (core.concurrency), so a stale edit is refused instead of overwriting."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.receipt_kind = None
+        self.fields["receipt"].required = False
+        self.fields["receipt"].help_text = _("如需更换票据，请上传新的照片或扫描件（图片或 PDF）；不上传则保留原票据。")
+
+    def clean_receipt(self):
+        if not self.cleaned_data.get("receipt"):
+            return None
+        return super().clean_receipt()
+
+    @staticmethod
+    def initial_for(expense: Expense) -> dict:
+        return {
+            "date": expense.date,
+            "amount": expense.amount,
+            "payee": expense.payee,
+            "description": expense.description,
+            "event": expense.event_id,
+            "item": expense.item_id,
+            "version": expense.version,
+        }

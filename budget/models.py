@@ -41,6 +41,7 @@ class BudgetLine(models.Model):
     alerted_80_at = models.DateTimeField(null=True, blank=True)
     alerted_100_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)  # core.concurrency: a stale edit is refused
 
     objects = BudgetLineQuerySet.as_manager()
 
@@ -76,6 +77,7 @@ class Expense(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)  # core.concurrency: a stale edit is refused
 
     class Meta:
         ordering = ["date", "id"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from budget.models import ZERO, BudgetLine, Expense
 from core import audit
+from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from notifications.services import notify
 from orgs.models import Membership, Role
 
@@ -60,11 +61,12 @@ def create_line(organisation, *, by, year: int, data: dict, request=None) -> Bud
 
 
 @transaction.atomic
-def update_line(line: BudgetLine, *, by, data: dict, request=None) -> BudgetLine:
+def update_line(line: BudgetLine, *, by, data: dict, version: int, request=None) -> BudgetLine:
+    """Saves an edit only if nobody saved the line since `version` was read; else raises
+    StaleEdit and writes nothing."""
     before = audit.snapshot(line, LINE_FIELDS)
-    for name in LINE_FIELDS:
-        setattr(line, name, data[name])
-    line.save(update_fields=LINE_FIELDS)
+    update_if_unchanged(BudgetLine, line.pk, version, **{k: data[k] for k in LINE_FIELDS})
+    line = BudgetLine.objects.select_for_update().select_related("organisation").get(pk=line.pk)
     changes = audit.diff(before, audit.snapshot(line, LINE_FIELDS))
     audit.record("update", user=by, organisation=line.organisation, obj=line, changes=changes, request=request)
     _check_alerts(line)
@@ -123,6 +125,37 @@ def record_expense(line: BudgetLine, *, by, data: dict, receipt, receipt_kind, r
         changes={"amount": str(amount), "line": line.pk, "payee": expense.payee},
         request=request,
     )
+    _check_alerts(line)
+    return expense
+
+
+EXPENSE_FIELDS = ["date", "amount", "payee", "description", "event", "item"]
+AUDITED_EXPENSE_FIELDS = [*EXPENSE_FIELDS, "receipt_name"]
+
+
+@transaction.atomic
+def update_expense(
+    expense: Expense, *, by, data: dict, version: int, receipt=None, receipt_kind=None, request=None
+) -> Expense:
+    """Saves an edit of an expense only if nobody saved it since `version` was read; else raises
+    StaleEdit and writes nothing (no field, no file). A new receipt (checked by content in the
+    form) replaces the old one, whose file is removed after commit."""
+    line = BudgetLine.objects.select_for_update().get(pk=expense.line_id)
+    before = audit.snapshot(expense, AUDITED_EXPENSE_FIELDS)
+    values = {k: data.get(k) for k in EXPENSE_FIELDS} | {"amount": parse_money(data["amount"])}
+    update_if_unchanged(Expense, expense.pk, version, **values)
+    expense = Expense.objects.get(pk=expense.pk)
+    if receipt is not None:
+        old = expense.receipt
+        storage, old_name = old.storage, old.name
+        expense.receipt.save(receipt.name, receipt, save=False)
+        expense.receipt_name = receipt.name[:200]
+        expense.receipt_kind = receipt_kind.label
+        expense.save(update_fields=["receipt", "receipt_name", "receipt_kind"])
+        if old_name and old_name != expense.receipt.name:
+            transaction.on_commit(lambda: storage.delete(old_name))
+    changes = audit.diff(before, audit.snapshot(expense, AUDITED_EXPENSE_FIELDS))
+    audit.record("update", user=by, organisation=line.organisation, obj=expense, changes=changes, request=request)
     _check_alerts(line)
     return expense
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from budget import exports, forms, queries, services
 from budget.models import BudgetLine, Expense
 from core import audit
+from core.concurrency import STALE_MESSAGE
 from orgs.access import role_required
 from orgs.models import Role
 
@@ -64,18 +65,28 @@ def line_create(request):
 @require_http_methods(["GET", "POST"])
 def line_edit(request, pk: int):
     line = _get_line(request, pk)
-    form = forms.LineForm(
+    form = forms.LineEditForm(
         request.POST or None,
         organisation=request.organisation,
         year=line.year,
         initial=forms.LineForm.initial_for(line),
     )
-    if request.method == "POST" and form.is_valid():
-        services.update_line(line, by=request.user, data=form.cleaned_data, request=request)
-        messages.success(request, _("预算项目已保存。"))
-        return redirect("budget:line-detail", pk=line.pk)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.update_line(
+                    line, by=request.user, data=form.cleaned_data, version=form.cleaned_data["version"], request=request
+                )
+            except services.StaleEdit:
+                form.add_error(None, STALE_MESSAGE.format(what=_("预算项目")))
+                status = 409
+            else:
+                messages.success(request, _("预算项目已保存。"))
+                return redirect("budget:line-detail", pk=line.pk)
     context = {"form": form, "year": line.year, "line": line}
-    return render(request, "budget/line_form.html", context, status=400 if form.errors else 200)
+    return render(request, "budget/line_form.html", context, status=status)
 
 
 @role_required(*READERS)
@@ -112,6 +123,38 @@ def expense_create(request, pk: int):
         messages.success(request, _("支出已登记。"))
         return redirect("budget:line-detail", pk=line.pk)
     return render(request, "budget/expense_form.html", {"form": form, "line": line}, status=400 if form.errors else 200)
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def expense_edit(request, pk: int):
+    expense = _get_expense(request, pk)
+    line = expense.line
+    form = forms.ExpenseEditForm(
+        request.POST or None, request.FILES or None, line=line, initial=forms.ExpenseEditForm.initial_for(expense)
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.update_expense(
+                    expense,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    version=form.cleaned_data["version"],
+                    receipt=form.cleaned_data["receipt"],
+                    receipt_kind=form.receipt_kind,
+                    request=request,
+                )
+            except services.StaleEdit:
+                form.add_error(None, STALE_MESSAGE.format(what=_("支出")))
+                status = 409
+            else:
+                messages.success(request, _("支出已保存。"))
+                return redirect("budget:line-detail", pk=line.pk)
+    context = {"form": form, "line": line, "expense": expense}
+    return render(request, "budget/expense_form.html", context, status=status)
 
 
 @role_required(*STAFF)

@@ -1,14 +1,15 @@
 """The year-end work summary (年度工作总结), written from the ledger.
 
 `ledger(organisation, year)` gathers the year's figures through the documented query functions of
-plans, events, proposals, people, assessment and budget (a fixed number of queries whatever the
-plan's size); `draft_text(data)` writes the editable body; `summary_docx(...)` writes the Word
+plans, events, proposals, people, five ones, study, assessment and budget (a fixed number of
+queries whatever the plan's size); `draft_text(data)` writes the editable body; `summary_docx(...)` writes the Word
 draft: the body as UFD staff edited it, the highlights they chose, the assessment results, the
 budget execution and three charts (PNG)."""
 
 from collections import defaultdict
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports import charts
 
@@ -25,6 +26,7 @@ def ledger(organisation, year: int) -> dict:
     from assessment.queries import year_results
     from budget.queries import execution
     from events.queries import year_events_by_month, year_held_events
+    from fiveones.queries import year_completion
     from people.services import registry_summary
     from plans.queries import year_plan, year_plan_outline, year_section_progress
     from proposals.queries import year_adopted_titles, year_proposal_funnel
@@ -52,7 +54,57 @@ def ledger(organisation, year: int) -> dict:
         "contacts": _contact_count(organisation, year),
         "results": year_results(organisation, year),
         "budget": execution(organisation, year),
+        "fiveones": year_completion(organisation, year),
+        "study": _study(organisation, year),
     }
+
+
+def _study(organisation, year: int) -> dict:
+    """The study push of the year (study.queries): materials pushed, reach, read, read rate, and
+    of the members something was pushed to, how many completed all of it (read, quiz passed if
+    any, reflection if required)."""
+    from study.queries import member_completion, study_figures
+
+    figures = study_figures(organisation, year)
+    rows = [row for row in member_completion(organisation, year) if row.assigned]
+    return figures | {"learners": len(rows), "learners_complete": sum(1 for r in rows if r.complete == r.assigned)}
+
+
+def fiveones_text(data: dict) -> str:
+    """One paragraph: the five ones (五个一) completion of the year."""
+    figures = data["fiveones"]
+    if not figures["members"]:
+        return _("本年度没有“五个一”活动记录。")
+    text = _(
+        "全年%(members)s名统战成员中，%(complete)s人完成“五个一”全部五项，完成率%(rate)s%%，人均完成%(average)s项"
+    ) % {k: figures[k] for k in ("members", "complete", "rate", "average")}
+    slots = "、".join(_("%(slot)s%(count)s人") % {"slot": slot, "count": count} for slot, count in figures["by_slot"])
+    return text + _("；其中%(slots)s。") % {"slots": slots}
+
+
+def study_text(data: dict) -> str:
+    """One paragraph: the study push (学习推送) completion of the year."""
+    figures = data["study"]
+    if not figures["materials"]:
+        return _("本年度没有推送学习材料。")
+    return _(
+        "全年推送学习材料%(materials)s篇，推送%(reach)s人次，已阅读%(read)s人次，阅读率%(rate)s%%；"
+        "%(learners)s名推送对象中%(learners_complete)s人完成全部学习任务。"
+    ) % {k: figures[k] for k in ("materials", "reach", "read", "rate", "learners", "learners_complete")}
+
+
+def fiveones_rows(data: dict) -> list[list[str]]:
+    """The five ones table: per slot, members who filled it and their share of all members."""
+    figures = data["fiveones"]
+    members = figures["members"]
+
+    def share(count: int) -> str:
+        return f"{round(count * 100 / members)}%" if members else "—"
+
+    rows = [[_("项目"), _("完成人数"), _("完成率")]]
+    rows += [[slot, str(count), share(count)] for slot, count in figures["by_slot"]]
+    rows.append([_("全部五项"), str(figures["complete"]), share(figures["complete"])])
+    return rows
 
 
 def _contact_count(organisation, year: int) -> int:
@@ -130,6 +182,10 @@ def draft_text(data: dict) -> str:
     for index, title in enumerate(data["adopted"], start=1):
         lines.append(f"{index}. 《{title}》被采纳。")
     lines.append("")
+    lines.append(_("%(number)s、“五个一”活动和学习推送情况") % {"number": _cn(number + 2)})
+    lines.append(fiveones_text(data))
+    lines.append(study_text(data))
+    lines.append("")
     lines.append("下一步，统战部将坚持问题导向，补齐短板，推动统战工作再上新台阶。")
     return "\n".join(lines)
 
@@ -182,6 +238,32 @@ def summary_docx(data: dict, *, text: str, highlights: list[str]) -> bytes:
         table(document, rows, [2, 7, 3, 3], size=12)
     else:
         body(document, "本年度考核结果尚未发布。")
+
+    # The paragraphs are in the editable text (its section on the five ones and study); the
+    # tables here are read live, like the assessment and budget below.
+    heading(document, _("“五个一”和学习推送完成情况"))
+    members = data["fiveones"]["members"]
+    if members:
+        body(document, _("表1　“五个一”各项完成人数（共%(members)s名成员）") % {"members": members})
+        table(document, fiveones_rows(data), [7, 4, 4], size=12)
+    else:
+        body(document, fiveones_text(data))
+    study = data["study"]
+    if not study["materials"]:
+        body(document, study_text(data))
+    else:
+        body(document, _("表2　学习推送完成情况"))
+        rows = [[_("推送材料（篇）"), _("推送（人次）"), _("已阅读（人次）"), _("阅读率"), _("完成全部学习任务（人）")]]
+        rows.append(
+            [
+                str(study["materials"]),
+                str(study["reach"]),
+                str(study["read"]),
+                f"{study['rate']}%",
+                f"{study['learners_complete']}/{study['learners']}",
+            ]
+        )
+        table(document, rows, [3, 3, 3, 2.5, 4], size=12)
 
     heading(document, "经费执行情况")
     budget = data["budget"]

@@ -69,6 +69,9 @@ def summary_page(request):
         "form": form,
         "data": data,
         "overview": summary.overview(data),
+        "fiveones_text": summary.fiveones_text(data),
+        "fiveones_rows": summary.fiveones_rows(data)[1:] if data["fiveones"]["members"] else [],
+        "study_text": summary.study_text(data),
         "charts": [
             charts.progress_chart(data["sections"]),
             charts.events_chart(data["months"]),

@@ -15,6 +15,7 @@ BUDGET_MATRIX = {
     "budget:line-detail": (READERS, "get"),
     "budget:line-edit": (STAFF, "get"),
     "budget:expense-create": (STAFF, "get"),
+    "budget:expense-edit": (STAFF, "get"),
     "budget:expense-delete": (STAFF, "post"),
     "budget:receipt": (READERS, "get"),
     "budget:export": (READERS, "get"),
@@ -49,6 +50,7 @@ def budget_url_kwargs(org, personas):
         "budget:line-detail": by_line,
         "budget:line-edit": by_line,
         "budget:expense-create": by_line,
+        "budget:expense-edit": {"pk": expense.pk},
         "budget:expense-delete": {"pk": expense.pk},
         "budget:receipt": {"pk": expense.pk},
     }

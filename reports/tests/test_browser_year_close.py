@@ -138,3 +138,19 @@ def test_letters_self_assessment_scoring_appeal_and_summary(live_server, page, p
     assert "学生工作处" in rows and "排名 | 部门 | 总分 | 等次" in rows
     assert "统战工作经费预算63000.00元，已支出" in words  # the demo budget: 12000 + 20000 + 10000 + 6000 + 15000
     assert len(document.inline_shapes) == 3
+    # the five ones and study push of the year (fiveones.queries, study.queries), in the text and as tables
+    assert "“五个一”活动和学习推送情况" in words and "完成“五个一”全部五项" in words
+    assert "项目 | 完成人数 | 完成率" in rows and "读一本好书 | " in rows
+
+    # UFD staff correct an expense; the edit carries the version it started from.
+    from budget.models import Expense
+
+    expense = Expense.objects.filter(line__organisation__slug="demo").order_by("id").first()
+    page.goto(f"{base}{reverse('budget:line-detail', args=[expense.line_id])}")
+    page.click(f"#expenses a[href='{reverse('budget:expense-edit', args=[expense.pk])}']")
+    assert page.input_value("input[name=version]") == "1"
+    page.fill("input[name=amount]", "88.80")
+    submit(page, "button:has-text('保存')")
+    assert "支出已保存。" in page.locator(".messages").inner_text()
+    assert "88.80" in page.locator("#expenses").inner_text()
+    shot(page, "budget-expense-edited")
