@@ -1,7 +1,5 @@
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import write_xlsx
+from core.http import file_download
 from fiveones import services
 from fiveones.exports import ledger_rows
 from fiveones.forms import EntryForm, RejectForm, TargetLinkForm, YearForm
@@ -93,7 +92,7 @@ def proof(request, pk: int):
         person = _my_person(request)
         entries = entries.filter(person=person) if person else entries.none()
     entry = get_object_or_404(entries, pk=pk)
-    return FileResponse(entry.proof.open("rb"), as_attachment=True, filename=entry.proof_name)
+    return file_download(entry.proof.open("rb"), entry.proof_name)
 
 
 # --- UFD staff ----------------------------------------------------------------------------------
@@ -183,10 +182,7 @@ def export(request):
     services.record_export(
         request.organisation, by=request.user, year=form.selected_year, rows=len(rows), request=request
     )
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"五个一台账-{form.selected_year}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_download(content, f"五个一台账-{form.selected_year}.xlsx", XLSX)
 
 
 @role_required(STAFF)

@@ -1,8 +1,6 @@
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.concurrency import STALE_MESSAGE, StaleEdit
 from core.exports import write_xlsx
+from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
@@ -44,10 +43,8 @@ def _get_assignment_for_member(request, pk: int) -> Assignment:
     )
 
 
-def _download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _download(content: bytes, filename: str):
+    return file_download(content, filename, XLSX)
 
 
 # --- UFD staff ----------------------------------------------------------------------------------
@@ -254,14 +251,14 @@ def material_file(request, pk: int):
         material = _get_material_for_staff(request, pk)
     if not material.file:
         raise Http404
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.file_name or "file")
+    return file_download(material.file.open("rb"), material.file_name or "file")
 
 
 @role_required(STAFF, Role.LEADER, Role.MEMBER)
 @require_GET
 def image(request, pk: int):
     item = get_object_or_404(StudyImage.objects.filter(organisation=request.organisation), pk=pk)
-    return FileResponse(item.image.open("rb"))
+    return file_download(item.image.open("rb"), item.image.name.rsplit("/", 1)[-1], inline=True)
 
 
 # --- Members ------------------------------------------------------------------------------------
