@@ -67,8 +67,8 @@ def test_member_home_registers_for_an_invitation(live_server, page, phone, org, 
 
     log_in(phone, live_server.url, "member")
     tabs = [t.rstrip("0123456789") for t in phone.locator(".tabbar a").all_inner_texts()]
-    assert tabs == ["首页", "活动", "建言", "通知", "我的"]
-    assert phone.locator(".tabbar .unread-count").inner_text() == "5"
+    assert tabs == ["首页", "活动", "建言", "学习", "我的"]  # PRODUCT.md: the member tab bar
+    assert phone.locator(".m-notices .unread-count").inner_text() == "5"
     assert "新春座谈会0" in phone.locator("#invitations").inner_text()
     assert "已报名的学习会0" in phone.locator("#upcoming").inner_text()
     assert "我的建言0" in phone.locator("#suggestions").inner_text()

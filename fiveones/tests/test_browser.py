@@ -26,7 +26,7 @@ def test_phone_card_report_a_book_and_staff_verify(live_server, phone, page, org
 
     # The member opens their card from the home page.
     log_in(phone, base, "member")
-    phone.click("text=我的五个一")
+    phone.click("text=查看和填报五个一")
     phone.wait_for_url(f"{base}{reverse('fiveones:card')}")
     assert phone.locator("#five-progress strong").inner_text() == "2/5"
     assert phone.locator("#slot-report .badge").inner_text() == "已完成"
