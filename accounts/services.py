@@ -8,11 +8,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import security
 from accounts.models import LoginFailure, User
 from core import audit
 from core.audit import client_ip
+
+LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定%(minutes)s分钟。请稍后再试，或联系安全管理员解锁。")
 
 USER_FIELDS = ["name", "email", "is_active"]
 
@@ -46,7 +49,7 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
             request=request,
             result=audit.AuditEvent.Result.DENIED,
         )
-        return None, (f"登录失败次数过多，账号已锁定{settings.LOCKOUT_MINUTES}分钟。请稍后再试，或联系安全管理员解锁。")
+        return None, gettext(LOCKED_MESSAGE) % {"minutes": settings.LOCKOUT_MINUTES}
     user = authenticate(request, username=known.username if known else username, password=password)
     if user is None:
         LoginFailure.objects.create(username=username, ip=ip)
@@ -58,10 +61,8 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
             result=audit.AuditEvent.Result.FAILURE,
         )
         if is_locked(username, ip):
-            return None, (
-                f"登录失败次数过多，账号已锁定{settings.LOCKOUT_MINUTES}分钟。请稍后再试，或联系安全管理员解锁。"
-            )
-        return None, "用户名或密码不正确。"
+            return None, (gettext(LOCKED_MESSAGE) % {"minutes": settings.LOCKOUT_MINUTES})
+        return None, gettext("用户名或密码不正确。")
     login(request, user)
     LoginFailure.objects.filter(username__iexact=username).delete()
     audit.record("login", user=user, organisation=_organisation_of(user), request=request)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import forms, services
@@ -36,7 +37,7 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     services.log_out(request)
-    messages.success(request, "您已安全退出。")
+    messages.success(request, gettext("您已安全退出。"))
     return redirect("accounts:login")
 
 
@@ -46,7 +47,7 @@ def password_change(request):
     form = forms.PasswordChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.change_own_password(request, request.user, form.cleaned_data["new_password"])
-        messages.success(request, "密码已修改。")
+        messages.success(request, gettext("密码已修改。"))
         return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -78,9 +79,11 @@ def user_create(request):
             by=request.user, organisation=request.organisation, request=request, **form.cleaned_data
         )
         org_services.assign_role(user, organisation=request.organisation, role="", by=request.user, request=request)
-        messages.success(request, f"已创建账号 {user.username}，请安全管理员分配角色。")
+        messages.success(
+            request, gettext("已创建账号 %(username)s，请安全管理员分配角色。") % {"username": user.username}
+        )
         return redirect("accounts:user-list")
-    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+    return render(request, "accounts/user_form.html", {"form": form, "title": gettext("新建账号")})
 
 
 @role_required(Role.SYSADMIN)
@@ -91,15 +94,17 @@ def user_edit(request, pk: int):
     form = forms.UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if user == request.user and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", "不能停用自己的账号。")
+            form.add_error("is_active", gettext("不能停用自己的账号。"))
         else:
             services.update_user(
                 user, by=request.user, organisation=request.organisation, data=form.cleaned_data, request=request
             )
-            messages.success(request, "账号已保存。")
+            messages.success(request, gettext("账号已保存。"))
             return redirect("accounts:user-list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"编辑账号 {user.username}", "target": user}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": gettext("编辑账号 %(username)s") % {"username": user.username}, "target": user},
     )
 
 
@@ -116,10 +121,12 @@ def user_password(request, pk: int):
             password=form.cleaned_data["password"],
             request=request,
         )
-        messages.success(request, f"已重置 {user.username} 的密码。")
+        messages.success(request, gettext("已重置 %(username)s 的密码。") % {"username": user.username})
         return redirect("accounts:user-list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"重置密码 {user.username}", "target": user}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": gettext("重置密码 %(username)s") % {"username": user.username}, "target": user},
     )
 
 
@@ -144,9 +151,9 @@ def department_create(request):
             aliases=data["aliases"],
             request=request,
         )
-        messages.success(request, "部门已创建。")
+        messages.success(request, gettext("部门已创建。"))
         return redirect("accounts:department-list")
-    return render(request, "accounts/department_form.html", {"form": form, "title": "新建部门"})
+    return render(request, "accounts/department_form.html", {"form": form, "title": gettext("新建部门")})
 
 
 @role_required(Role.SYSADMIN)
@@ -167,9 +174,13 @@ def department_edit(request, pk: int):
         org_services.update_department(
             department, by=request.user, data=form.cleaned_data, aliases=form.cleaned_data["aliases"], request=request
         )
-        messages.success(request, "部门已保存。")
+        messages.success(request, gettext("部门已保存。"))
         return redirect("accounts:department-list")
-    return render(request, "accounts/department_form.html", {"form": form, "title": f"编辑部门 {department.name}"})
+    return render(
+        request,
+        "accounts/department_form.html",
+        {"form": form, "title": gettext("编辑部门 %(name)s") % {"name": department.name}},
+    )
 
 
 # --- Security admin: roles, lockouts, policy ----------------------------------------------
@@ -205,7 +216,7 @@ def role_edit(request, pk: int):
             by=request.user,
             request=request,
         )
-        messages.success(request, f"已更新 {target} 的角色。")
+        messages.success(request, gettext("已更新 %(user)s 的角色。") % {"user": target})
         return redirect("accounts:role-list")
     return render(request, "accounts/role_form.html", {"form": form, "target": target})
 
@@ -215,10 +226,10 @@ def role_edit(request, pk: int):
 def unlock(request):
     username = request.POST.get("username", "")[:150]
     if not User.objects.filter(username__iexact=username, membership__organisation=request.organisation).exists():
-        messages.error(request, "没有这个账号。")
+        messages.error(request, gettext("没有这个账号。"))
     else:
         services.unlock(username, by=request.user, request=request)
-        messages.success(request, f"已解除 {username} 的锁定。")
+        messages.success(request, gettext("已解除 %(username)s 的锁定。") % {"username": username})
     return redirect("accounts:role-list")
 
 
