@@ -31,6 +31,12 @@ ACTIONS = {
     "password.change": _("修改密码"),
     "password.reset": _("重置密码"),
     "audit.purge": _("清理审计日志"),
+    "login.2fa": _("两步验证登录"),
+    "login.2fa.failed": _("两步验证失败"),
+    "2fa.enrol": _("启用两步验证"),
+    "2fa.reset": _("重置两步验证"),
+    "2fa.recovery_codes": _("生成新的恢复码"),
+    "session.end": _("结束会话"),
 }
 
 

@@ -66,7 +66,7 @@ def check_upload(upload, *, kinds=EVIDENCE, max_mb: int = 20) -> Kind:
     kind = sniff(head, _zip_names(upload) if head.startswith(b"PK\x03\x04") else None)
     if kind is None and TEXT in kinds:
         kind = TEXT if _looks_like_text(upload) else None
-    allowed = "、".join(k.label for k in kinds)
+    allowed = "、".join(str(k.label) for k in kinds)
     if kind not in kinds:
         raise ValidationError(
             gettext("文件“%(name)s”的内容不是允许的类型（%(allowed)s），已拒绝。")
