@@ -78,6 +78,16 @@ def test_member_home_in_english(client, org, member):
     tabbar = html[html.index('class="tabbar"') :]
     for label in ("Home", "Events", "Suggestions", "Study", "Me"):
         assert f">{label}" in tabbar
+    # The member's way back to Chinese: the switch below the page, in its own language.
+    assert 'action="/i18n/setlang/"' in html and 'value="zh-hans"' in html
+
+
+def test_language_switch_sets_the_cookie_and_the_next_page_follows(client, member):
+    client.force_login(member)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    html = client.get(reverse("dashboard:home")).content.decode()
+    assert '<html lang="en">' in html and ">English<" not in html and ">简体中文<" in html
 
 
 @needs_other_catalogues
