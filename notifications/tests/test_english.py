@@ -78,3 +78,23 @@ def test_notification_settings_are_still_chinese_by_default(client, member):
     client.force_login(member)
     html = client.get(reverse("notifications:preferences")).content.decode()
     assert "免打扰与摘要" in html and "Quiet hours" not in html
+
+
+def test_message_templates_in_english(client, org, ufd_staff):
+    from notifications import messages
+    from notifications.models import MessageTemplate, TemplateKey
+
+    english(client, ufd_staff)
+    # The message texts themselves are what goes to the Chinese groups: content, not interface.
+    content = [*messages.DEFAULTS.values(), *messages.SAMPLES.values()]
+    response = client.get(reverse("notifications:templates"))
+    assert response.status_code == 200
+    assert chinese_outside(response, user_data=[*stored_texts(), *content]) == []
+    assert "Group announcement: new event" in response.content.decode()
+    template = MessageTemplate.objects.get(organisation=org, key=TemplateKey.EVENT_PUBLISHED)
+    response = client.get(reverse("notifications:template-edit", args=[template.pk]))
+    assert response.status_code == 200
+    preview = messages.render(template.text, messages.SAMPLES)
+    assert chinese_outside(response, user_data=[*stored_texts(), *content, preview]) == []
+    html = response.content.decode()
+    assert "Available placeholders:" in html and "Event title" in html
