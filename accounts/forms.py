@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -12,9 +13,9 @@ class LoginForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
-    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput)
-    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput)
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,14 +24,14 @@ class PasswordChangeForm(forms.Form):
     def clean_old_password(self):
         value = self.cleaned_data["old_password"]
         if not self.user.check_password(value):
-            raise forms.ValidationError("原密码不正确。")
+            raise forms.ValidationError(gettext("原密码不正确。"))
         return value
 
     def clean(self):
         data = super().clean()
         new, again = data.get("new_password"), data.get("new_password2")
         if new and again and new != again:
-            self.add_error("new_password2", "两次输入的新密码不一致。")
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
         elif new and data.get("old_password") and new == data["old_password"]:
             self.add_error("new_password", _("新密码不能与原密码相同。"))
         elif new:
@@ -45,12 +46,12 @@ class UserCreateForm(forms.Form):
     """No password: the account's holder sets it through a one-time link sent to this e-mail."""
 
     username = forms.RegexField(
-        label="用户名",
+        label=_("用户名"),
         max_length=150,
         regex=r"^[\w.@+-]+$",
-        error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _。"},
+        error_messages={"invalid": _("用户名只能包含字母、数字和 @ . + - _。")},
     )
-    name = forms.CharField(label="姓名", max_length=50)
+    name = forms.CharField(label=_("姓名"), max_length=50)
     email = forms.EmailField(
         label=_("本人邮箱"), help_text=_("设置密码的一次性链接将发送到这个邮箱，系统管理员不能设置他人的密码。")
     )
@@ -58,14 +59,14 @@ class UserCreateForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("该用户名已存在。")
+            raise forms.ValidationError(gettext("该用户名已存在。"))
         return username
 
 
 class UserEditForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    email = forms.EmailField(label="邮箱", required=False)
-    is_active = forms.BooleanField(label="启用", required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    email = forms.EmailField(label=_("邮箱"), required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False)
 
 
 class SetPasswordForm(forms.Form):
@@ -94,9 +95,9 @@ class SetPasswordForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     departments = forms.ModelMultipleChoiceField(
-        label="联络部门",
+        label=_("联络部门"),
         queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -112,27 +113,27 @@ class RoleForm(forms.Form):
         data = super().clean()
         role = data.get("role")
         if role == Role.LIAISON and not data.get("departments"):
-            self.add_error("departments", "部门联络员须指定至少一个部门。")
+            self.add_error("departments", gettext("部门联络员须指定至少一个部门。"))
         if self.target == self.by:
-            raise forms.ValidationError("不能修改自己的角色。")
+            raise forms.ValidationError(gettext("不能修改自己的角色。"))
         current = self.target.membership.role
         if role and current and (role in ADMIN_ROLES) != (current in ADMIN_ROLES):
             # 三员分立: administrators use accounts of their own, never a business account.
-            raise forms.ValidationError("管理员角色须使用单独的账号，不能与业务角色互换。")
+            raise forms.ValidationError(gettext("管理员角色须使用单独的账号，不能与业务角色互换。"))
         return data
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=100)
-    short_name = forms.CharField(label="简称", max_length=50, required=False)
-    sort_order = forms.IntegerField(label="排序", min_value=0, max_value=10000, initial=100)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, max_value=10000, initial=100)
     aliases = forms.CharField(
-        label="别名",
+        label=_("别名"),
         required=False,
         max_length=1000,
-        help_text="多个别名用顿号（、）或逗号分隔，如：统战部、党委统战部",
+        help_text=_("多个别名用顿号（、）或逗号分隔，如：统战部、党委统战部"),
     )
-    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
     def __init__(self, *args, organisation, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +146,7 @@ class DepartmentForm(forms.Form):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise forms.ValidationError("已有同名部门。")
+            raise forms.ValidationError(gettext("已有同名部门。"))
         return name
 
     def clean_aliases(self):
@@ -155,21 +156,25 @@ class DepartmentForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    user = forms.CharField(label="用户", required=False, max_length=150)
-    action = forms.ChoiceField(label="操作", required=False)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    user = forms.CharField(label=_("用户"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         from core.audit import ACTIONS
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "全部"), *list(ACTIONS.items())]
+        self.fields["action"].choices = [("", gettext("全部")), *list(ACTIONS.items())]
 
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError("起始日期不能晚于截止日期。")
+            raise forms.ValidationError(gettext("起始日期不能晚于截止日期。"))
         return data
 
     def filter(self, queryset):

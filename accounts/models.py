@@ -8,10 +8,10 @@ from core.crypto import EncryptedTextField
 class User(AbstractUser):
     """A login. Its role lives in `orgs.Membership`; its registry record in `people.Person`."""
 
-    name = models.CharField("姓名", max_length=50, blank=True)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "用户"
+        verbose_name = _("用户")
 
     def __str__(self) -> str:
         return self.name or self.username
@@ -109,15 +109,15 @@ class AccountSecurity(models.Model):
 
     user = models.OneToOneField(User, primary_key=True, related_name="security", on_delete=models.CASCADE)
     # The TOTP secret (base32), encrypted at rest; confirmed once the user typed a valid code.
-    totp_secret = EncryptedTextField("动态口令密钥", blank=True)
-    totp_confirmed_at = models.DateTimeField("启用两步验证时间", null=True, blank=True)
+    totp_secret = EncryptedTextField(_("动态口令密钥"), blank=True)
+    totp_confirmed_at = models.DateTimeField(_("启用两步验证时间"), null=True, blank=True)
     # The last accepted time step: a code is never accepted twice.
     totp_last_step = models.PositiveBigIntegerField(default=0)
-    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "账号安全设置"
+        verbose_name = _("账号安全设置")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -135,7 +135,7 @@ class RecoveryCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "恢复码"
+        verbose_name = _("恢复码")
 
     def __str__(self) -> str:
         return f"{self.user} {'已用' if self.used_at else '未用'}"
@@ -150,7 +150,7 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "历史密码"
+        verbose_name = _("历史密码")
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
@@ -162,14 +162,14 @@ class UserSession(models.Model):
 
     session_key = models.CharField(max_length=40, unique=True)
     user = models.ForeignKey(User, related_name="tracked_sessions", on_delete=models.CASCADE)
-    user_agent = models.CharField("设备", max_length=300, blank=True)
+    user_agent = models.CharField(_("设备"), max_length=300, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
-    created_at = models.DateTimeField("登录时间", auto_now_add=True)
-    last_seen = models.DateTimeField("最近活动", db_index=True)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("最近活动"), db_index=True)
 
     class Meta:
         ordering = ["-last_seen"]
-        verbose_name = "登录会话"
+        verbose_name = _("登录会话")
 
     def __str__(self) -> str:
         return f"{self.user} {self.ip or ''}"
@@ -178,7 +178,7 @@ class UserSession(models.Model):
     def device(self) -> str:
         """A short label from the user agent: browser · system (e.g. "Chrome · Windows")."""
         agent = self.user_agent
-        browsers = [("MicroMessenger", "微信"), ("DingTalk", "钉钉"), ("Edg/", "Edge"), ("Firefox/", "Firefox")]
+        browsers = [("MicroMessenger", _("微信")), ("DingTalk", _("钉钉")), ("Edg/", "Edge"), ("Firefox/", "Firefox")]
         browsers += [("Chrome/", "Chrome"), ("Safari/", "Safari")]
         systems = [("Windows", "Windows"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android")]
         systems += [("Mac OS X", "macOS"), ("Linux", "Linux")]

@@ -21,10 +21,11 @@ from core import audit
 from core.audit import client_ip
 from orgs.models import Role
 
+LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定%(minutes)s分钟。请稍后再试，或联系安全管理员解锁。")
+
 USER_FIELDS = ["name", "email", "is_active"]
 
 
-LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定{minutes}分钟。请稍后再试，或联系安全管理员解锁。")
 
 
 def _window_start():
@@ -123,7 +124,7 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
         _sleep(delay)
     known = User.objects.filter(username__iexact=username).select_related("membership__organisation").first()
     organisation = _organisation_of(known)
-    locked_message = _(LOCKED_MESSAGE).format(minutes=settings.LOCKOUT_MINUTES)
+    locked_message = _(LOCKED_MESSAGE) % {"minutes": settings.LOCKOUT_MINUTES}
     if known is not None and not _take_guess(known):
         audit.record(
             "login.locked",
@@ -162,7 +163,7 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
                 result=audit.AuditEvent.Result.DENIED,
             )
             return None, locked_message
-        return None, "用户名或密码不正确。"
+        return None, _("用户名或密码不正确。")
     _forget_account(user)
     login(request, user)
     audit.record("login", user=user, organisation=_organisation_of(user), request=request)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,7 +43,7 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     services.log_out(request)
-    messages.success(request, "您已安全退出。")
+    messages.success(request, gettext("您已安全退出。"))
     return redirect("accounts:login")
 
 
@@ -52,7 +53,7 @@ def password_change(request):
     form = forms.PasswordChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.change_own_password(request, request.user, form.cleaned_data["new_password"])
-        messages.success(request, "密码已修改。")
+        messages.success(request, gettext("密码已修改。"))
         return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -91,7 +92,7 @@ def user_create(request):
             ),
         )
         return redirect("accounts:user-list")
-    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+    return render(request, "accounts/user_form.html", {"form": form, "title": gettext("新建账号")})
 
 
 @role_required(Role.SYSADMIN)
@@ -108,10 +109,12 @@ def user_edit(request, pk: int):
         except services.AdminRuleError as error:
             form.add_error("is_active", error.message)
         else:
-            messages.success(request, "账号已保存。")
+            messages.success(request, _("账号已保存。"))
             return redirect("accounts:user-list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"编辑账号 {user.username}", "target": user}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": gettext("编辑账号 %(username)s") % {"username": user.username}, "target": user},
     )
 
 
@@ -159,9 +162,9 @@ def department_create(request):
             aliases=data["aliases"],
             request=request,
         )
-        messages.success(request, "部门已创建。")
+        messages.success(request, gettext("部门已创建。"))
         return redirect("accounts:department-list")
-    return render(request, "accounts/department_form.html", {"form": form, "title": "新建部门"})
+    return render(request, "accounts/department_form.html", {"form": form, "title": gettext("新建部门")})
 
 
 @role_required(Role.SYSADMIN)
@@ -182,9 +185,13 @@ def department_edit(request, pk: int):
         org_services.update_department(
             department, by=request.user, data=form.cleaned_data, aliases=form.cleaned_data["aliases"], request=request
         )
-        messages.success(request, "部门已保存。")
+        messages.success(request, gettext("部门已保存。"))
         return redirect("accounts:department-list")
-    return render(request, "accounts/department_form.html", {"form": form, "title": f"编辑部门 {department.name}"})
+    return render(
+        request,
+        "accounts/department_form.html",
+        {"form": form, "title": gettext("编辑部门 %(name)s") % {"name": department.name}},
+    )
 
 
 # --- Security admin: roles, lockouts, policy ----------------------------------------------
@@ -225,7 +232,7 @@ def role_edit(request, pk: int):
             by=request.user,
             request=request,
         )
-        messages.success(request, f"已更新 {target} 的角色。")
+        messages.success(request, gettext("已更新 %(user)s 的角色。") % {"user": target})
         return redirect("accounts:role-list")
     return render(request, "accounts/role_form.html", {"form": form, "target": target})
 
@@ -249,7 +256,7 @@ def unlock(request):
         messages.error(request, "没有这个账号。")
     else:
         services.unlock(username, by=request.user, request=request)
-        messages.success(request, f"已解除 {username} 的锁定。")
+        messages.success(request, gettext("已解除 %(username)s 的锁定。") % {"username": username})
     return redirect("accounts:role-list")
 
 

@@ -3,8 +3,9 @@ the edit started from and is refused when someone else saved in between. Nothing
 silently; the view answers 409 with the user's input kept."""
 
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
-STALE_MESSAGE = "保存失败：此{what}已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。"
+STALE_MESSAGE = _("保存失败：此{what}已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。")
 
 
 class StaleEdit(Exception):

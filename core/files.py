@@ -7,7 +7,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 MB = 1024 * 1024
 
@@ -18,11 +19,11 @@ class Kind:
     extensions: tuple[str, ...]
 
 
-IMAGE = Kind("图片", (".jpg", ".jpeg", ".png", ".gif", ".webp"))
+IMAGE = Kind(_("图片"), (".jpg", ".jpeg", ".png", ".gif", ".webp"))
 PDF = Kind("PDF", (".pdf",))
-WORD = Kind("Word 文档", (".docx",))
-EXCEL = Kind("Excel 表格", (".xlsx",))
-TEXT = Kind("文本", (".txt",))
+WORD = Kind(_("Word 文档"), (".docx",))
+EXCEL = Kind(_("Excel 表格"), (".xlsx",))
+TEXT = Kind(_("文本"), (".txt",))
 EVIDENCE = (IMAGE, PDF, WORD, EXCEL)
 
 
@@ -57,21 +58,29 @@ def check_upload(upload, *, kinds=EVIDENCE, max_mb: int = 20) -> Kind:
     """Raises a ValidationError with a Chinese message unless `upload` is one of `kinds`
     (by content) and at most `max_mb`. Returns the kind."""
     if upload.size > max_mb * MB:
-        raise ValidationError(f"文件“{upload.name}”超过 {max_mb} MB，请压缩后再上传。")
+        raise ValidationError(
+            gettext("文件“%(name)s”超过 %(max_mb)s MB，请压缩后再上传。") % {"name": upload.name, "max_mb": max_mb}
+        )
     if upload.size == 0:
-        raise ValidationError(f"文件“{upload.name}”是空的。")
+        raise ValidationError(gettext("文件“%(name)s”是空的。") % {"name": upload.name})
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head, _zip_names(upload) if head.startswith(b"PK\x03\x04") else None)
     if kind is None and TEXT in kinds:
         kind = TEXT if _looks_like_text(upload) else None
-    allowed = "、".join(k.label for k in kinds)
+    allowed = "、".join(str(k.label) for k in kinds)
     if kind not in kinds:
-        raise ValidationError(f"文件“{upload.name}”的内容不是允许的类型（{allowed}），已拒绝。")
+        raise ValidationError(
+            gettext("文件“%(name)s”的内容不是允许的类型（%(allowed)s），已拒绝。")
+            % {"name": upload.name, "allowed": allowed}
+        )
     name = upload.name.lower()
     if not name.endswith(kind.extensions):
-        raise ValidationError(f"文件“{upload.name}”的扩展名与内容（{kind.label}）不符，已拒绝。")
+        raise ValidationError(
+            gettext("文件“%(name)s”的扩展名与内容（%(kind)s）不符，已拒绝。")
+            % {"name": upload.name, "kind": kind.label}
+        )
     if kind in (WORD, EXCEL, PDF):
         _check_opens(upload, kind)
     return kind

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -22,46 +23,46 @@ class AuditEvent(models.Model):
     organisation never rewrites (or is blocked by) the log."""
 
     class Result(models.TextChoices):
-        SUCCESS = "success", "成功"
-        FAILURE = "failure", "失败"
-        DENIED = "denied", "拒绝"
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+        DENIED = "denied", _("拒绝")
 
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="组织",
+        verbose_name=_("组织"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    action = models.CharField("操作", max_length=64, db_index=True)
-    object_type = models.CharField("对象类型", max_length=64, blank=True)
-    object_id = models.CharField("对象编号", max_length=64, blank=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    changes = models.JSONField("变更", default=dict, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
-    result = models.CharField("结果", max_length=16, choices=Result.choices, default=Result.SUCCESS)
-    seq = models.PositiveBigIntegerField("链序号", default=0)
-    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True)
-    hash = models.CharField("本条哈希", max_length=64, blank=True)
+    result = models.CharField(_("结果"), max_length=16, choices=Result.choices, default=Result.SUCCESS)
+    seq = models.PositiveBigIntegerField(_("链序号"), default=0)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("本条哈希"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = "审计日志"
+        verbose_name = _("审计日志")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "seq"], name="auditevent_chain_seq_unique"),
             models.UniqueConstraint(
@@ -88,7 +89,7 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "审计链头"
+        verbose_name = _("审计链头")
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.seq}"
@@ -107,7 +108,7 @@ class AuditCheckpoint(models.Model):
 
     class Meta:
         ordering = ["chain", "seq"]
-        verbose_name = "审计检查点"
+        verbose_name = _("审计检查点")
 
     def __str__(self) -> str:
         return f"{self.chain} ≤ #{self.seq}"
@@ -117,16 +118,16 @@ class BackgroundJob(models.Model):
     """Long work (imports, big exports, reports) run by huey; the page polls its progress."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "进行中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE)
     organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE)
-    kind = models.CharField("类型", max_length=50)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    kind = models.CharField(_("类型"), max_length=50)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
@@ -142,7 +143,7 @@ class BackgroundJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "后台任务"
+        verbose_name = _("后台任务")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.get_status_display()}"

@@ -2,44 +2,45 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orgs.models import Role
 
-# (label, url name, roles)
+# (label, url name, roles); labels are translated in the templates ({% translate item.label %})
 ENTRIES = [
-    ("首页", "dashboard:home", set(Role) | {""}),
-    ("工作要点", "plans:list", {Role.UFD_STAFF, Role.LEADER, Role.LIAISON}),
-    ("本部门任务", "plans:my-department", {Role.LIAISON}),
-    ("督办", "plans:supervision", {Role.UFD_STAFF, Role.LEADER}),
-    ("统战对象", "people:list", {Role.UFD_STAFF}),
-    ("统战对象统计", "people:figures", {Role.LEADER}),
-    ("联系对象", "people:contacts", {Role.LIAISON}),
-    ("活动", "events:list", {Role.UFD_STAFF}),
-    ("建言献策", "proposals:inbox", {Role.UFD_STAFF, Role.LEADER}),
-    ("交办件", "proposals:assigned", {Role.LIAISON}),
-    ("五个一", "fiveones:overview", {Role.UFD_STAFF, Role.LEADER}),
-    ("学习推送", "study:list", {Role.UFD_STAFF}),
-    ("学习完成情况", "study:members", {Role.LEADER}),
-    ("宣传报道", "publicity:list", {Role.UFD_STAFF, Role.LEADER}),
-    ("消息推送", "notifications:robots", {Role.UFD_STAFF}),
-    ("年度考核", "assessment:scheme-list", {Role.UFD_STAFF, Role.LEADER}),
-    ("年度考核", "assessment:mine", {Role.LIAISON}),
-    ("统战工作经费", "budget:index", {Role.UFD_STAFF, Role.LEADER}),
-    ("年度工作总结", "reports:summary", {Role.UFD_STAFF, Role.LEADER}),
-    ("账号管理", "accounts:user-list", {Role.SYSADMIN}),
-    ("部门管理", "accounts:department-list", {Role.SYSADMIN}),
-    ("角色分配", "accounts:role-list", {Role.SECADMIN}),
-    ("安全策略", "accounts:policy", {Role.SECADMIN}),
-    ("审计日志", "accounts:audit-log", {Role.AUDITADMIN}),
-    ("身份查询申请", "accounts:audit-lookups", {Role.AUDITADMIN}),
+    (gettext_noop("首页"), "dashboard:home", set(Role) | {""}),
+    (gettext_noop("工作要点"), "plans:list", {Role.UFD_STAFF, Role.LEADER, Role.LIAISON}),
+    (gettext_noop("本部门任务"), "plans:my-department", {Role.LIAISON}),
+    (gettext_noop("督办"), "plans:supervision", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("统战对象"), "people:list", {Role.UFD_STAFF}),
+    (gettext_noop("统战对象统计"), "people:figures", {Role.LEADER}),
+    (gettext_noop("联系对象"), "people:contacts", {Role.LIAISON}),
+    (gettext_noop("活动"), "events:list", {Role.UFD_STAFF}),
+    (gettext_noop("建言献策"), "proposals:inbox", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("交办件"), "proposals:assigned", {Role.LIAISON}),
+    (gettext_noop("五个一"), "fiveones:overview", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("学习推送"), "study:list", {Role.UFD_STAFF}),
+    (gettext_noop("学习完成情况"), "study:members", {Role.LEADER}),
+    (gettext_noop("宣传报道"), "publicity:list", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("消息推送"), "notifications:robots", {Role.UFD_STAFF}),
+    (gettext_noop("年度考核"), "assessment:scheme-list", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("年度考核"), "assessment:mine", {Role.LIAISON}),
+    (gettext_noop("统战工作经费"), "budget:index", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("年度工作总结"), "reports:summary", {Role.UFD_STAFF, Role.LEADER}),
+    (gettext_noop("账号管理"), "accounts:user-list", {Role.SYSADMIN}),
+    (gettext_noop("部门管理"), "accounts:department-list", {Role.SYSADMIN}),
+    (gettext_noop("角色分配"), "accounts:role-list", {Role.SECADMIN}),
+    (gettext_noop("安全策略"), "accounts:policy", {Role.SECADMIN}),
+    (gettext_noop("审计日志"), "accounts:audit-log", {Role.AUDITADMIN}),
+    (gettext_noop("身份查询申请"), "accounts:audit-lookups", {Role.AUDITADMIN}),
 ]
 
 MEMBER_TABS = [
-    ("首页", "dashboard:home"),
-    ("活动", "events:m-list"),
-    ("建言", "proposals:mine"),
-    ("学习", "study:m-list"),
-    ("我的", "people:me"),
+    (gettext_noop("首页"), "dashboard:home"),
+    (gettext_noop("活动"), "events:m-list"),
+    (gettext_noop("建言"), "proposals:mine"),
+    (gettext_noop("学习"), "study:m-list"),
+    (gettext_noop("我的"), "people:me"),
 ]
 
 

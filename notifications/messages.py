@@ -18,15 +18,15 @@ DEFAULTS = {
 
 PLACEHOLDERS = {
     TemplateKey.EVENT_PUBLISHED: {
-        "title": "活动名称",
-        "date": "开始时间",
-        "place": "地点",
-        "url": "链接",
-        "org": "单位",
+        "title": _("活动名称"),
+        "date": _("开始时间"),
+        "place": _("地点"),
+        "url": _("链接"),
+        "org": _("单位"),
     },
-    TemplateKey.STUDY_PUBLISHED: {"title": "材料标题", "date": "截止日期", "url": "链接", "org": "单位"},
-    TemplateKey.DEADLINE: {"title": "事项", "date": "截止日期", "url": "链接", "org": "单位"},
-    TemplateKey.PERSONAL: {"name": "姓名", "title": "通知标题", "url": "链接", "org": "单位"},
+    TemplateKey.STUDY_PUBLISHED: {"title": _("材料标题"), "date": _("截止日期"), "url": _("链接"), "org": _("单位")},
+    TemplateKey.DEADLINE: {"title": _("事项"), "date": _("截止日期"), "url": _("链接"), "org": _("单位")},
+    TemplateKey.PERSONAL: {"name": _("姓名"), "title": _("通知标题"), "url": _("链接"), "org": _("单位")},
 }
 
 SAMPLES = {

@@ -6,16 +6,16 @@ from django.utils.translation import gettext_lazy as _
 class Organisation(models.Model):
     """A tenant: one college, or a provincial UFD whose children are colleges."""
 
-    name = models.CharField("名称", max_length=100)
-    slug = models.SlugField("代码", max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    slug = models.SlugField(_("代码"), max_length=50, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级组织", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+        "self", verbose_name=_("上级组织"), null=True, blank=True, related_name="children", on_delete=models.PROTECT
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "组织"
+        verbose_name = _("组织")
 
     def __str__(self) -> str:
         return self.name
@@ -28,18 +28,18 @@ class DepartmentQuerySet(models.QuerySet):
 
 class Department(models.Model):
     organisation = models.ForeignKey(
-        Organisation, verbose_name="组织", related_name="departments", on_delete=models.CASCADE
+        Organisation, verbose_name=_("组织"), related_name="departments", on_delete=models.CASCADE
     )
-    name = models.CharField("名称", max_length=100)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = "部门"
+        verbose_name = _("部门")
         constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")]
 
     def __str__(self) -> str:
@@ -64,11 +64,11 @@ class DepartmentAlias(models.Model):
     """Another name the documents use for a department (统战部 = 党委统战部)."""
 
     department = models.ForeignKey(Department, related_name="aliases", on_delete=models.CASCADE)
-    name = models.CharField("别名", max_length=100)
+    name = models.CharField(_("别名"), max_length=100)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "部门别名"
+        verbose_name = _("部门别名")
         constraints = [models.UniqueConstraint(fields=["department", "name"], name="alias_unique_name")]
 
     def __str__(self) -> str:
@@ -94,13 +94,13 @@ class Membership(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, related_name="membership", on_delete=models.CASCADE)
     organisation = models.ForeignKey(
-        Organisation, verbose_name="组织", related_name="memberships", on_delete=models.PROTECT
+        Organisation, verbose_name=_("组织"), related_name="memberships", on_delete=models.PROTECT
     )
-    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)  # blank: not yet assigned
-    departments = models.ManyToManyField(Department, verbose_name="联络部门", blank=True, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)  # blank: not yet assigned
+    departments = models.ManyToManyField(Department, verbose_name=_("联络部门"), blank=True, related_name="memberships")
 
     class Meta:
-        verbose_name = "角色分配"
+        verbose_name = _("角色分配")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"

@@ -19,3 +19,7 @@ DATETIME_INPUT_FORMATS = [
     "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日 %H:%M:%S",
 ]
+
+# Month and day without a leading zero (9月5日), as the pages always wrote it; templates use
+# date:"MONTH_DAY_FORMAT" so that the English interface shows "September 5".
+MONTH_DAY_FORMAT = "n月j日"
