@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from core import audit, jobs
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
@@ -60,18 +61,18 @@ FIELDS = [
     "email",
 ]
 LABELS = {
-    "name": "姓名",
-    "gender": "性别",
-    "birth_month": "出生年月",
-    "staff_number": "工号",
-    "department": "所在部门",
-    "job_title": "职务",
-    "professional_title": "职称",
-    "education": "学历",
-    "phone": "手机",
-    "email": "邮箱",
-    "categories": "统战对象类别",
-    "assigned_cadres": "联系干部",
+    "name": gettext_noop("姓名"),
+    "gender": gettext_noop("性别"),
+    "birth_month": gettext_noop("出生年月"),
+    "staff_number": gettext_noop("工号"),
+    "department": gettext_noop("所在部门"),
+    "job_title": gettext_noop("职务"),
+    "professional_title": gettext_noop("职称"),
+    "education": gettext_noop("学历"),
+    "phone": gettext_noop("手机"),
+    "email": gettext_noop("邮箱"),
+    "categories": gettext_noop("统战对象类别"),
+    "assigned_cadres": gettext_noop("联系干部"),
 }
 
 
@@ -432,7 +433,7 @@ def propose_change(person: Person, *, by, changes: dict, request=None) -> Profil
     notify(
         staff,
         organisation=person.organisation,
-        title=f"{person.name} 申请修改个人信息",
+        title=gettext("%(name)s 申请修改个人信息") % {"name": person.name},
         url=reverse("people:changes"),
     )
     return pending
@@ -449,7 +450,12 @@ def approve_change(change: ProfileChangeRequest, *, by, request=None) -> Person:
     change.status = ProfileChangeRequest.Status.APPROVED
     change.reviewed_by, change.reviewed_at = by, timezone.now()
     change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    notify([person.user], organisation=person.organisation, title="您的信息修改已通过审核", url=reverse("people:me"))
+    notify(
+        [person.user],
+        organisation=person.organisation,
+        title=gettext("您的信息修改已通过审核"),
+        url=reverse("people:me"),
+    )
     return person
 
 
@@ -471,7 +477,7 @@ def reject_change(change: ProfileChangeRequest, *, by, reason: str, request=None
     notify(
         [change.person.user],
         organisation=change.person.organisation,
-        title="您的信息修改未通过审核",
+        title=gettext("您的信息修改未通过审核"),
         body=reason,
         url=reverse("people:me"),
     )

@@ -5,10 +5,12 @@ register = template.Library()
 
 @register.filter
 def field_label(name: str) -> str:
-    """The Chinese label of a registry field name as history and change requests store it."""
+    """The label of a registry field name as history and change requests store it (translated)."""
+    from django.utils.translation import gettext
+
     from people.services import LABELS
 
-    return LABELS.get(name, name)
+    return gettext(LABELS.get(name, name)) if name else name
 
 
 @register.filter
