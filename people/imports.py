@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from lxml import etree
 
-from people.models import Category, Party, PublicPost
+from people.models import Category, Party, PublicPost, source_text
 
 HEADERS = [
     "姓名",
@@ -64,8 +64,8 @@ PARTY_NAMES = {
     "农工民主党": Party.NONGGONG,
     "中国致公党": Party.ZHIGONG,
     "台湾民主自治同盟": Party.TAIMENG,
-} | {label: Party(code) for code, label in Party.choices}
-CATEGORY_NAMES = {label: Category(code) for code, label in Category.choices}
+} | {source_text(label): Party(code) for code, label in Party.choices}
+CATEGORY_NAMES = {source_text(label): Category(code) for code, label in Category.choices}
 LEVELS = [
     ("全国", PublicPost.Level.NATIONAL),
     ("省", PublicPost.Level.PROVINCE),
@@ -398,7 +398,7 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
     party_name = normalise(text.get("民主党派", ""))
     data["party"] = PARTY_NAMES.get(party_name) if party_name else None
     if party_name and data["party"] is None:
-        add("民主党派", f"未知党派“{party_name}”，可选：{'、'.join(label for _, label in Party.choices)}")
+        add("民主党派", f"未知党派“{party_name}”，可选：{'、'.join(source_text(label) for _, label in Party.choices)}")
     data["party_post"] = text.get("党派职务", "")[:100]
     if not party_name and (data["party_join_month"] or data["party_post"]):
         add("民主党派", "填写了入党派时间或党派职务，但未填写民主党派")

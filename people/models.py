@@ -7,10 +7,17 @@ Other modules read the registry through two documented query functions in `peopl
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import DigestField, EncryptedEmailField, EncryptedJSONField, EncryptedTextField, field_digest
+
+
+def source_text(label) -> str:
+    """The Chinese source text of a (lazy) label, whatever the page's language: what imports match
+    and what exports, history and audit records keep."""
+    with translation.override(None):
+        return str(label)
 
 
 class Category(models.TextChoices):

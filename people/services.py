@@ -43,6 +43,7 @@ from people.models import (
     StudyAbroad,
     mask_email,
     mask_phone,
+    source_text,
 )
 from people.pinyin import name_keys
 
@@ -95,7 +96,7 @@ def _snapshot(person: Person, *, categories: list[str] | None = None) -> dict:
     values = audit.snapshot(person, FIELDS)
     labels = dict(Category.choices)
     codes = person.categories if categories is None else categories
-    values["categories"] = "、".join(labels[c] for c in sorted(codes) if c in labels)
+    values["categories"] = "、".join(source_text(labels[c]) for c in sorted(codes) if c in labels)
     for field, masked in MASKED.items():
         if values[field]:
             values[field] = getattr(person, masked) if masked else "****"
@@ -596,7 +597,7 @@ def _row_snapshot(person: Person, *, categories, departments: dict[int, str]) ->
     values = {f: "" if getattr(person, f) is None else str(getattr(person, f)) for f in IMPORT_FIELDS}
     values["department"] = departments.get(person.department_id, "")
     labels = dict(Category.choices)
-    values["categories"] = "、".join(labels[c] for c in sorted(categories) if c in labels)
+    values["categories"] = "、".join(source_text(labels[c]) for c in sorted(categories) if c in labels)
     for field in MASKED:
         values[field] = mask_value(field, values[field])
     return values

@@ -7,13 +7,20 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 DUE_SOON_DAYS = 7
 MILESTONE_SOON_DAYS = 3
 QUIET_DAYS = 30
+
+
+def source_text(label) -> str:
+    """The Chinese source text of a (lazy) label, whatever the page's language: what imports match
+    and what exports, history and audit records keep."""
+    with translation.override(None):
+        return str(label)
 
 
 class PlanQuerySet(models.QuerySet):
