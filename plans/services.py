@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core import audit
@@ -22,6 +22,7 @@ from plans.models import (
     ProgressReport,
     Section,
     Target,
+    source_text,
 )
 
 ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
@@ -121,7 +122,7 @@ def refresh_progress(item: Item, *, by=None) -> Item:
             item=item,
             kind=ItemEvent.Kind.STATUS,
             user=by,
-            note=f"{Item.Status(before).label} → {Item.Status(after).label}",
+            note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
         )
     return item
 
@@ -402,7 +403,7 @@ def _log_status_change(item: Item, *, by) -> None:
             item=item,
             kind=ItemEvent.Kind.STATUS,
             user=by,
-            note=f"{Item.Status(before).label} → {Item.Status(after).label}",
+            note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
         )
 
 
@@ -578,8 +579,8 @@ def update_item(item: Item, *, by, data: dict, version: int, request=None) -> It
         )
     after = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
     changes = audit.diff(before, after)
-    ItemEvent.objects.create(
-        item=item, kind=ItemEvent.Kind.EDITED, user=by, note="、".join(audit.field_label(Item, f) for f in changes)
-    )
+    with translation.override(None):  # timeline notes are stored in the source language
+        note = "、".join(audit.field_label(Item, f) for f in changes)
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.EDITED, user=by, note=note)
     audit.record("update", user=by, organisation=item.plan.organisation, obj=item, changes=changes, request=request)
     return item
