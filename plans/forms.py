@@ -34,7 +34,7 @@ class PlanImportForm(forms.Form):
                 raise forms.ValidationError(_("只支持 .docx、.pdf、.txt 文件（旧版 .doc 请先另存为 .docx）。"))
             data["data"], data["filename"] = upload.read(), upload.name
         else:
-            data["data"], data["filename"] = text.encode("utf-8"), "粘贴文本.txt"
+            data["data"], data["filename"] = text.encode("utf-8"), str(_("粘贴文本.txt"))
         return data
 
 
