@@ -141,7 +141,7 @@ def create_person(organisation, *, by, data: dict, request=None) -> Person:
     person = _reload(person)
     changes = audit.diff({}, _snapshot(person))
     audit.record("create", user=by, organisation=organisation, obj=person, request=request, changes=changes)
-    _keep_history(person, by=by, changes=changes, note="新建")
+    _keep_history(person, by=by, changes=changes, note=gettext_noop("新建"))
     return person
 
 
@@ -447,7 +447,9 @@ def approve_change(change: ProfileChangeRequest, *, by, request=None) -> Person:
 
     person = Person.objects.select_for_update().get(pk=change.person_id)
     data = {field: new for field, (_old, new) in change.changes.items() if field in FIELDS}
-    person = update_person(person, by=by, data=data, version=person.version, request=request, note="本人申请，审核通过")
+    person = update_person(
+        person, by=by, data=data, version=person.version, request=request, note=gettext_noop("本人申请，审核通过")
+    )
     change.status = ProfileChangeRequest.Status.APPROVED
     change.reviewed_by, change.reviewed_at = by, timezone.now()
     change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
@@ -685,14 +687,14 @@ def import_people(organisation, *, by, checked: Checked, source: str = "", reque
         after_categories = data["categories"] if data["categories"] is not None else categories_of.get(person.pk, [])
         changes = audit.diff(before, _row_snapshot(person, categories=after_categories, departments=departments))
         if changes:
-            history.append((person.pk, by_id, now, changes, "批量导入更新"))
+            history.append((person.pk, by_id, now, changes, gettext_noop("批量导入更新")))
         changed.append((row, person))
 
     Person.objects.bulk_create(new_people, batch_size=500)
     for row, person in zip(new_rows, new_people, strict=True):
         snapshot = _row_snapshot(person, categories=row.data["categories"] or [], departments=departments)
         snapshot = {k: v for k, v in snapshot.items() if v}
-        history.append((person.pk, by_id, now, audit.diff({}, snapshot), "批量导入新建"))
+        history.append((person.pk, by_id, now, audit.diff({}, snapshot), gettext_noop("批量导入新建")))
     update_fields = [*base, "department", "name_initials", "name_pinyin", "phone_digest", "version", "updated_at"]
     _update_rows(Person, [p for _, p in changed], update_fields)
 
