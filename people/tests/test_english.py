@@ -198,3 +198,20 @@ def test_registry_pages_stay_chinese_by_default(client, ufd_staff, registry):
     assert "九三学社" in html and "谈心谈话" in html and "统战对象类别" in html
     html = client.get(reverse("people:list")).content.decode()
     assert "添加统战对象" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_member_changes_their_details_in_english_on_a_375px_phone(live_server, phone, member):
+    from conftest import log_in, shot, submit
+
+    phone.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    log_in(phone, live_server.url, "member")
+    phone.goto(f"{live_server.url}/people/me/")
+    phone.click("text=Change my details")
+    phone.fill("input[name=job_title]", "讲师")
+    submit(phone, "button:has-text('Submit for review')")
+    assert "waiting for review by the United Front Work Department" in phone.locator("#pending-change").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert chinese_outside(main(phone.content()), user_data=[ORG, MEMBER, "讲师"]) == []
+    shot(phone, "people-member-profile-en-375")
