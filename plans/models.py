@@ -246,11 +246,11 @@ class Item(models.Model):
 
 def progress_text(progress: int, targets: list[tuple[int, int]]) -> str:
     """`targets`: (achieved, count) pairs."""
-    wanted = sum(count for _, count in targets)
+    wanted = sum(count for _achieved, count in targets)
     if not wanted:
         return f"{progress}%"
     done = sum(min(achieved, count) for achieved, count in targets)
-    return f"{done}/{wanted}（{progress}%）"
+    return _("%(done)s/%(wanted)s（%(progress)s%%）") % {"done": done, "wanted": wanted, "progress": progress}
 
 
 class ItemSupport(models.Model):
