@@ -259,7 +259,8 @@ class PublicPost(models.Model):
         if self.title:
             return f"{self.title}{f'（{self.term}）' if self.term else ''}"
         level = self.get_level_display() if self.level and self.level != self.Level.OTHER else ""
-        return f"{level}{self.get_kind_display()}{f'（{self.term}）' if self.term else ''}"
+        post = (_("%(level)s%(kind)s") % {"level": level, "kind": self.get_kind_display()}).strip()
+        return f"{post}{f'（{self.term}）' if self.term else ''}"
 
 
 class Award(models.Model):
