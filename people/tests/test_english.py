@@ -127,6 +127,9 @@ def test_contact_log_returned_list_and_figures_are_english(client, ufd_staff, le
     assert "Open follow-ups only" in html
     html = page(client, reverse("people:contact-create", args=[registry["person"].pk]), registry["data"])
     assert "Thoughts, concerns and needs" in html
+    record = registry["person"].contacts.get()
+    html = page(client, reverse("people:contact-outcome", args=[record.pk]), registry["data"])
+    assert "Outcome" in html and "Closed" in html
     html = page(client, reverse("people:returned"), registry["data"])
     assert "Returned scholars: detailed list" in html and "1 people" in html
     client.force_login(leader)
