@@ -4,6 +4,7 @@ Contact data is masked unless the caller asks for it unmasked (UFD staff with a 
 import io
 
 from people.imports import HEADERS
+from people.models import source_text
 
 
 def _month(value) -> str:
@@ -27,15 +28,15 @@ def register_rows(people, *, unmasked: bool = False):
         yield [
             number,
             p.name,
-            p.get_gender_display(),
+            source_text(p.get_gender_display()),
             _month(p.birth_month),
             p.staff_number,
             str(p.department or ""),
             p.job_title,
             p.professional_title,
             p.education,
-            "、".join(p.category_labels),
-            "、".join(m.get_party_display() for m in parties),
+            "、".join(source_text(label) for label in p.category_labels),
+            "、".join(source_text(m.get_party_display()) for m in parties),
             "、".join(_month(m.join_month) for m in parties if m.join_month),
             "、".join(m.post for m in parties if m.post),
             "、".join(str(post) for post in p.public_posts.all()),
@@ -77,7 +78,7 @@ def returned_rows(people, *, unmasked: bool = False):
             yield [
                 number,
                 p.name,
-                p.get_gender_display(),
+                source_text(p.get_gender_display()),
                 _month(p.birth_month),
                 str(p.department or ""),
                 p.title_line,
@@ -99,8 +100,8 @@ def template_choices() -> dict[str, list[str]]:
 
     return {
         "性别": ["男", "女"],
-        "民主党派": [str(label) for _code, label in Party.choices],
-        "统战对象类别": [str(label) for _code, label in Category.choices],
+        "民主党派": [source_text(label) for _code, label in Party.choices],
+        "统战对象类别": [source_text(label) for _code, label in Category.choices],
     }
 
 

@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Role
 from people.models import (
@@ -35,7 +36,7 @@ class MonthField(forms.Field):
             return None
         match = MONTH.match(value)
         if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2100:
-            raise forms.ValidationError("请按“1980-05”的格式填写年月。")
+            raise forms.ValidationError(_("请按“1980-05”的格式填写年月。"))
         return date(int(match.group(1)), int(match.group(2)), 1)
 
     def prepare_value(self, value):
@@ -52,27 +53,31 @@ def cadre_choices(organisation):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Person.Gender.choices], required=False)
-    birth_month = MonthField(label="出生年月", required=False, help_text="如 1980-05")
-    staff_number = forms.CharField(label="工号", max_length=32, required=False)
-    department = forms.ModelChoiceField(label="所在部门", queryset=Department.objects.none(), required=False)
-    job_title = forms.CharField(label="职务", max_length=100, required=False)
-    professional_title = forms.CharField(label="职称", max_length=100, required=False)
-    education = forms.CharField(label="学历", max_length=50, required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    gender = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *Person.Gender.choices], required=False)
+    birth_month = MonthField(label=_("出生年月"), required=False, help_text=_("如 1980-05"))
+    staff_number = forms.CharField(label=_("工号"), max_length=32, required=False)
+    department = forms.ModelChoiceField(label=_("所在部门"), queryset=Department.objects.none(), required=False)
+    job_title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    professional_title = forms.CharField(label=_("职称"), max_length=100, required=False)
+    education = forms.CharField(label=_("学历"), max_length=50, required=False)
     phone = forms.RegexField(
-        label="手机", regex=PHONE, required=False, max_length=20, error_messages={"invalid": "请填写正确的电话号码。"}
+        label=_("手机"),
+        regex=PHONE,
+        required=False,
+        max_length=20,
+        error_messages={"invalid": _("请填写正确的电话号码。")},
     )
-    email = forms.EmailField(label="邮箱", required=False)
+    email = forms.EmailField(label=_("邮箱"), required=False)
     categories = forms.MultipleChoiceField(
-        label="统战对象类别", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("统战对象类别"), choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     assigned_cadres = forms.ModelMultipleChoiceField(
-        label="联系干部",
+        label=_("联系干部"),
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="被指定的部门联络员可为此人记录联系情况",
+        help_text=_("被指定的部门联络员可为此人记录联系情况"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -99,9 +104,9 @@ class PersonForm(forms.Form):
         self.fields["assigned_cadres"].queryset = cadre_choices(organisation)
         if instance is not None:
             if instance.phone:
-                self.fields["phone"].help_text = f"当前：{instance.masked_phone}；留空则不修改"
+                self.fields["phone"].help_text = _("当前：%(value)s；留空则不修改") % {"value": instance.masked_phone}
             if instance.email:
-                self.fields["email"].help_text = f"当前：{instance.masked_email}；留空则不修改"
+                self.fields["email"].help_text = _("当前：%(value)s；留空则不修改") % {"value": instance.masked_email}
 
     def clean_staff_number(self):
         number = self.cleaned_data["staff_number"].strip()
@@ -110,7 +115,7 @@ class PersonForm(forms.Form):
             if self.instance is not None:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
-                raise forms.ValidationError("该工号已被其他人使用。")
+                raise forms.ValidationError(_("该工号已被其他人使用。"))
         return number
 
     def clean_name(self):
@@ -126,14 +131,14 @@ class PersonForm(forms.Form):
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="姓名/拼音/工号", required=False, max_length=50)
-    category = forms.ChoiceField(label="类别", choices=[("", "全部类别"), *Category.choices], required=False)
-    party = forms.ChoiceField(label="民主党派", choices=[("", "全部党派"), *Party.choices], required=False)
+    q = forms.CharField(label=_("姓名/拼音/工号"), required=False, max_length=50)
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部类别")), *Category.choices], required=False)
+    party = forms.ChoiceField(label=_("民主党派"), choices=[("", _("全部党派")), *Party.choices], required=False)
     department = forms.ModelChoiceField(
-        label="部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
+        label=_("部门"), queryset=Department.objects.none(), required=False, empty_label=_("全部部门")
     )
-    post = forms.ChoiceField(label="社会职务", choices=[("", "不限"), *PublicPost.Kind.choices], required=False)
-    returned = forms.BooleanField(label="有留学经历", required=False)
+    post = forms.ChoiceField(label=_("社会职务"), choices=[("", _("不限")), *PublicPost.Kind.choices], required=False)
+    returned = forms.BooleanField(label=_("有留学经历"), required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,12 +167,14 @@ class PersonFilterForm(forms.Form):
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
                 value = dict(field.choices).get(value, value)
-            parts.append(f"{field.label}：{'是' if value is True else value}")
-        return "；".join(parts) or "全部"
+            parts.append(
+                _("%(label)s：%(value)s") % {"label": field.label, "value": _("是") if value is True else value}
+            )
+        return "；".join(parts) or _("全部")
 
 
 class PartyMembershipForm(forms.ModelForm):
-    join_month = MonthField(label="入党派时间", required=False, help_text="如 2010-06")
+    join_month = MonthField(label=_("入党派时间"), required=False, help_text=_("如 2010-06"))
 
     class Meta:
         model = PartyMembership
@@ -188,14 +195,14 @@ class AwardForm(forms.ModelForm):
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year is not None and not 1950 <= year <= 2100:
-            raise forms.ValidationError("请填写四位年份。")
+            raise forms.ValidationError(_("请填写四位年份。"))
         return year
 
 
 class StudyAbroadForm(forms.ModelForm):
-    start_month = MonthField(label="留学开始", required=False, help_text="如 2008-09")
-    end_month = MonthField(label="留学结束", required=False, help_text="如 2012-07")
-    return_month = MonthField(label="回国时间", required=False, help_text="如 2012-08")
+    start_month = MonthField(label=_("留学开始"), required=False, help_text=_("如 2008-09"))
+    end_month = MonthField(label=_("留学结束"), required=False, help_text=_("如 2012-07"))
+    return_month = MonthField(label=_("回国时间"), required=False, help_text=_("如 2012-08"))
 
     class Meta:
         model = StudyAbroad
@@ -205,12 +212,12 @@ class StudyAbroadForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("start_month"), data.get("end_month")
         if start and end and end < start:
-            self.add_error("end_month", "结束时间早于开始时间。")
+            self.add_error("end_month", _("结束时间早于开始时间。"))
         return data
 
 
 class ConsentForm(forms.ModelForm):
-    given_at = forms.DateField(label="同意日期", widget=forms.DateInput(attrs={"type": "date"}))
+    given_at = forms.DateField(label=_("同意日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = PublicityConsent
@@ -219,33 +226,33 @@ class ConsentForm(forms.ModelForm):
 
 # The related records a person page can add, by the `kind` in its URL.
 RECORD_FORMS = {
-    "party": ("民主党派", PartyMembershipForm),
-    "post": ("社会职务", PublicPostForm),
-    "award": ("荣誉奖励", AwardForm),
-    "study": ("留学经历", StudyAbroadForm),
-    "consent": ("宣传同意", ConsentForm),
+    "party": (_("民主党派"), PartyMembershipForm),
+    "post": (_("社会职务"), PublicPostForm),
+    "award": (_("荣誉奖励"), AwardForm),
+    "study": (_("留学经历"), StudyAbroadForm),
+    "consent": (_("宣传同意"), ConsentForm),
 }
 
 
 class RevealForm(forms.Form):
     purpose = forms.CharField(
-        label="查看目的", max_length=100, help_text="如 通知参加座谈会；将记入审计日志", min_length=2
+        label=_("查看目的"), max_length=100, help_text=_("如 通知参加座谈会；将记入审计日志"), min_length=2
     )
 
 
 class ExportForm(forms.Form):
-    unmasked = forms.BooleanField(label="导出完整联系方式", required=False)
-    purpose = forms.CharField(label="用途", max_length=100, required=False, help_text="导出完整联系方式时必填")
+    unmasked = forms.BooleanField(label=_("导出完整联系方式"), required=False)
+    purpose = forms.CharField(label=_("用途"), max_length=100, required=False, help_text=_("导出完整联系方式时必填"))
 
     def clean(self):
         data = super().clean()
         if data.get("unmasked") and len((data.get("purpose") or "").strip()) < 2:
-            self.add_error("purpose", "导出完整联系方式须写明用途。")
+            self.add_error("purpose", _("导出完整联系方式须写明用途。"))
         return data
 
 
 class ContactForm(forms.ModelForm):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = ContactRecord
@@ -255,17 +262,17 @@ class ContactForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("follow_up_needed") and not (data.get("follow_up") or "").strip():
-            self.add_error("follow_up", "需要跟进时请写明跟进事项。")
+            self.add_error("follow_up", _("需要跟进时请写明跟进事项。"))
         return data
 
 
 class ContactOutcomeForm(forms.Form):
-    outcome = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}))
-    close = forms.BooleanField(label="已办结", required=False, initial=True)
+    outcome = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    close = forms.BooleanField(label=_("已办结"), required=False, initial=True)
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label="分组名称", max_length=100)
+    name = forms.CharField(label=_("分组名称"), max_length=100)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -274,19 +281,19 @@ class GroupForm(forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Group.objects.for_org(self.organisation).filter(name=name).exists():
-            raise forms.ValidationError("已有同名分组。")
+            raise forms.ValidationError(_("已有同名分组。"))
         return name
 
 
 class AddToGroupForm(forms.Form):
-    group = forms.ModelChoiceField(label="加入分组", queryset=Group.objects.none(), empty_label="选择固定名单")
+    group = forms.ModelChoiceField(label=_("加入分组"), queryset=Group.objects.none(), empty_label=_("选择固定名单"))
     people = forms.ModelMultipleChoiceField(queryset=Person.objects.none())
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = Group.objects.for_org(organisation).filter(kind=Group.Kind.STATIC)
         self.fields["people"].queryset = Person.objects.for_org(organisation)
-        self.fields["people"].error_messages["required"] = "请先勾选人员。"
+        self.fields["people"].error_messages["required"] = _("请先勾选人员。")
 
 
 # What a member may change on their own profile.
@@ -295,12 +302,16 @@ SELF_FIELDS = ["phone", "email", "job_title", "professional_title", "education"]
 
 class ProfileChangeForm(forms.Form):
     phone = forms.RegexField(
-        label="手机", regex=PHONE, required=False, max_length=20, error_messages={"invalid": "请填写正确的电话号码。"}
+        label=_("手机"),
+        regex=PHONE,
+        required=False,
+        max_length=20,
+        error_messages={"invalid": _("请填写正确的电话号码。")},
     )
-    email = forms.EmailField(label="邮箱", required=False)
-    job_title = forms.CharField(label="职务", max_length=100, required=False)
-    professional_title = forms.CharField(label="职称", max_length=100, required=False)
-    education = forms.CharField(label="学历", max_length=50, required=False)
+    email = forms.EmailField(label=_("邮箱"), required=False)
+    job_title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    professional_title = forms.CharField(label=_("职称"), max_length=100, required=False)
+    education = forms.CharField(label=_("学历"), max_length=50, required=False)
 
     def __init__(self, *args, person: Person, **kwargs):
         kwargs.setdefault("initial", {f: getattr(person, f) for f in SELF_FIELDS})
@@ -319,11 +330,11 @@ class ProfileChangeForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="退回理由", max_length=200)
+    reason = forms.CharField(label=_("退回理由"), max_length=200)
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def clean_file(self):
         from django.core.exceptions import ValidationError

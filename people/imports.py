@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from people.models import Category, Party, PublicPost
+from people.models import Category, Party, PublicPost, source_text
 
 HEADERS = [
     "姓名",
@@ -65,8 +65,8 @@ PARTY_NAMES = {
     "农工民主党": Party.NONGGONG,
     "中国致公党": Party.ZHIGONG,
     "台湾民主自治同盟": Party.TAIMENG,
-} | {label: Party(code) for code, label in Party.choices}
-CATEGORY_NAMES = {label: Category(code) for code, label in Category.choices}
+} | {source_text(label): Party(code) for code, label in Party.choices}
+CATEGORY_NAMES = {source_text(label): Category(code) for code, label in Category.choices}
 LEVELS = [
     ("全国", PublicPost.Level.NATIONAL),
     ("省", PublicPost.Level.PROVINCE),
@@ -151,7 +151,7 @@ def parse_month(value) -> date | None:
         year, month = int(match.group(1)), int(match.group(2) or match.group(3))
         if 1900 <= year <= 2100 and 1 <= month <= 12:
             return date(year, month, 1)
-    raise ValueError(f"无法识别的年月“{text}”，请写成 1980-05、1980.05 或 1980年5月")
+    raise ValueError(_("无法识别的年月“%(text)s”，请写成 1980-05、1980.05 或 1980年5月") % {"text": text})
 
 
 def parse_period(value) -> tuple[date | None, date | None]:
@@ -164,11 +164,11 @@ def parse_period(value) -> tuple[date | None, date | None]:
     if len(months) == 2 and not rest:
         start, end = (parse_month(f"{y}-{m}") for y, m in months)
         if end < start:
-            raise ValueError(f"留学起止时间“{text}”的结束早于开始")
+            raise ValueError(_("留学起止时间“%(text)s”的结束早于开始") % {"text": text})
         return start, end
     if len(months) == 1 and rest in {"今", "至今", "现在"}:
         return parse_month("-".join(months[0])), None
-    raise ValueError(f"无法识别的起止时间“{text}”，请写成 2008.09-2012.07")
+    raise ValueError(_("无法识别的起止时间“%(text)s”，请写成 2008.09-2012.07") % {"text": text})
 
 
 def parse_posts(text: str) -> list[dict]:
@@ -381,20 +381,20 @@ def check_header(header: list) -> tuple[dict[int, str], list[Problem]]:
         if not name:
             continue
         if FORBIDDEN.search(name):
-            problems.append(Problem(1, str(raw), "本系统不收集宗教信仰、民族和身份证件号码，请删除此列后再导入"))
+            problems.append(Problem(1, str(raw), _("本系统不收集宗教信仰、民族和身份证件号码，请删除此列后再导入")))
             continue
         known = ALIASES.get(name, name)
         if known in IGNORED:
             continue
         if known not in HEADERS:
-            problems.append(Problem(1, str(raw), "无法识别的表头，请使用导入模板中的列名"))
+            problems.append(Problem(1, str(raw), _("无法识别的表头，请使用导入模板中的列名")))
         elif known in seen:
-            problems.append(Problem(1, str(raw), "表头重复"))
+            problems.append(Problem(1, str(raw), _("表头重复")))
         else:
             columns[index] = known
             seen.add(known)
     if "姓名" not in seen and not any(p.column == "姓名" for p in problems):
-        problems.append(Problem(1, "姓名", "缺少“姓名”列"))
+        problems.append(Problem(1, "姓名", _("缺少“姓名”列")))
     return columns, problems
 
 
@@ -413,7 +413,12 @@ def check_rows(header: list, rows, *, departments: dict[str, int], existing: dic
         if staff_number:
             if staff_number in first_row_of:
                 checked.problems.append(
-                    Problem(number, "工号", f"工号“{staff_number}”与第{first_row_of[staff_number]}行重复")
+                    Problem(
+                        number,
+                        "工号",
+                        _("工号“%(number)s”与第%(row)s行重复")
+                        % {"number": staff_number, "row": first_row_of[staff_number]},
+                    )
                 )
             else:
                 first_row_of[staff_number] = number
@@ -422,7 +427,7 @@ def check_rows(header: list, rows, *, departments: dict[str, int], existing: dic
         if progress and done % 200 == 0:
             progress(done)
     if not checked.rows and not checked.problems:
-        checked.problems.append(Problem(2, "姓名", "表格中没有数据"))
+        checked.problems.append(Problem(2, "姓名", _("表格中没有数据")))
     return checked
 
 
@@ -433,7 +438,7 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
     text = {name: cell_text(value) for name, value in cells.items()}
     for column, limit in LIMITS.items():
         if len(text.get(column, "")) > limit:
-            add(column, f"超过{limit}个字")
+            add(column, _("超过%(limit)s个字") % {"limit": limit})
     data = {
         "name": text.get("姓名", "")[:50],
         "staff_number": text.get("工号", "")[:32],
@@ -442,12 +447,12 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
         "education": text.get("学历", "")[:50],
     }
     if not data["name"]:
-        add("姓名", "姓名不能为空")
+        add("姓名", _("姓名不能为空"))
 
     gender = text.get("性别", "")
     data["gender"] = {"男": "M", "女": "F", "": ""}.get(gender)
     if data["gender"] is None:
-        add("性别", f"性别应为“男”或“女”，而不是“{gender}”")
+        add("性别", _("性别应为“男”或“女”，而不是“%(value)s”") % {"value": gender})
 
     for column, key in (("出生年月", "birth_month"), ("入党派时间", "party_join_month"), ("回国时间", "return_month")):
         try:
@@ -459,7 +464,7 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
     department = text.get("所在部门", "")
     data["department"] = departments.get(normalise(department)) if department else None
     if department and data["department"] is None:
-        add("所在部门", f"未知部门“{department}”，请使用部门管理中的名称、简称或别名")
+        add("所在部门", _("未知部门“%(name)s”，请使用部门管理中的名称、简称或别名") % {"name": department})
 
     categories = []
     for label in SPLIT.split(text.get("统战对象类别", "")):
@@ -468,15 +473,19 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
         if label in CATEGORY_NAMES:
             categories.append(CATEGORY_NAMES[label])
         else:
-            add("统战对象类别", f"未知类别“{label}”，可选：{'、'.join(CATEGORY_NAMES)}")
+            add(
+                "统战对象类别",
+                _("未知类别“%(name)s”，可选：%(choices)s") % {"name": label, "choices": "、".join(CATEGORY_NAMES)},
+            )
 
     party_name = normalise(text.get("民主党派", ""))
     data["party"] = PARTY_NAMES.get(party_name) if party_name else None
     if party_name and data["party"] is None:
-        add("民主党派", f"未知党派“{party_name}”，可选：{'、'.join(label for _, label in Party.choices)}")
+        choices = "、".join(source_text(label) for _code, label in Party.choices)
+        add("民主党派", _("未知党派“%(name)s”，可选：%(choices)s") % {"name": party_name, "choices": choices})
     data["party_post"] = text.get("党派职务", "")[:100]
     if not party_name and (data["party_join_month"] or data["party_post"]):
-        add("民主党派", "填写了入党派时间或党派职务，但未填写民主党派")
+        add("民主党派", _("填写了入党派时间或党派职务，但未填写民主党派"))
     if data["party"]:
         categories.append(Category.DEMOCRATIC_PARTY)
 
@@ -499,20 +508,20 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
     else:
         data["study"] = None
         if any(study[k] for k in ("institution", "degree", "return_month", "start_month", "end_month")):
-            add("留学国家(地区)", "填写了留学信息，但未填写留学国家(地区)")
+            add("留学国家(地区)", _("填写了留学信息，但未填写留学国家(地区)"))
     # None: the cell was empty, so an update keeps the person's categories.
     data["categories"] = list(dict.fromkeys(categories)) if categories else None
 
     phone = text.get("手机", "")
     if phone and not PHONE.match(phone):
-        add("手机", f"手机号码“{phone}”格式不正确")
+        add("手机", _("手机号码“%(value)s”格式不正确") % {"value": phone})
     data["phone"] = phone[:20]
     email = text.get("邮箱", "")
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            add("邮箱", f"邮箱“{email}”格式不正确")
+            add("邮箱", _("邮箱“%(value)s”格式不正确") % {"value": email})
     data["email"] = email[:254]
     return Row(number=number, data=data)
 

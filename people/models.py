@@ -7,20 +7,28 @@ Other modules read the registry through two documented query functions in `peopl
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from core.crypto import DigestField, EncryptedEmailField, EncryptedJSONField, EncryptedTextField, field_digest
 
 
+def source_text(label) -> str:
+    """The Chinese source text of a (lazy) label, whatever the page's language: what imports match
+    and what exports, history and audit records keep."""
+    with translation.override(None):
+        return str(label)
+
+
 class Category(models.TextChoices):
-    DEMOCRATIC_PARTY = "democratic_party", "民主党派成员"
-    NON_PARTY = "non_party", "无党派人士"
-    NON_PARTY_INTELLECTUAL = "intellectual", "党外知识分子"
-    YOUNG_EXPERT = "young_expert", "中青年党外专家学者"
-    RETURNED_SCHOLAR = "returned_scholar", "留学回国人员"
-    OVERSEAS_CHINESE = "overseas_chinese", "归侨侨眷"
-    HMT_RELATIVE = "hmt_relative", "港澳台同胞亲属"
-    REPRESENTATIVE = "representative", "党外代表人士"
+    DEMOCRATIC_PARTY = "democratic_party", _("民主党派成员")
+    NON_PARTY = "non_party", _("无党派人士")
+    NON_PARTY_INTELLECTUAL = "intellectual", _("党外知识分子")
+    YOUNG_EXPERT = "young_expert", _("中青年党外专家学者")
+    RETURNED_SCHOLAR = "returned_scholar", _("留学回国人员")
+    OVERSEAS_CHINESE = "overseas_chinese", _("归侨侨眷")
+    HMT_RELATIVE = "hmt_relative", _("港澳台同胞亲属")
+    REPRESENTATIVE = "representative", _("党外代表人士")
 
 
 def mask_phone(phone: str) -> str:
@@ -45,14 +53,14 @@ def mask_email(email: str) -> str:
 
 
 class Party(models.TextChoices):
-    MINGE = "minge", "民革"
-    MINMENG = "minmeng", "民盟"
-    MINJIAN = "minjian", "民建"
-    MINJIN = "minjin", "民进"
-    NONGGONG = "nonggong", "农工党"
-    ZHIGONG = "zhigong", "致公党"
-    JIUSAN = "jiusan", "九三学社"
-    TAIMENG = "taimeng", "台盟"
+    MINGE = "minge", _("民革")
+    MINMENG = "minmeng", _("民盟")
+    MINJIAN = "minjian", _("民建")
+    MINJIN = "minjin", _("民进")
+    NONGGONG = "nonggong", _("农工党")
+    ZHIGONG = "zhigong", _("致公党")
+    JIUSAN = "jiusan", _("九三学社")
+    TAIMENG = "taimeng", _("台盟")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -109,48 +117,48 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     class Gender(models.TextChoices):
-        MALE = "M", "男"
-        FEMALE = "F", "女"
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
 
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="组织", related_name="people", on_delete=models.PROTECT
+        "orgs.Organisation", verbose_name=_("组织"), related_name="people", on_delete=models.PROTECT
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         null=True,
         blank=True,
         related_name="person",
         on_delete=models.SET_NULL,
     )
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    birth_month = models.DateField("出生年月", null=True, blank=True, help_text="只记年月，日固定为1日")
-    staff_number = models.CharField("工号", max_length=32, blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    birth_month = models.DateField(_("出生年月"), null=True, blank=True, help_text=_("只记年月，日固定为1日"))
+    staff_number = models.CharField(_("工号"), max_length=32, blank=True)
     department = models.ForeignKey(
         "orgs.Department",
-        verbose_name="所在部门",
+        verbose_name=_("所在部门"),
         null=True,
         blank=True,
         related_name="people",
         on_delete=models.SET_NULL,
     )
-    job_title = models.CharField("职务", max_length=100, blank=True)
-    professional_title = models.CharField("职称", max_length=100, blank=True)
-    education = models.CharField("学历", max_length=50, blank=True)
+    job_title = models.CharField(_("职务"), max_length=100, blank=True)
+    professional_title = models.CharField(_("职称"), max_length=100, blank=True)
+    education = models.CharField(_("学历"), max_length=50, blank=True)
     # Encrypted at rest (core.crypto); `phone_digest` finds a person by phone without decrypting.
-    phone = EncryptedTextField("手机", max_length=20, blank=True)
-    email = EncryptedEmailField("邮箱", max_length=254, blank=True)
-    phone_digest = DigestField("手机号检索码", source="phone")
+    phone = EncryptedTextField(_("手机"), max_length=20, blank=True)
+    email = EncryptedEmailField(_("邮箱"), max_length=254, blank=True)
+    phone_digest = DigestField(_("手机号检索码"), source="phone")
     # Written by the services from `name`, for search: 张三 -> "zs" and "zhangsan".
-    name_initials = models.CharField("姓名首字母", max_length=50, blank=True, db_index=True, editable=False)
-    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, db_index=True, editable=False)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True, db_index=True, editable=False)
     assigned_cadres = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        verbose_name="联系干部",
+        verbose_name=_("联系干部"),
         blank=True,
         related_name="assigned_people",
-        help_text="可为此人记录联系情况的部门联络员",
+        help_text=_("可为此人记录联系情况的部门联络员"),
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -160,7 +168,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = "统战对象"
+        verbose_name = _("统战对象")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "staff_number"],
@@ -204,7 +212,7 @@ class PersonCategory(models.Model):
     """One category of a person (a person may be in several)."""
 
     person = models.ForeignKey(Person, related_name="category_links", on_delete=models.CASCADE)
-    category = models.CharField("类别", max_length=32, choices=Category.choices, db_index=True)
+    category = models.CharField(_("类别"), max_length=32, choices=Category.choices, db_index=True)
 
     class Meta:
         ordering = ["category"]
@@ -218,13 +226,13 @@ class PartyMembership(models.Model):
     """Membership of one democratic party (民主党派), with join month and party post."""
 
     person = models.ForeignKey(Person, related_name="party_memberships", on_delete=models.CASCADE)
-    party = models.CharField("民主党派", max_length=16, choices=Party.choices, db_index=True)
-    join_month = models.DateField("入党派时间", null=True, blank=True, help_text="只记年月")
-    post = models.CharField("党派职务", max_length=100, blank=True)
+    party = models.CharField(_("民主党派"), max_length=16, choices=Party.choices, db_index=True)
+    join_month = models.DateField(_("入党派时间"), null=True, blank=True, help_text=_("只记年月"))
+    post = models.CharField(_("党派职务"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["join_month", "id"]
-        verbose_name = "民主党派"
+        verbose_name = _("民主党派")
         constraints = [models.UniqueConstraint(fields=["person", "party"], name="party_membership_unique")]
 
     def __str__(self) -> str:
@@ -235,43 +243,44 @@ class PublicPost(models.Model):
     """A public post: 人大代表 / 政协委员 at a level and term, or another post."""
 
     class Kind(models.TextChoices):
-        NPC = "npc", "人大代表"
-        CPPCC = "cppcc", "政协委员"
-        OTHER = "other", "其他社会职务"
+        NPC = "npc", _("人大代表")
+        CPPCC = "cppcc", _("政协委员")
+        OTHER = "other", _("其他社会职务")
 
     class Level(models.TextChoices):
-        NATIONAL = "national", "全国"
-        PROVINCE = "province", "省"
-        CITY = "city", "市"
-        DISTRICT = "district", "区县"
-        OTHER = "other", "其他"
+        NATIONAL = "national", _("全国")
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区县")
+        OTHER = "other", _("其他")
 
     person = models.ForeignKey(Person, related_name="public_posts", on_delete=models.CASCADE)
-    kind = models.CharField("类型", max_length=8, choices=Kind.choices, db_index=True)
-    level = models.CharField("级别", max_length=10, choices=Level.choices, blank=True)
-    term = models.CharField("届次", max_length=30, blank=True, help_text="如 第十四届")
-    title = models.CharField("职务名称", max_length=100, blank=True, help_text="如 市政协委员、常委")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, db_index=True)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices, blank=True)
+    term = models.CharField(_("届次"), max_length=30, blank=True, help_text=_("如 第十四届"))
+    title = models.CharField(_("职务名称"), max_length=100, blank=True, help_text=_("如 市政协委员、常委"))
 
     class Meta:
         ordering = ["kind", "id"]
-        verbose_name = "社会职务"
+        verbose_name = _("社会职务")
 
     def __str__(self) -> str:
         if self.title:
             return f"{self.title}{f'（{self.term}）' if self.term else ''}"
         level = self.get_level_display() if self.level and self.level != self.Level.OTHER else ""
-        return f"{level}{self.get_kind_display()}{f'（{self.term}）' if self.term else ''}"
+        post = (_("%(level)s%(kind)s") % {"level": level, "kind": self.get_kind_display()}).strip()
+        return f"{post}{f'（{self.term}）' if self.term else ''}"
 
 
 class Award(models.Model):
     person = models.ForeignKey(Person, related_name="awards", on_delete=models.CASCADE)
-    name = models.CharField("荣誉名称", max_length=200)
-    year = models.PositiveIntegerField("年份", null=True, blank=True)
-    issuer = models.CharField("授予单位", max_length=100, blank=True)
+    name = models.CharField(_("荣誉名称"), max_length=200)
+    year = models.PositiveIntegerField(_("年份"), null=True, blank=True)
+    issuer = models.CharField(_("授予单位"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-year", "id"]
-        verbose_name = "荣誉奖励"
+        verbose_name = _("荣誉奖励")
 
     def __str__(self) -> str:
         return self.name
@@ -281,16 +290,16 @@ class StudyAbroad(models.Model):
     """One period of study abroad (a person may have several)."""
 
     person = models.ForeignKey(Person, related_name="study_records", on_delete=models.CASCADE)
-    country_region = models.CharField("留学国家(地区)", max_length=50)
-    institution = models.CharField("留学院校", max_length=200, blank=True)
-    degree = models.CharField("学位", max_length=50, blank=True)
-    start_month = models.DateField("留学开始", null=True, blank=True)
-    end_month = models.DateField("留学结束", null=True, blank=True)
-    return_month = models.DateField("回国时间", null=True, blank=True)
+    country_region = models.CharField(_("留学国家(地区)"), max_length=50)
+    institution = models.CharField(_("留学院校"), max_length=200, blank=True)
+    degree = models.CharField(_("学位"), max_length=50, blank=True)
+    start_month = models.DateField(_("留学开始"), null=True, blank=True)
+    end_month = models.DateField(_("留学结束"), null=True, blank=True)
+    return_month = models.DateField(_("回国时间"), null=True, blank=True)
 
     class Meta:
         ordering = [models.F("start_month").asc(nulls_last=True), "id"]
-        verbose_name = "留学经历"
+        verbose_name = _("留学经历")
 
     def __str__(self) -> str:
         return f"{self.country_region} {self.institution}".strip()
@@ -311,13 +320,13 @@ class PublicityConsent(models.Model):
     """Consent to appear in publicity (宣传): given on a date, possibly withdrawn later."""
 
     person = models.ForeignKey(Person, related_name="consents", on_delete=models.CASCADE)
-    given_at = models.DateField("同意日期")
-    withdrawn_at = models.DateField("撤回日期", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
+    given_at = models.DateField(_("同意日期"))
+    withdrawn_at = models.DateField(_("撤回日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-given_at", "-id"]
-        verbose_name = "宣传同意"
+        verbose_name = _("宣传同意")
 
     def __str__(self) -> str:
         return f"{self.given_at:%Y-%m-%d}"
@@ -335,34 +344,34 @@ class ContactRecord(models.Model):
     """联谊交友 / 谈心谈话: one contact with a person, and its follow-up."""
 
     class Method(models.TextChoices):
-        VISIT = "visit", "走访"
-        TALK = "talk", "谈心谈话"
-        PHONE = "phone", "电话"
-        MEETING = "meeting", "座谈会议"
+        VISIT = "visit", _("走访")
+        TALK = "talk", _("谈心谈话")
+        PHONE = "phone", _("电话")
+        MEETING = "meeting", _("座谈会议")
 
     person = models.ForeignKey(Person, related_name="contacts", on_delete=models.CASCADE)
-    date = models.DateField("日期", db_index=True)
+    date = models.DateField(_("日期"), db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
+        verbose_name=_("记录人"),
         null=True,
         related_name="contact_records",
         on_delete=models.SET_NULL,
     )
-    met_by = models.CharField("联系人员", max_length=100, help_text="谁见了面，如 王同心、李部长")
-    method = models.CharField("方式", max_length=10, choices=Method.choices)
-    raised = models.TextField("所思所想所需", blank=True)
-    follow_up_needed = models.BooleanField("需要跟进", default=False)
-    follow_up = models.TextField("跟进事项", blank=True)
-    outcome = models.TextField("办理结果", blank=True)
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    met_by = models.CharField(_("联系人员"), max_length=100, help_text=_("谁见了面，如 王同心、李部长"))
+    method = models.CharField(_("方式"), max_length=10, choices=Method.choices)
+    raised = models.TextField(_("所思所想所需"), blank=True)
+    follow_up_needed = models.BooleanField(_("需要跟进"), default=False)
+    follow_up = models.TextField(_("跟进事项"), blank=True)
+    outcome = models.TextField(_("办理结果"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name = "联系记录"
+        verbose_name = _("联系记录")
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_method_display()}"
@@ -382,16 +391,16 @@ class Group(models.Model):
     or a static list built by hand. Read members with `people.services.group_members`."""
 
     class Kind(models.TextChoices):
-        STATIC = "static", "固定名单"
-        SAVED = "saved", "筛选条件"
+        STATIC = "static", _("固定名单")
+        SAVED = "saved", _("筛选条件")
 
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="组织", related_name="person_groups", on_delete=models.CASCADE
+        "orgs.Organisation", verbose_name=_("组织"), related_name="person_groups", on_delete=models.CASCADE
     )
-    name = models.CharField("名称", max_length=100)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.STATIC)
-    filter = models.JSONField("筛选条件", default=dict, blank=True, help_text="名册筛选的查询参数")
-    members = models.ManyToManyField(Person, verbose_name="成员", blank=True, related_name="static_groups")
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.STATIC)
+    filter = models.JSONField(_("筛选条件"), default=dict, blank=True, help_text=_("名册筛选的查询参数"))
+    members = models.ManyToManyField(Person, verbose_name=_("成员"), blank=True, related_name="static_groups")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -399,7 +408,7 @@ class Group(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = "分组"
+        verbose_name = _("分组")
         constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="person_group_unique_name")]
 
     def __str__(self) -> str:
@@ -410,25 +419,25 @@ class ProfileChangeRequest(models.Model):
     """A member's proposed change to their own profile, approved or rejected by UFD staff."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待审核"
-        APPROVED = "approved", "已通过"
-        REJECTED = "rejected", "已退回"
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已退回")
 
     person = models.ForeignKey(Person, related_name="change_requests", on_delete=models.CASCADE)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Holds the member's new phone and e-mail in full: encrypted at rest.
-    changes = EncryptedJSONField("修改内容", default=dict, help_text="{字段: [原值, 新值]}")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    changes = EncryptedJSONField(_("修改内容"), default=dict, help_text=_("{字段: [原值, 新值]}"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField("退回理由", max_length=200, blank=True)
+    reason = models.CharField(_("退回理由"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "信息变更申请"
+        verbose_name = _("信息变更申请")
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_status_display()}"
@@ -442,11 +451,11 @@ class PersonChange(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     changes = models.JSONField(default=dict)
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = "修改记录"
+        verbose_name = _("修改记录")
 
     def __str__(self) -> str:
         return f"{self.person} {self.at:%Y-%m-%d %H:%M}"

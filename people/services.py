@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
@@ -47,6 +48,7 @@ from people.models import (
     StudyAbroad,
     mask_email,
     mask_phone,
+    source_text,
 )
 from people.pinyin import name_keys
 
@@ -65,18 +67,18 @@ FIELDS = [
     "email",
 ]
 LABELS = {
-    "name": "姓名",
-    "gender": "性别",
-    "birth_month": "出生年月",
-    "staff_number": "工号",
-    "department": "所在部门",
-    "job_title": "职务",
-    "professional_title": "职称",
-    "education": "学历",
-    "phone": "手机",
-    "email": "邮箱",
-    "categories": "统战对象类别",
-    "assigned_cadres": "联系干部",
+    "name": gettext_noop("姓名"),
+    "gender": gettext_noop("性别"),
+    "birth_month": gettext_noop("出生年月"),
+    "staff_number": gettext_noop("工号"),
+    "department": gettext_noop("所在部门"),
+    "job_title": gettext_noop("职务"),
+    "professional_title": gettext_noop("职称"),
+    "education": gettext_noop("学历"),
+    "phone": gettext_noop("手机"),
+    "email": gettext_noop("邮箱"),
+    "categories": gettext_noop("统战对象类别"),
+    "assigned_cadres": gettext_noop("联系干部"),
 }
 
 
@@ -99,7 +101,7 @@ def _snapshot(person: Person, *, categories: list[str] | None = None) -> dict:
     values = audit.snapshot(person, FIELDS)
     labels = dict(Category.choices)
     codes = person.categories if categories is None else categories
-    values["categories"] = "、".join(labels[c] for c in sorted(codes) if c in labels)
+    values["categories"] = "、".join(source_text(labels[c]) for c in sorted(codes) if c in labels)
     for field, masked in MASKED.items():
         if values[field]:
             values[field] = getattr(person, masked) if masked else "****"
@@ -144,7 +146,7 @@ def create_person(organisation, *, by, data: dict, request=None) -> Person:
     person = _reload(person)
     changes = audit.diff({}, _snapshot(person))
     audit.record("create", user=by, organisation=organisation, obj=person, request=request, changes=changes)
-    _keep_history(person, by=by, changes=changes, note="新建")
+    _keep_history(person, by=by, changes=changes, note=gettext_noop("新建"))
     return person
 
 
@@ -433,7 +435,7 @@ def propose_change(person: Person, *, by, changes: dict, request=None) -> Profil
     notify(
         staff,
         organisation=person.organisation,
-        title=f"{person.name} 申请修改个人信息",
+        title=gettext("%(name)s 申请修改个人信息") % {"name": person.name},
         url=reverse("people:changes"),
     )
     return pending
@@ -444,11 +446,18 @@ def approve_change(change: ProfileChangeRequest, *, by, request=None) -> Person:
     """Applies the proposed values to the profile (history note: 本人申请), notifies the member."""
     person = Person.objects.select_for_update().get(pk=change.person_id)
     data = {field: new for field, (_old, new) in change.changes.items() if field in FIELDS}
-    person = update_person(person, by=by, data=data, version=person.version, request=request, note="本人申请，审核通过")
+    person = update_person(
+        person, by=by, data=data, version=person.version, request=request, note=gettext_noop("本人申请，审核通过")
+    )
     change.status = ProfileChangeRequest.Status.APPROVED
     change.reviewed_by, change.reviewed_at = by, timezone.now()
     change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    notify([person.user], organisation=person.organisation, title="您的信息修改已通过审核", url=reverse("people:me"))
+    notify(
+        [person.user],
+        organisation=person.organisation,
+        title=gettext("您的信息修改已通过审核"),
+        url=reverse("people:me"),
+    )
     return person
 
 
@@ -468,7 +477,7 @@ def reject_change(change: ProfileChangeRequest, *, by, reason: str, request=None
     notify(
         [change.person.user],
         organisation=change.person.organisation,
-        title="您的信息修改未通过审核",
+        title=gettext("您的信息修改未通过审核"),
         body=reason,
         url=reverse("people:me"),
     )
@@ -609,7 +618,7 @@ def _row_snapshot(person: Person, *, categories, departments: dict[int, str]) ->
     values = {f: "" if getattr(person, f) is None else str(getattr(person, f)) for f in IMPORT_FIELDS}
     values["department"] = departments.get(person.department_id, "")
     labels = dict(Category.choices)
-    values["categories"] = "、".join(labels[c] for c in sorted(categories) if c in labels)
+    values["categories"] = "、".join(source_text(labels[c]) for c in sorted(categories) if c in labels)
     for field in MASKED:
         values[field] = mask_value(field, values[field])
     return values
@@ -697,14 +706,14 @@ def import_people(organisation, *, by, checked: Checked, source: str = "", reque
         after_categories = data["categories"] if data["categories"] is not None else categories_of.get(person.pk, [])
         changes = audit.diff(before, _row_snapshot(person, categories=after_categories, departments=departments))
         if changes:
-            history.append((person.pk, by_id, now, changes, "批量导入更新"))
+            history.append((person.pk, by_id, now, changes, gettext_noop("批量导入更新")))
         changed.append((row, person))
 
     Person.objects.bulk_create(new_people, batch_size=500)
     for row, person in zip(new_rows, new_people, strict=True):
         snapshot = _row_snapshot(person, categories=row.data["categories"] or [], departments=departments)
         snapshot = {k: v for k, v in snapshot.items() if v}
-        history.append((person.pk, by_id, now, audit.diff({}, snapshot), "批量导入新建"))
+        history.append((person.pk, by_id, now, audit.diff({}, snapshot), gettext_noop("批量导入新建")))
     update_fields = [*base, "department", "name_initials", "name_pinyin", "phone_digest", "version", "updated_at"]
     _update_rows(Person, [p for _, p in changed], update_fields)
 

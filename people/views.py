@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -117,7 +118,7 @@ def _detail_context(request, person: Person, **extra) -> dict:
         "contacts": contacts,
         "history": PersonChange.objects.filter(person=person).select_related("user")[:50],
         "pending_change": person.change_requests.filter(status=ProfileChangeRequest.Status.PENDING).first(),
-        "record_kinds": [(kind, label) for kind, (label, _) in RECORD_FORMS.items()],
+        "record_kinds": [(kind, label) for kind, (label, _form) in RECORD_FORMS.items()],
         "labels": services.LABELS,
         "reveal_form": RevealForm(),
         "unmasked": False,
@@ -157,9 +158,9 @@ def person_create(request):
     form = PersonForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         person = services.create_person(request.organisation, by=request.user, data=form.cleaned_data, request=request)
-        messages.success(request, f"已添加 {person.name}。")
+        messages.success(request, _("已添加 %(name)s。") % {"name": person.name})
         return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "title": "添加统战对象"})
+    return render(request, "people/person_form.html", {"form": form, "title": _("添加统战对象")})
 
 
 @never_cache
@@ -168,7 +169,7 @@ def person_create(request):
 def person_edit(request, pk: int):
     person = _get_person_for_user(request, pk)
     form = PersonForm(request.POST or None, organisation=request.organisation, instance=person)
-    context = {"form": form, "title": f"编辑 {person.name}", "person": person}
+    context = {"form": form, "title": _("编辑 %(name)s") % {"name": person.name}, "person": person}
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
@@ -179,10 +180,10 @@ def person_edit(request, pk: int):
                 request=request,
             )
         except services.StaleEdit:
-            messages.error(request, STALE_MESSAGE.format(what="记录"))
+            messages.error(request, _(STALE_MESSAGE).format(what=_("记录")))
             services.record_view(person, by=request.user, request=request)
             return render(request, "people/person_form.html", context, status=409)
-        messages.success(request, "已保存。")
+        messages.success(request, _("已保存。"))
         return redirect("people:detail", pk=person.pk)
     # The form shows the record: a read like the detail page's.
     services.record_view(person, by=request.user, request=request)
@@ -194,7 +195,7 @@ def person_edit(request, pk: int):
 def person_delete(request, pk: int):
     person = _get_person_for_user(request, pk)
     services.delete_person(person, by=request.user, request=request)
-    messages.success(request, f"已删除 {person.name}。")
+    messages.success(request, _("已删除 %(name)s。") % {"name": person.name})
     return redirect("people:list")
 
 
@@ -209,10 +210,14 @@ def record_add(request, pk: int, kind: str):
     label, form_class = RECORD_FORMS[kind]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_record(person, form=form, kind_label=label, by=request.user, request=request)
-        messages.success(request, f"已添加{label}。")
+        services.add_record(person, form=form, kind_label=str(label), by=request.user, request=request)
+        messages.success(request, _("已添加%(record)s。") % {"record": label})
         return redirect("people:detail", pk=person.pk)
-    return render(request, "people/record_form.html", {"form": form, "person": person, "title": f"添加{label}"})
+    return render(
+        request,
+        "people/record_form.html",
+        {"form": form, "person": person, "title": _("添加%(record)s") % {"record": label}},
+    )
 
 
 @role_required(STAFF)
@@ -223,8 +228,9 @@ def record_remove(request, pk: int, kind: str, record_pk: int):
         raise PermissionDenied
     label, form_class = RECORD_FORMS[kind]
     record = get_object_or_404(form_class._meta.model, pk=record_pk, person=person)
-    services.remove_record(record, kind_label=label, by=request.user, request=request)
-    messages.success(request, f"已撤回{label}。" if kind == "consent" else f"已删除{label}。")
+    services.remove_record(record, kind_label=str(label), by=request.user, request=request)
+    done = _("已撤回%(record)s。") if kind == "consent" else _("已删除%(record)s。")
+    messages.success(request, done % {"record": label})
     return redirect("people:detail", pk=person.pk)
 
 
@@ -308,7 +314,7 @@ def import_upload(request):
             form.add_error("file", error.message)
             return render(request, "people/import.html", {"form": form})
         except Exception:  # not a readable workbook despite its zip signature
-            form.add_error("file", "无法读取此 Excel 文件，请另存为 .xlsx 后重试。")
+            form.add_error("file", _("无法读取此 Excel 文件，请另存为 .xlsx 后重试。"))
             return render(request, "people/import.html", {"form": form})
         token = ""
         if checked.ok:
@@ -325,7 +331,7 @@ def import_upload(request):
 def import_confirm(request):
     token = request.POST.get("token", "")
     if token not in request.session.get(IMPORT_TOKENS, []) or services.upload_path(token) is None:
-        messages.error(request, "上传的文件已失效，请重新上传。")
+        messages.error(request, _("上传的文件已失效，请重新上传。"))
         return redirect("people:import")
     request.session[IMPORT_TOKENS] = [t for t in request.session[IMPORT_TOKENS] if t != token]
     job = services.start_import(
@@ -345,7 +351,7 @@ def group_list(request):
         group = services.create_group(
             request.organisation, by=request.user, name=form.cleaned_data["name"], request=request
         )
-        messages.success(request, f"已建立固定名单“{group.name}”，可在名册中勾选人员加入。")
+        messages.success(request, _("已建立固定名单“%(name)s”，可在名册中勾选人员加入。") % {"name": group.name})
         return redirect("people:group-detail", pk=group.pk)
     groups = Group.objects.for_org(request.organisation).select_related("created_by")
     return render(request, "people/group_list.html", {"groups": groups, "form": form})
@@ -358,7 +364,7 @@ def group_save_filter(request):
     filters = PersonFilterForm(request.POST, organisation=request.organisation)
     form = GroupForm(request.POST, organisation=request.organisation)
     if not form.is_valid() or not filters.querydict():
-        messages.error(request, "请先设置筛选条件并填写不重复的分组名称。")
+        messages.error(request, _("请先设置筛选条件并填写不重复的分组名称。"))
         return redirect("people:list")
     group = services.create_group(
         request.organisation,
@@ -367,7 +373,7 @@ def group_save_filter(request):
         filter=filters.querydict(),
         request=request,
     )
-    messages.success(request, f"已将筛选条件保存为分组“{group.name}”。")
+    messages.success(request, _("已将筛选条件保存为分组“%(name)s”。") % {"name": group.name})
     return redirect("people:group-detail", pk=group.pk)
 
 
@@ -395,7 +401,7 @@ def group_add(request):
         return redirect("people:list")
     group = form.cleaned_data["group"]
     count = services.add_to_group(group, people=form.cleaned_data["people"], by=request.user, request=request)
-    messages.success(request, f"已将 {count} 人加入“{group.name}”。")
+    messages.success(request, _("已将 %(count)s 人加入“%(name)s”。") % {"count": count, "name": group.name})
     return redirect("people:group-detail", pk=group.pk)
 
 
@@ -413,7 +419,7 @@ def group_remove(request, pk: int, person_pk: int):
 def group_delete(request, pk: int):
     group = _get_group_for_user(request, pk)
     services.delete_group(group, by=request.user, request=request)
-    messages.success(request, f"已删除分组“{group.name}”。")
+    messages.success(request, _("已删除分组“%(name)s”。") % {"name": group.name})
     return redirect("people:groups")
 
 
@@ -463,7 +469,7 @@ def contact_create(request, pk: int):
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.record_contact(person, by=request.user, data=form.cleaned_data, request=request)
-        messages.success(request, f"已记录与 {person.name} 的联系。")
+        messages.success(request, _("已记录与 %(name)s 的联系。") % {"name": person.name})
         if request.membership.role == STAFF:
             return redirect("people:detail", pk=person.pk)
         return redirect("people:contacts")
@@ -491,7 +497,7 @@ def contact_outcome(request, pk: int):
             close=form.cleaned_data["close"],
             request=request,
         )
-        messages.success(request, "已保存办理结果。")
+        messages.success(request, _("已保存办理结果。"))
         return redirect("people:contacts")
     return render(request, "people/contact_outcome.html", {"form": form, "record": record})
 
@@ -521,14 +527,14 @@ def change_review(request, pk: int):
     )
     if request.POST.get("decision") == "approve":
         services.approve_change(change, by=request.user, request=request)
-        messages.success(request, f"已通过 {change.person.name} 的修改申请。")
+        messages.success(request, _("已通过 %(name)s 的修改申请。") % {"name": change.person.name})
         return redirect("people:changes")
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "退回时请填写理由。")
+        messages.error(request, _("退回时请填写理由。"))
         return redirect("people:changes")
     services.reject_change(change, by=request.user, reason=form.cleaned_data["reason"], request=request)
-    messages.success(request, f"已退回 {change.person.name} 的修改申请。")
+    messages.success(request, _("已退回 %(name)s 的修改申请。") % {"name": change.person.name})
     return redirect("people:changes")
 
 
@@ -574,9 +580,9 @@ def my_profile_edit(request):
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if not changes:
-            messages.info(request, "您没有修改任何内容。")
+            messages.info(request, _("您没有修改任何内容。"))
             return redirect("people:me")
         services.propose_change(person, by=request.user, changes=changes, request=request)
-        messages.success(request, "已提交，统战部审核通过后生效。")
+        messages.success(request, _("已提交，统战部审核通过后生效。"))
         return redirect("people:me")
     return render(request, "people/my_profile_edit.html", {"form": form, "person": person, "pending": pending})

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from core.exports import write_docx_table, write_xlsx
-from plans.models import Item, Plan, ProgressReport
+from plans.models import Item, Plan, ProgressReport, source_text
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,7 +38,7 @@ def breakdown_rows(plan: Plan):
             progress = item.progress_text
             if report:
                 when = timezone.localtime(report.created_at)
-                progress += f"\n{when:%Y-%m-%d} {report.get_kind_display()}：{report.text[:500]}"
+                progress += f"\n{when:%Y-%m-%d} {source_text(report.get_kind_display())}：{report.text[:500]}"
             targets = "；".join(f"{t.text}（{t.achieved}/{t.count}）" for t in item.targets.all())
             yield [
                 item.number,
@@ -48,7 +48,7 @@ def breakdown_rows(plan: Plan):
                 "、".join(d.name for d in item.support_departments.all()),
                 f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日",
                 progress,
-                Item.Status(item.status_on(today)).label,
+                source_text(Item.Status(item.status_on(today)).label),
             ]
 
 

@@ -14,25 +14,27 @@ PLAN_EXTENSIONS = (".txt", ".docx", ".pdf", ".doc", ".text", ".md")
 
 
 class PlanImportForm(forms.Form):
-    file = forms.FileField(label="上传文件", required=False, help_text="支持 .docx、.pdf（含文字层）、.txt，最大 20 MB")
-    text = forms.CharField(label="或粘贴文本", required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    file = forms.FileField(
+        label=_("上传文件"), required=False, help_text=_("支持 .docx、.pdf（含文字层）、.txt，最大 20 MB")
+    )
+    text = forms.CharField(label=_("或粘贴文本"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
     year = forms.IntegerField(
-        label="年度", required=False, min_value=2000, max_value=2100, help_text="留空则从标题识别"
+        label=_("年度"), required=False, min_value=2000, max_value=2100, help_text=_("留空则从标题识别")
     )
 
     def clean(self):
         data = super().clean()
         upload, text = data.get("file"), (data.get("text") or "").strip()
         if not upload and not text:
-            raise forms.ValidationError("请上传文件或粘贴工作要点全文。")
+            raise forms.ValidationError(_("请上传文件或粘贴工作要点全文。"))
         if upload:
             if upload.size > MAX_BYTES:
-                raise forms.ValidationError("文件超过 20 MB，请拆分或压缩后再导入。")
+                raise forms.ValidationError(_("文件超过 20 MB，请拆分或压缩后再导入。"))
             if not upload.name.lower().endswith(PLAN_EXTENSIONS):
-                raise forms.ValidationError("只支持 .docx、.pdf、.txt 文件（旧版 .doc 请先另存为 .docx）。")
+                raise forms.ValidationError(_("只支持 .docx、.pdf、.txt 文件（旧版 .doc 请先另存为 .docx）。"))
             data["data"], data["filename"] = upload.read(), upload.name
         else:
-            data["data"], data["filename"] = text.encode("utf-8"), "粘贴文本.txt"
+            data["data"], data["filename"] = text.encode("utf-8"), str(_("粘贴文本.txt"))
         return data
 
 
@@ -54,8 +56,8 @@ class ReviewHeadForm(forms.Form):
     that year (`existing`), the reviewer must say what to do: replace the draft, or keep both
     (a published plan can't be replaced, only kept beside the new one)."""
 
-    title = forms.CharField(label="标题", max_length=200)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     existing = forms.ChoiceField(label=_("同年度已有工作要点"), widget=forms.RadioSelect)
 
     def __init__(self, *args, existing=None, taken_titles=(), **kwargs):
@@ -87,14 +89,14 @@ class UnresolvedForm(forms.Form):
     """What to do with one department name the plan uses but the organisation doesn't know."""
 
     ACTIONS = [
-        ("alias", "选择已有部门，并把此名称记为别名"),
-        ("map", "仅本次对应到已有部门"),
-        ("create", "新建部门"),
-        ("ignore", "忽略（不指定部门）"),
+        ("alias", _("选择已有部门，并把此名称记为别名")),
+        ("map", _("仅本次对应到已有部门")),
+        ("create", _("新建部门")),
+        ("ignore", _("忽略（不指定部门）")),
     ]
-    action = forms.ChoiceField(label="处理方式", choices=ACTIONS, initial="alias")
-    department = forms.TypedChoiceField(label="已有部门", required=False, coerce=int, empty_value=None)
-    new_name = forms.CharField(label="新部门名称", required=False, max_length=100)
+    action = forms.ChoiceField(label=_("处理方式"), choices=ACTIONS, initial="alias")
+    department = forms.TypedChoiceField(label=_("已有部门"), required=False, coerce=int, empty_value=None)
+    new_name = forms.CharField(label=_("新部门名称"), required=False, max_length=100)
 
     def __init__(self, *args, name: str, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +107,7 @@ class UnresolvedForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("action") in ("alias", "map") and not data.get("department"):
-            self.add_error("department", f"请为“{self.name}”选择对应的部门。")
+            self.add_error("department", _("请为“%(name)s”选择对应的部门。") % {"name": self.name})
         return data
 
 
@@ -120,17 +122,17 @@ def targets_text(targets: list[dict]) -> str:
 class ReviewRowForm(forms.Form):
     """One editable row of the review table (a section or an item): every field the parser produced."""
 
-    marker = forms.CharField(label="编号", max_length=20, required=False)
-    title = forms.CharField(label="标题", max_length=500)
-    text = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    lead = forms.TypedChoiceField(label="牵头部门", required=False, coerce=int, empty_value=None)
-    support = forms.TypedMultipleChoiceField(label="配合部门", required=False, coerce=int)
-    due_date = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    marker = forms.CharField(label=_("编号"), max_length=20, required=False)
+    title = forms.CharField(label=_("标题"), max_length=500)
+    text = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead = forms.TypedChoiceField(label=_("牵头部门"), required=False, coerce=int, empty_value=None)
+    support = forms.TypedMultipleChoiceField(label=_("配合部门"), required=False, coerce=int)
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     targets = forms.CharField(
-        label="量化目标",
+        label=_("量化目标"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="每行一个，如：召开座谈会（1）",
+        help_text=_("每行一个，如：召开座谈会（1）"),
     )
 
     def __init__(self, *args, choices, is_section: bool, **kwargs):
@@ -149,7 +151,9 @@ class ReviewRowForm(forms.Form):
                 continue
             match = _TARGET_LINE.match(line.strip())
             if not match or int(match.group("count")) < 1:
-                raise forms.ValidationError(f"第 {number} 行格式不对：请写成“目标内容（数量）”，数量为正整数。")
+                raise forms.ValidationError(
+                    _("第 %(number)s 行格式不对：请写成“目标内容（数量）”，数量为正整数。") % {"number": number}
+                )
             targets.append({"text": match.group("text").strip()[:300], "count": int(match.group("count"))})
         return targets
 
@@ -157,14 +161,14 @@ class ReviewRowForm(forms.Form):
 class ReviewEditForm(forms.Form):
     """A correction of the parse's structure on the review page: merge, split or move one item."""
 
-    OPS = [("merge", "合并到上一项"), ("split", "拆分"), ("move", "移到部分")]
+    OPS = [("merge", _("合并到上一项")), ("split", _("拆分")), ("move", _("移到部分"))]
     op = forms.ChoiceField(choices=OPS)
-    key = forms.RegexField(regex=r"^[0-9]+(?:\.[0-9]+){1,5}$", error_messages={"invalid": "找不到要修改的条目"})
+    key = forms.RegexField(regex=r"^[0-9]+(?:\.[0-9]+){1,5}$", error_messages={"invalid": _("找不到要修改的条目")})
     at = forms.CharField(required=False, max_length=200)
     section = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
     def __init__(self, data, *, sections: int):
-        op, _, key = (data.get("op") or "").partition(":")
+        op, _sep, key = (data.get("op") or "").partition(":")
         values = {"op": op, "key": key, "at": data.get(f"at-{key}", ""), "section": data.get(f"move-{key}", "")}
         super().__init__(values)
         self.fields["section"].choices = [("", "—"), *((i, str(i)) for i in range(sections))]
@@ -172,9 +176,9 @@ class ReviewEditForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("op") == "split" and not data.get("at"):
-            raise forms.ValidationError("请填写从哪段文字开始拆分出新任务。")
+            raise forms.ValidationError(_("请填写从哪段文字开始拆分出新任务。"))
         if data.get("op") == "move" and data.get("section") is None:
-            raise forms.ValidationError("请选择要移入的部分。")
+            raise forms.ValidationError(_("请选择要移入的部分。"))
         return data
 
 
@@ -197,11 +201,11 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     files = MultipleFileField(
-        label="佐证材料", required=False, help_text="图片、PDF、Word、Excel，单个不超过 20 MB，最多 10 个"
+        label=_("佐证材料"), required=False, help_text=_("图片、PDF、Word、Excel，单个不超过 20 MB，最多 10 个")
     )
-    closing = forms.BooleanField(label="这是办结报告（申请销号）", required=False)
+    closing = forms.BooleanField(label=_("这是办结报告（申请销号）"), required=False)
 
     def __init__(self, *args, can_close: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,16 +215,16 @@ class ReportForm(forms.Form):
     def clean_files(self):
         uploads = self.cleaned_data["files"]
         if len(uploads) > 10:
-            raise forms.ValidationError("一次最多上传 10 个文件。")
+            raise forms.ValidationError(_("一次最多上传 10 个文件。"))
         return [(upload, check_upload(upload, kinds=EVIDENCE)) for upload in uploads]
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("退回原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AcceptForm(forms.Form):
@@ -259,19 +263,19 @@ class UrgeManyForm(forms.Form):
 
 
 class ItemEditForm(forms.Form):
-    title = forms.CharField(label="任务", max_length=500)
-    text = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    lead_department = forms.ModelChoiceField(label="牵头部门", queryset=Department.objects.none(), required=False)
+    title = forms.CharField(label=_("任务"), max_length=500)
+    text = forms.CharField(label=_("具体内容"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    lead_department = forms.ModelChoiceField(label=_("牵头部门"), queryset=Department.objects.none(), required=False)
     support_departments = forms.ModelMultipleChoiceField(
-        label="配合部门", queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("配合部门"), queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     owner = forms.ModelChoiceField(
-        label="责任人",
+        label=_("责任人"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("牵头部门的工作人员（账号已关联该部门）。改了牵头部门时，请保存后再选责任人。"),
     )
-    due_date = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("完成时限"), widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, item: Item, **kwargs):
@@ -308,7 +312,7 @@ class ItemEditForm(forms.Form):
             self.add_error("owner", _("请先选择牵头部门，责任人须是牵头部门的工作人员。"))
         due = data.get("due_date")
         if due and not date(self.item.plan.year, 1, 1) <= due <= date(self.item.plan.year + 1, 12, 31):
-            self.add_error("due_date", "完成时限须在计划年度内（最迟次年年底）。")
+            self.add_error("due_date", _("完成时限须在计划年度内（最迟次年年底）。"))
         return data
 
 

@@ -7,12 +7,20 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 DUE_SOON_DAYS = 7
 MILESTONE_SOON_DAYS = 3
 QUIET_DAYS = 30
+
+
+def source_text(label) -> str:
+    """The Chinese source text of a (lazy) label, whatever the page's language: what imports match
+    and what exports, history and audit records keep."""
+    with translation.override(None):
+        return str(label)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -22,15 +30,15 @@ class PlanQuerySet(models.QuerySet):
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
 
     organisation = models.ForeignKey("orgs.Organisation", related_name="plans", on_delete=models.PROTECT)
-    year = models.PositiveIntegerField("年度")
-    title = models.CharField("标题", max_length=200)
-    preamble = models.TextField("指导思想", blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    source_name = models.CharField("来源文件", max_length=200, blank=True)
+    year = models.PositiveIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    preamble = models.TextField(_("指导思想"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -39,7 +47,7 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-year", "-created_at"]
-        verbose_name = "工作要点"
+        verbose_name = _("工作要点")
 
     def __str__(self) -> str:
         return self.title
@@ -52,21 +60,25 @@ class Plan(models.Model):
     def label(self) -> str:
         """Year and title (and 草稿 for a draft): tells items of several plans apart in lists
         and pickers."""
-        text = self.title if str(self.year) in self.title else f"{self.year}年 {self.title}"
-        return text if self.is_published else f"{text}（草稿）"
+        text = (
+            self.title
+            if str(self.year) in self.title
+            else _("%(year)s年 %(title)s") % {"year": self.year, "title": self.title}
+        )
+        return text if self.is_published else _("%(text)s（草稿）") % {"text": text}
 
 
 class Section(models.Model):
     plan = models.ForeignKey(Plan, related_name="sections", on_delete=models.CASCADE)
-    marker = models.CharField("编号", max_length=20, blank=True)
-    number = models.PositiveIntegerField("序号")
-    title = models.CharField("标题", max_length=500)
-    text = models.TextField("内容", blank=True)
+    marker = models.CharField(_("编号"), max_length=20, blank=True)
+    number = models.PositiveIntegerField(_("序号"))
+    title = models.CharField(_("标题"), max_length=500)
+    text = models.TextField(_("内容"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
-        verbose_name = "部分"
+        verbose_name = _("部分")
 
     def __str__(self) -> str:
         return f"{self.marker}{self.title}"
@@ -111,48 +123,48 @@ class ItemQuerySet(models.QuerySet):
 
 class Item(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "未启动"
-        IN_PROGRESS = "in_progress", "推进中"
-        DONE = "done", "已完成"
-        OVERDUE = "overdue", "逾期"
+        NOT_STARTED = "not_started", _("未启动")
+        IN_PROGRESS = "in_progress", _("推进中")
+        DONE = "done", _("已完成")
+        OVERDUE = "overdue", _("逾期")
 
     class Light(models.TextChoices):
-        GREEN = "green", "正常"
-        YELLOW = "yellow", "临近期限"
-        RED = "red", "已逾期"
+        GREEN = "green", _("正常")
+        YELLOW = "yellow", _("临近期限")
+        RED = "red", _("已逾期")
 
     plan = models.ForeignKey(Plan, related_name="items", on_delete=models.CASCADE)
     section = models.ForeignKey(Section, related_name="items", on_delete=models.CASCADE)
     parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.CASCADE)
-    marker = models.CharField("编号", max_length=20, blank=True)
-    number = models.PositiveIntegerField("序号")
-    title = models.CharField("任务", max_length=500)
-    text = models.TextField("具体内容", blank=True)
+    marker = models.CharField(_("编号"), max_length=20, blank=True)
+    number = models.PositiveIntegerField(_("序号"))
+    title = models.CharField(_("任务"), max_length=500)
+    text = models.TextField(_("具体内容"), blank=True)
     lead_department = models.ForeignKey(
         "orgs.Department",
-        verbose_name="牵头部门",
+        verbose_name=_("牵头部门"),
         null=True,
         blank=True,
         related_name="led_items",
         on_delete=models.SET_NULL,
     )
     support_departments = models.ManyToManyField(
-        "orgs.Department", verbose_name="配合部门", blank=True, related_name="supported_items", through="ItemSupport"
+        "orgs.Department", verbose_name=_("配合部门"), blank=True, related_name="supported_items", through="ItemSupport"
     )
     # The responsible person: an account of the lead department's staff (linked to it).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="责任人",
+        verbose_name=_("责任人"),
         null=True,
         blank=True,
         related_name="owned_items",
         on_delete=models.SET_NULL,
     )
-    due_date = models.DateField("完成时限")
+    due_date = models.DateField(_("完成时限"))
     order = models.PositiveIntegerField(default=0)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     # Every counted target reached (kept by services.refresh_progress); such an item is done.
-    targets_met = models.BooleanField("目标全部完成", default=False)
+    targets_met = models.BooleanField(_("目标全部完成"), default=False)
     started = models.BooleanField(default=False)
     last_report_at = models.DateTimeField(null=True, blank=True)
     closing_requested_at = models.DateTimeField(null=True, blank=True)
@@ -163,7 +175,7 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["order"]
-        verbose_name = "任务"
+        verbose_name = _("任务")
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -234,11 +246,11 @@ class Item(models.Model):
 
 def progress_text(progress: int, targets: list[tuple[int, int]]) -> str:
     """`targets`: (achieved, count) pairs."""
-    wanted = sum(count for _, count in targets)
+    wanted = sum(count for _achieved, count in targets)
     if not wanted:
         return f"{progress}%"
     done = sum(min(achieved, count) for achieved, count in targets)
-    return f"{done}/{wanted}（{progress}%）"
+    return _("%(done)s/%(wanted)s（%(progress)s%%）") % {"done": done, "wanted": wanted, "progress": progress}
 
 
 class ItemSupport(models.Model):
@@ -260,14 +272,14 @@ class Target(models.Model):
     """A counted target of an item ("召开1次座谈会": count 1), satisfied by achievements."""
 
     item = models.ForeignKey(Item, related_name="targets", on_delete=models.CASCADE)
-    text = models.CharField("目标", max_length=300)
-    count = models.PositiveIntegerField("数量", default=1)
-    achieved = models.PositiveIntegerField("已完成", default=0)
+    text = models.CharField(_("目标"), max_length=300)
+    count = models.PositiveIntegerField(_("数量"), default=1)
+    achieved = models.PositiveIntegerField(_("已完成"), default=0)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "id"]
-        verbose_name = "量化目标"
+        verbose_name = _("量化目标")
 
     def __str__(self) -> str:
         return f"{self.text}（{self.achieved}/{self.count}）"
@@ -291,13 +303,13 @@ class Achievement(models.Model):
     source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     source_id = models.PositiveBigIntegerField()
     source = GenericForeignKey("source_type", "source_id")
-    label = models.CharField("来源", max_length=300, blank=True)
+    label = models.CharField(_("来源"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name = "目标完成记录"
+        verbose_name = _("目标完成记录")
         constraints = [
             models.UniqueConstraint(fields=["target", "source_type", "source_id"], name="achievement_unique_source")
         ]
@@ -308,13 +320,13 @@ class Achievement(models.Model):
 
 class Milestone(models.Model):
     item = models.ForeignKey(Item, related_name="milestones", on_delete=models.CASCADE)
-    title = models.CharField("节点", max_length=200)
-    due_date = models.DateField("节点时间")
+    title = models.CharField(_("节点"), max_length=200)
+    due_date = models.DateField(_("节点时间"))
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date"]
-        verbose_name = "节点"
+        verbose_name = _("节点")
 
     def __str__(self) -> str:
         return self.title
@@ -322,19 +334,19 @@ class Milestone(models.Model):
 
 class ProgressReport(models.Model):
     class Kind(models.TextChoices):
-        PROGRESS = "progress", "进展报告"
-        CLOSING = "closing", "办结报告"
+        PROGRESS = "progress", _("进展报告")
+        CLOSING = "closing", _("办结报告")
 
     item = models.ForeignKey(Item, related_name="reports", on_delete=models.CASCADE)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PROGRESS)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PROGRESS)
     department = models.ForeignKey("orgs.Department", null=True, on_delete=models.SET_NULL, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField("内容")
+    text = models.TextField(_("内容"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "进展"
+        verbose_name = _("进展")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
@@ -352,7 +364,7 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
 
     class Meta:
-        verbose_name = "佐证材料"
+        verbose_name = _("佐证材料")
 
     def __str__(self) -> str:
         return self.original_name
@@ -366,14 +378,14 @@ class ItemEvent(models.Model):
     """The item's timeline: reports, closing, acceptance, returns, urges, status changes, edits."""
 
     class Kind(models.TextChoices):
-        REPORT = "report", "报送进展"
-        CLOSING = "closing", "申请办结"
-        ACCEPTED = "accepted", "销号"
-        RETURNED = "returned", "退回"
-        URGED = "urged", "催办"
-        STATUS = "status", "状态变化"
-        EDITED = "edited", "修改"
-        ACHIEVEMENT = "achievement", "目标进展"
+        REPORT = "report", _("报送进展")
+        CLOSING = "closing", _("申请办结")
+        ACCEPTED = "accepted", _("销号")
+        RETURNED = "returned", _("退回")
+        URGED = "urged", _("催办")
+        STATUS = "status", _("状态变化")
+        EDITED = "edited", _("修改")
+        ACHIEVEMENT = "achievement", _("目标进展")
 
     item = models.ForeignKey(Item, related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -384,7 +396,7 @@ class ItemEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "任务动态"
+        verbose_name = _("任务动态")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.note[:30]}"
@@ -406,7 +418,7 @@ class PlanImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "导入记录"
+        verbose_name = _("导入记录")
 
     def __str__(self) -> str:
-        return self.source_name or f"导入 {self.pk}"
+        return self.source_name or _("导入 %(pk)s") % {"pk": self.pk}

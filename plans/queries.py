@@ -242,7 +242,7 @@ def year_items_reported(organisation, year: int, department_id: int) -> list[dic
             "id": i["id"],
             "number": i["number"],
             "title": i["title"],
-            "role": "牵头" if i["lead_department_id"] == department_id else "配合",
+            "role": _("牵头") if i["lead_department_id"] == department_id else _("配合"),
             "reports": counts[i["id"]],
         }
         for i in items

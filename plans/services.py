@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core import audit
@@ -22,6 +22,7 @@ from plans.models import (
     ProgressReport,
     Section,
     Target,
+    source_text,
 )
 
 ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
@@ -121,7 +122,7 @@ def refresh_progress(item: Item, *, by=None) -> Item:
             item=item,
             kind=ItemEvent.Kind.STATUS,
             user=by,
-            note=f"{Item.Status(before).label} → {Item.Status(after).label}",
+            note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
         )
     return item
 
@@ -183,7 +184,7 @@ def save_parsed_plan(
     overrides = overrides or {}
     if replace is not None:
         if replace.is_published:
-            raise NotAllowed("已发布的工作要点不能被替换。")
+            raise NotAllowed(gettext("已发布的工作要点不能被替换。"))
         audit.record("delete", user=by, organisation=organisation, obj=replace, request=request)
         replace.delete()
     plan = Plan.objects.create(
@@ -269,7 +270,7 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
     """Draft → published; notifies each department's liaisons of the items they lead or
     support. Returns the number of liaisons notified."""
     if plan.is_published:
-        raise NotAllowed("该工作要点已发布。")
+        raise NotAllowed(gettext("该工作要点已发布。"))
     plan.status = Plan.Status.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at"])
@@ -290,8 +291,9 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
             notified += notify(
                 [membership.user],
                 organisation=plan.organisation,
-                title=f"{plan.title}已发布",
-                body=f"贵部门牵头 {lead} 项、配合 {support} 项任务，请及时报送进展。",
+                title=gettext("%(title)s已发布") % {"title": plan.title},
+                body=gettext("贵部门牵头 %(lead)s 项、配合 %(support)s 项任务，请及时报送进展。")
+                % {"lead": lead, "support": support},
                 url="/plans/my-department/",
                 email=True,
             )
@@ -309,7 +311,7 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
 @transaction.atomic
 def delete_plan(plan: Plan, *, by, request=None) -> None:
     if plan.is_published:
-        raise NotAllowed("已发布的工作要点不能删除。")
+        raise NotAllowed(gettext("已发布的工作要点不能删除。"))
     audit.record("delete", user=by, organisation=plan.organisation, obj=plan, request=request)
     plan.delete()
 
@@ -353,13 +355,13 @@ def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, r
     form). Marks the item started; a closing report waits for UFD acceptance. Audits."""
     item = _locked(item)
     if not item.plan.is_published:
-        raise NotAllowed("工作要点发布后才能报送进展。")
+        raise NotAllowed(gettext("工作要点发布后才能报送进展。"))
     if item.accepted_at:
-        raise NotAllowed("该任务已销号，不能再报送。")
+        raise NotAllowed(gettext("该任务已销号，不能再报送。"))
     if closing and not can_close(item, by):
-        raise NotAllowed("只有牵头部门可以提交办结报告。")
+        raise NotAllowed(gettext("只有牵头部门可以提交办结报告。"))
     if not can_report(item, by):
-        raise NotAllowed("只有牵头或配合部门的联络员可以报送进展。")
+        raise NotAllowed(gettext("只有牵头或配合部门的联络员可以报送进展。"))
     kind = ProgressReport.Kind.CLOSING if closing else ProgressReport.Kind.PROGRESS
     report = ProgressReport.objects.create(
         item=item, kind=kind, department=_reporting_department(item, by), author=by, text=text
@@ -401,7 +403,7 @@ def _log_status_change(item: Item, *, by) -> None:
             item=item,
             kind=ItemEvent.Kind.STATUS,
             user=by,
-            note=f"{Item.Status(before).label} → {Item.Status(after).label}",
+            note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
         )
 
 
@@ -420,7 +422,7 @@ def accept_closing(
     Progress keeps showing achieved / target."""
     item = _locked(item)
     if not item.is_closing_pending:
-        raise NotAllowed("该任务没有待审核的办结报告。")
+        raise NotAllowed(gettext("该任务没有待审核的办结报告。"))
     unmet = [t for t in Target.objects.filter(item=item) if not t.is_met]
     unmet_reason = unmet_reason.strip()
     if unmet and not (unmet_confirmed and unmet_reason):
@@ -447,7 +449,7 @@ def accept_closing(
         request=request,
         changes=changes,
     )
-    _notify_departments(item, title=f"任务已销号：{item.title}", body=note)
+    _notify_departments(item, title=gettext("任务已销号：%(title)s") % {"title": item.title}, body=note)
     return item
 
 
@@ -456,7 +458,7 @@ def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
     """UFD staff return the closing report with a reason; the item goes on."""
     item = _locked(item)
     if not item.is_closing_pending:
-        raise NotAllowed("该任务没有待审核的办结报告。")
+        raise NotAllowed(gettext("该任务没有待审核的办结报告。"))
     Item.objects.filter(pk=item.pk).update(closing_requested_at=None)
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.RETURNED, user=by, note=reason)
     audit.record(
@@ -467,7 +469,9 @@ def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
         request=request,
         changes={"closing": ["待审核", f"退回：{reason}"]},
     )
-    _notify_departments(item, title=f"办结报告被退回：{item.title}", body=reason, lead_only=True)
+    _notify_departments(
+        item, title=gettext("办结报告被退回：%(title)s") % {"title": item.title}, body=reason, lead_only=True
+    )
     return item
 
 
@@ -490,8 +494,10 @@ def urge(item: Item, *, by, note: str = "", request=None) -> int:
     """催办: notifies the lead and support departments' liaisons; logged on the item."""
     item = _locked(item)
     if item.accepted_at:
-        raise NotAllowed("该任务已销号，无需催办。")
-    count = _notify_departments(item, title=f"催办：{item.title}", body=note or "请尽快推进并报送进展。")
+        raise NotAllowed(gettext("该任务已销号，无需催办。"))
+    count = _notify_departments(
+        item, title=gettext("催办：%(title)s") % {"title": item.title}, body=note or gettext("请尽快推进并报送进展。")
+    )
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.URGED, user=by, note=note)
     audit.record(
         "update",
@@ -573,8 +579,8 @@ def update_item(item: Item, *, by, data: dict, version: int, request=None) -> It
         )
     after = audit.snapshot(item, ITEM_FIELDS) | {"support": "、".join(d.name for d in item.support_departments.all())}
     changes = audit.diff(before, after)
-    ItemEvent.objects.create(
-        item=item, kind=ItemEvent.Kind.EDITED, user=by, note="、".join(audit.field_label(Item, f) for f in changes)
-    )
+    with translation.override(None):  # timeline notes are stored in the source language
+        note = "、".join(audit.field_label(Item, f) for f in changes)
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.EDITED, user=by, note=note)
     audit.record("update", user=by, organisation=item.plan.organisation, obj=item, changes=changes, request=request)
     return item

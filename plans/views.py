@@ -6,7 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
@@ -31,12 +33,16 @@ from plans.models import (
 
 READERS = (Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
 STATUS_TEXT = {
-    Item.Status.DONE: "已完成",
-    Item.Status.OVERDUE: "逾期",
-    Item.Status.IN_PROGRESS: "推进中",
-    Item.Status.NOT_STARTED: "未启动",
+    Item.Status.DONE: gettext_lazy("已完成"),
+    Item.Status.OVERDUE: gettext_lazy("逾期"),
+    Item.Status.IN_PROGRESS: gettext_lazy("推进中"),
+    Item.Status.NOT_STARTED: gettext_lazy("未启动"),
 }
-LIGHT_TEXT = {Item.Light.GREEN: "绿灯", Item.Light.YELLOW: "黄灯", Item.Light.RED: "红灯"}
+LIGHT_TEXT = {
+    Item.Light.GREEN: gettext_lazy("绿灯"),
+    Item.Light.YELLOW: gettext_lazy("黄灯"),
+    Item.Light.RED: gettext_lazy("红灯"),
+}
 
 
 def _plans_for(request):
@@ -158,9 +164,9 @@ def plan_import_review(request, pk: int):
         valid = all([head.is_valid(), *(f.is_valid() for f in unresolved_forms), *(r["form"].is_valid() for r in rows)])
         if valid:
             plan = _confirm_import(request, record, head, unresolved_forms, rows, existing)
-            messages.success(request, f"已导入“{plan.title}”（草稿）。核对无误后请发布。")
+            messages.success(request, _("已导入“%(title)s”（草稿）。核对无误后请发布。") % {"title": plan.title})
             return redirect("plans:detail", pk=plan.pk)
-        messages.error(request, "有内容需要修改，请查看标红的项目。")
+        messages.error(request, _("有内容需要修改，请查看标红的项目。"))
     context = {
         "record": record,
         "sections": [
@@ -183,14 +189,15 @@ def _edit_import(request, record: PlanImport):
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("plans:import-review", pk=record.pk)
-    _, _, rows, _ = _review_forms(request, record)
+    _plan_form, _forms, rows, _names = _review_forms(request, record)
     names = dict(Department.objects.for_org(request.organisation).values_list("pk", "name"))
     try:
         key = imports.edit_parse(record, rows, names, **form.cleaned_data)
     except imports.EditError as error:
-        messages.error(request, error.message)
+        messages.error(request, _(error.message))
         return redirect("plans:import-review", pk=record.pk)
-    messages.success(request, f"已{dict(forms.ReviewEditForm.OPS)[form.cleaned_data['op']]}，请继续核对。")
+    done = dict(forms.ReviewEditForm.OPS)[form.cleaned_data["op"]]
+    messages.success(request, _("已%(done)s，请继续核对。") % {"done": done})
     return redirect(reverse("plans:import-review", args=[record.pk]) + f"#row-{key}")
 
 
@@ -272,7 +279,7 @@ def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
         item.light_text = LIGHT_TEXT[item.current_light]
         item.support_pairs = supports[item.pk]
         item.support_names = "、".join(name for _pk, name in supports[item.pk])
-        item.due_text = f"{item.due_date.year}年{item.due_date.month}月{item.due_date.day}日"
+        item.due_text = format_date(item.due_date, _("Y年n月j日"))
         item.target_list = targets[item.pk]
         item.progress_text = progress_text(item.progress, [(t["achieved"], t["count"]) for t in item.target_list])
         if show_plan:
@@ -313,7 +320,7 @@ def plan_publish(request, pk: int):
     plan = _get_plan_for_user(request, pk)
     try:
         notified = services.publish_plan(plan, by=request.user, request=request)
-        messages.success(request, f"已发布，已通知 {notified} 位部门联络员。")
+        messages.success(request, _("已发布，已通知 %(count)s 位部门联络员。") % {"count": notified})
     except services.NotAllowed as error:
         messages.error(request, str(error))
     return redirect("plans:detail", pk=plan.pk)
@@ -325,7 +332,7 @@ def plan_delete(request, pk: int):
     plan = _get_plan_for_user(request, pk)
     try:
         services.delete_plan(plan, by=request.user, request=request)
-        messages.success(request, "草稿已删除。")
+        messages.success(request, _("草稿已删除。"))
     except services.NotAllowed as error:
         messages.error(request, str(error))
         return redirect("plans:detail", pk=plan.pk)
@@ -398,7 +405,7 @@ def item_report(request, pk: int):
                 closing=form.cleaned_data.get("closing", False),
                 request=request,
             )
-            messages.success(request, "进展已报送。")
+            messages.success(request, _("进展已报送。"))
             return redirect("plans:item-detail", pk=item.pk)
         except services.NotAllowed as error:
             form.add_error(None, str(error))
@@ -437,7 +444,7 @@ def item_accept(request, pk: int):
             unmet_reason=data.get("unmet_reason", ""),
             request=request,
         )
-        messages.success(request, "已销号。")
+        messages.success(request, _("已销号。"))
 
     return _staff_action(request, pk, accept)
 
@@ -447,12 +454,12 @@ def item_accept(request, pk: int):
 def item_return(request, pk: int):
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写退回原因。")
+        messages.error(request, _("请填写退回原因。"))
         return redirect("plans:item-detail", pk=_get_item_for_user(request, pk).pk)
 
     def send_back(item):
         services.return_closing(item, by=request.user, reason=form.cleaned_data["reason"], request=request)
-        messages.success(request, "已退回办结报告。")
+        messages.success(request, _("已退回办结报告。"))
 
     return _staff_action(request, pk, send_back)
 
@@ -514,9 +521,9 @@ def item_edit(request, pk: int):
                 item, by=request.user, data=form.cleaned_data, version=form.cleaned_data["version"], request=request
             )
         except services.StaleEdit:
-            messages.error(request, STALE_MESSAGE.format(what="任务"))
+            messages.error(request, _(STALE_MESSAGE).format(what=_("任务")))
             return render(request, "plans/item_edit.html", {"item": item, "form": form}, status=409)
-        messages.success(request, "任务已保存。")
+        messages.success(request, _("任务已保存。"))
         return redirect("plans:item-detail", pk=item.pk)
     return render(request, "plans/item_edit.html", {"item": item, "form": form})
 
@@ -531,9 +538,9 @@ def milestone_add(request, pk: int):
         milestone.item = item
         milestone.save()
         audit.record("create", user=request.user, organisation=request.organisation, obj=milestone, request=request)
-        messages.success(request, "已添加节点。")
+        messages.success(request, _("已添加节点。"))
     else:
-        messages.error(request, "节点名称和时间都要填写。")
+        messages.error(request, _("节点名称和时间都要填写。"))
     return redirect("plans:item-detail", pk=item.pk)
 
 
@@ -584,10 +591,14 @@ def supervision(request):
     published = Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
     today = timezone.localdate()
     boards = [
-        ("overdue", "已逾期", published.overdue(today)),
-        ("due_soon", "7日内到期", published.due_soon(today)),
-        ("quiet", "30日无进展报告", published.quiet()),
-        ("closing", "待审核办结报告", published.filter(closing_requested_at__isnull=False, accepted_at__isnull=True)),
+        ("overdue", _("已逾期"), published.overdue(today)),
+        ("due_soon", _("7日内到期"), published.due_soon(today)),
+        ("quiet", _("30日无进展报告"), published.quiet()),
+        (
+            "closing",
+            _("待审核办结报告"),
+            published.filter(closing_requested_at__isnull=False, accepted_at__isnull=True),
+        ),
     ]
     lists = []
     with_liaison = services.liaison_department_ids(request.organisation)

@@ -1,14 +1,17 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
 @register.filter
 def field_label(name: str) -> str:
-    """The Chinese label of a registry field name as history and change requests store it."""
+    """The label of a registry field name as history and change requests store it (translated)."""
+    from django.utils.translation import gettext
+
     from people.services import LABELS
 
-    return LABELS.get(name, name)
+    return gettext(LABELS.get(name, name)) if name else name
 
 
 @register.filter
@@ -26,3 +29,16 @@ def category_names(codes) -> str:
 
     labels = dict(Category.choices)
     return "、".join(str(labels.get(code, code)) for code in codes or [])
+
+
+@register.filter
+def history_value(value, field: str):
+    """A value the history stored in the source language (category and gender labels), in the
+    page's language; other values (what people typed) as they are."""
+    from people.models import Category, Person, source_text
+
+    choices = {"categories": Category.choices, "gender": Person.Gender.choices}.get(field)
+    if not choices or not isinstance(value, str) or not value:
+        return value
+    labels = {source_text(label): label for _code, label in choices}
+    return _("、").join(str(labels.get(part, part)) for part in value.split("、"))
