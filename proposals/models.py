@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 DUE_SOON_DAYS = 3  # yellow from this many days before the due date
@@ -480,9 +480,9 @@ class FilingLevel(models.TextChoices):
 class FilingStatus(models.TextChoices):
     """How far the filing got; the highest step reached."""
 
-    SUBMITTED = "submitted", _("提交")
-    ACCEPTED = "accepted", _("立案")
-    ANSWERED = "answered", _("答复")
+    SUBMITTED = "submitted", pgettext_lazy("filing status", "提交")
+    ACCEPTED = "accepted", pgettext_lazy("filing status", "立案")
+    ANSWERED = "answered", pgettext_lazy("filing status", "答复")
     ADOPTED = "adopted", _("采纳")
     ENDORSED = "endorsed", _("获领导批示")
 
