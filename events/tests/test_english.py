@@ -204,3 +204,45 @@ def test_the_same_pages_stay_chinese_by_default(client, ufd_staff, member, busy_
     assert "候补名单（1）" in client.get(reverse("events:detail", args=[busy_event.pk])).content.decode()
     client.force_login(member)
     assert "已报名 · 已签到" in client.get(reverse("events:m-list")).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_member_event_pages_in_english_on_a_phone(live_server, phone, org, ufd_staff, ufd_department, member):
+    """At 375 px, in English: the member's event list and event page read in English, fit the
+    screen, and registering works."""
+    from conftest import log_in, shot, submit
+
+    start = timezone.now() + timedelta(days=3)
+    event = EventFactory(
+        organisation=org,
+        title=TITLE,
+        place=PLACE,
+        department=ufd_department,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=30,
+    )
+    invite(event, member.person)
+    base = live_server.url
+    log_in(phone, base, "member")
+    phone.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}])
+
+    phone.goto(f"{base}{reverse('events:m-list')}")
+    main = phone.inner_text("main")
+    assert "Awaiting reply" in main
+    assert chinese_outside(main, user_data=USER_DATA) == []
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "events-member-list-en-375")
+
+    phone.click(f"a[href='{reverse('events:m-detail', args=[event.pk])}']")
+    phone.wait_for_load_state()
+    assert chinese_outside(phone.inner_text("main"), user_data=USER_DATA) == []
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    submit(phone, "button:has-text('Register')")
+    main = phone.inner_text("main")
+    assert "Registered." in main
+    assert "Cancel registration" in main
+    assert chinese_outside(main, user_data=USER_DATA) == []
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "events-member-detail-en-375")

@@ -251,3 +251,53 @@ def test_the_same_pages_stay_chinese_by_default(client, ufd_staff, member, answe
     assert "办理过程" in client.get(reverse("proposals:detail", args=[answered.pk])).content.decode()
     client.force_login(member)
     assert "我的建言" in client.get(reverse("proposals:mine")).content.decode()
+
+
+def _fits(phone):
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_member_suggestion_pages_in_english_on_a_phone(live_server, phone, member, answered):
+    """At 375 px, in English: the member's suggestion list, the form (a new suggestion submitted),
+    and the answered suggestion rated — each page reads in English and fits the screen."""
+    from conftest import log_in, shot, submit
+
+    base = live_server.url
+    log_in(phone, base, "member")
+    phone.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}])
+
+    phone.goto(f"{base}{reverse('proposals:mine')}")
+    main = phone.inner_text("main")
+    assert "My suggestions" in main
+    assert chinese_outside(main, user_data=USER_DATA) == []
+    _fits(phone)
+    shot(phone, "proposals-mine-en-375")
+
+    phone.click("text=Make a suggestion")
+    phone.wait_for_load_state()
+    assert chinese_outside(phone.inner_text("main"), user_data=USER_DATA) == []
+    _fits(phone)
+    phone.select_option("select[name=category]", label="Campus safety")
+    phone.fill("input[name=title]", "关于校园夜间照明的建议")
+    phone.fill("textarea[name=content]", "建议在操场增加路灯。")
+    shot(phone, "proposals-form-en-375")
+    submit(phone, "button[value=submit]")
+    main = phone.inner_text("main")
+    assert "Awaiting review" in main
+    assert chinese_outside(main, user_data=[*USER_DATA, "关于校园夜间照明的建议", "建议在操场增加路灯。"]) == []
+    _fits(phone)
+
+    phone.goto(f"{base}{reverse('proposals:my-detail', args=[answered.pk])}")
+    assert chinese_outside(phone.inner_text("main"), user_data=USER_DATA) == []
+    _fits(phone)
+    phone.check("input[name=rate-rating][value=satisfied]")
+    shot(phone, "proposals-rate-en-375")
+    submit(phone, "form[action$='/do/rate/'] button")
+    main = phone.inner_text("main")
+    assert "Thank you for rating." in main
+    assert "Submitter’s rating: Satisfied" in main
+    assert chinese_outside(main, user_data=USER_DATA) == []
+    _fits(phone)
+    shot(phone, "proposals-rated-en-375")
