@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.files import EVIDENCE, check_upload
@@ -355,7 +355,9 @@ class YearForm(forms.Form):
 
 class AnswerTemplateForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100)
-    outcome = forms.ChoiceField(label=_("适用结果"), choices=[("", _("不限")), *Outcome.choices], required=False)
+    outcome = forms.ChoiceField(
+        label=_("适用结果"), choices=[("", pgettext_lazy("any outcome", "不限")), *Outcome.choices], required=False
+    )
     text = forms.CharField(label=_("答复内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, instance: AnswerTemplate | None = None, **kwargs):

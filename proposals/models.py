@@ -21,7 +21,7 @@ OBJECTION_DAYS = 7  # the lead department may object to an assignment within thi
 
 
 class Kind(models.TextChoices):
-    SUGGESTION = "suggestion", _("建言献策")
+    SUGGESTION = "suggestion", pgettext_lazy("proposal kind", "建言献策")
     PROPOSAL = "proposal", _("提案")
     OPINION = "opinion", _("社情民意")
 
