@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "events"
-    verbose_name = "活动与会议"
+    verbose_name = _("活动与会议")
 
     def ready(self):
         from events.queries import person_events_panel

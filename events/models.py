@@ -11,6 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from people.models import Category
 
@@ -20,15 +23,15 @@ def new_token() -> str:
 
 
 class EventType(models.TextChoices):
-    SYMPOSIUM = "symposium", "座谈会"
-    STUDY = "study", "学习会/交流讨论会"
-    THEME_EDUCATION = "theme_education", "主题教育"
-    TRAINING = "training", "培训"
-    RESEARCH = "research", "调研"
-    VISIT = "visit", "参观"
-    LECTURE = "lecture", "报告/讲座"
-    CULTURE = "culture", "文体活动"
-    OTHER = "other", "其他"
+    SYMPOSIUM = "symposium", _("座谈会")
+    STUDY = "study", _("学习会/交流讨论会")
+    THEME_EDUCATION = "theme_education", _("主题教育")
+    TRAINING = "training", _("培训")
+    RESEARCH = "research", _("调研")
+    VISIT = "visit", _("参观")
+    LECTURE = "lecture", _("报告/讲座")
+    CULTURE = "culture", _("文体活动")
+    OTHER = "other", _("其他")
 
 
 class EventQuerySet(models.QuerySet):
@@ -51,52 +54,54 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        CANCELLED = "cancelled", "已取消"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        CANCELLED = "cancelled", _("已取消")
 
     organisation = models.ForeignKey("orgs.Organisation", related_name="events", on_delete=models.PROTECT)
-    title = models.CharField("活动名称", max_length=200)
-    type = models.CharField("类型", max_length=20, choices=EventType.choices, default=EventType.SYMPOSIUM)
-    starts_at = models.DateTimeField("开始时间", db_index=True)
-    ends_at = models.DateTimeField("结束时间")
-    place = models.CharField("地点", max_length=200, blank=True)
-    online_link = models.URLField("线上会议链接", blank=True)
+    title = models.CharField(_("活动名称"), max_length=200)
+    type = models.CharField(_("类型"), max_length=20, choices=EventType.choices, default=EventType.SYMPOSIUM)
+    starts_at = models.DateTimeField(_("开始时间"), db_index=True)
+    ends_at = models.DateTimeField(_("结束时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    online_link = models.URLField(_("线上会议链接"), blank=True)
     department = models.ForeignKey(
         "orgs.Department",
-        verbose_name="组织部门",
+        verbose_name=_("组织部门"),
         null=True,
         blank=True,
         related_name="events",
         on_delete=models.SET_NULL,
     )
-    description = models.TextField("活动简介", blank=True)
-    agenda = models.TextField("议程", blank=True)
-    capacity = models.PositiveIntegerField("名额", null=True, blank=True, help_text="留空表示不限")
-    registration_opens_at = models.DateTimeField("报名开始", null=True, blank=True, help_text="留空：发布即可报名")
+    description = models.TextField(_("活动简介"), blank=True)
+    agenda = models.TextField(_("议程"), blank=True)
+    capacity = models.PositiveIntegerField(_("名额"), null=True, blank=True, help_text=_("留空表示不限"))
+    registration_opens_at = models.DateTimeField(
+        _("报名开始"), null=True, blank=True, help_text=_("留空：发布即可报名")
+    )
     registration_closes_at = models.DateTimeField(
-        "报名截止", null=True, blank=True, help_text="留空：活动开始前均可报名"
+        _("报名截止"), null=True, blank=True, help_text=_("留空：活动开始前均可报名")
     )
     # Audience: whole categories, groups from the registry, named people. Invitations snapshot it.
-    audience_groups = models.ManyToManyField("people.Group", verbose_name="邀请分组", blank=True, related_name="+")
-    audience_people = models.ManyToManyField("people.Person", verbose_name="邀请人员", blank=True, related_name="+")
+    audience_groups = models.ManyToManyField("people.Group", verbose_name=_("邀请分组"), blank=True, related_name="+")
+    audience_people = models.ManyToManyField("people.Person", verbose_name=_("邀请人员"), blank=True, related_name="+")
     public_signup = models.BooleanField(
-        "开放校外人员报名", default=False, help_text="生成公开报名链接，只收集姓名和单位"
+        _("开放校外人员报名"), default=False, help_text=_("生成公开报名链接，只收集姓名和单位")
     )
     public_token = models.CharField(max_length=40, default=new_token, unique=True, editable=False)
     external_places = models.PositiveSmallIntegerField(
         "校外报名名额上限", default=10, help_text="公开链接最多可报名的人数（也占用总名额）"
     )
     checkin_token = models.CharField(max_length=40, default=new_token, editable=False)
-    targets = models.ManyToManyField("plans.Target", verbose_name="计入的工作要点目标", blank=True, related_name="+")
+    targets = models.ManyToManyField("plans.Target", verbose_name=_("计入的工作要点目标"), blank=True, related_name="+")
     # After the event.
-    minutes = models.TextField("会议纪要", blank=True)
+    minutes = models.TextField(_("会议纪要"), blank=True)
     attendance_count = models.PositiveIntegerField(
-        "参加人数", null=True, blank=True, help_text="留空按签到人数计；可加上未报名的来宾"
+        _("参加人数"), null=True, blank=True, help_text=_("留空按签到人数计；可加上未报名的来宾")
     )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    held_at = models.DateTimeField("确认举办时间", null=True, blank=True)
-    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    held_at = models.DateTimeField(_("确认举办时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,7 +111,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-starts_at", "-id"]
-        verbose_name = "活动"
+        verbose_name = _("活动")
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start")
         ]
@@ -129,7 +134,7 @@ class Event(models.Model):
     @property
     def status_label(self) -> str:
         if self.status == self.Status.PUBLISHED and self.held_at:
-            return "已举办"
+            return gettext("已举办")
         return self.get_status_display()
 
     @property
@@ -144,13 +149,15 @@ class Event(models.Model):
         """ "" when registration is open now, else why not (in Chinese)."""
         now = now or timezone.now()
         if self.status != self.Status.PUBLISHED:
-            return "该活动已取消。" if self.status == self.Status.CANCELLED else "该活动尚未发布。"
+            return gettext("该活动已取消。") if self.status == self.Status.CANCELLED else gettext("该活动尚未发布。")
         if self.starts_at <= now:
-            return "活动已开始，报名已截止。"
+            return gettext("活动已开始，报名已截止。")
         if self.registration_opens_at and now < self.registration_opens_at:
-            return f"报名尚未开始（{timezone.localtime(self.registration_opens_at):%Y年%m月%d日 %H:%M} 开始）。"
+            return gettext("报名尚未开始（%(when)s 开始）。") % {
+                "when": date_format(timezone.localtime(self.registration_opens_at), gettext("Y年n月j日 H:i"))
+            }
         if self.registration_closes_at and now >= self.registration_closes_at:
-            return "报名已截止。"
+            return gettext("报名已截止。")
         return ""
 
     def checkin_open(self, now=None) -> bool:
@@ -173,7 +180,7 @@ class EventCategory(models.Model):
     """A whole category of the registry invited to an event."""
 
     event = models.ForeignKey(Event, related_name="category_links", on_delete=models.CASCADE)
-    category = models.CharField("类别", max_length=32, choices=Category.choices)
+    category = models.CharField(_("类别"), max_length=32, choices=Category.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "category"], name="event_category_unique")]
@@ -206,34 +213,34 @@ class RegistrationQuerySet(models.QuerySet):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        REGISTERED = "registered", "已报名"
-        WAITING = "waiting", "候补"
-        CANCELLED = "cancelled", "已取消"
-        DECLINED = "declined", "不参加"
+        REGISTERED = "registered", _("已报名")
+        WAITING = "waiting", _("候补")
+        CANCELLED = "cancelled", _("已取消")
+        DECLINED = "declined", _("不参加")
 
     class Outcome(models.TextChoices):
         PENDING = "", "—"
-        ATTENDED = "attended", "出席"
-        NO_SHOW = "no_show", "缺席"
+        ATTENDED = "attended", _("出席")
+        NO_SHOW = "no_show", _("缺席")
 
     event = models.ForeignKey(Event, related_name="registrations", on_delete=models.CASCADE)
     person = models.ForeignKey("people.Person", related_name="event_registrations", on_delete=models.CASCADE)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, db_index=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, db_index=True)
     # Waiting-list order: the time of the latest (re-)registration.
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "报名"
+        verbose_name = _("报名")
         constraints = [models.UniqueConstraint(fields=["event", "person"], name="registration_unique_person")]
 
     def __str__(self) -> str:
@@ -248,15 +255,15 @@ class ExternalRegistration(models.Model):
     """An external participant (校外人员) signed up through the public link: name and unit only."""
 
     event = models.ForeignKey(Event, related_name="external_registrations", on_delete=models.CASCADE)
-    name = models.CharField("姓名", max_length=50)
-    unit = models.CharField("单位", max_length=100)
+    name = models.CharField(_("姓名"), max_length=50)
+    unit = models.CharField(_("单位"), max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
     # The sign-up's client address, for the per-address rate limit only.
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "校外报名"
+        verbose_name = _("校外报名")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
@@ -270,16 +277,16 @@ def photo_path(instance, filename: str) -> str:
 class EventPhoto(models.Model):
     event = models.ForeignKey(Event, related_name="photos", on_delete=models.CASCADE)
     image = models.FileField(upload_to=photo_path, max_length=300)
-    caption = models.CharField("说明", max_length=200, blank=True)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "活动照片"
+        verbose_name = _("活动照片")
 
     def __str__(self) -> str:
-        return self.caption or f"照片 {self.pk}"
+        return self.caption or gettext("照片 %(number)s") % {"number": self.pk}
 
 
 class EventFeedback(models.Model):
@@ -290,15 +297,15 @@ class EventFeedback(models.Model):
     with the suggestion's id; events never imports proposals."""
 
     event = models.ForeignKey(Event, related_name="feedback", on_delete=models.CASCADE)
-    text = models.TextField("意见建议")
-    raised_by = models.CharField("提出人", max_length=100, blank=True)
-    suggestion_ref = models.PositiveBigIntegerField("转为建言编号", null=True, blank=True)
+    text = models.TextField(_("意见建议"))
+    raised_by = models.CharField(_("提出人"), max_length=100, blank=True)
+    suggestion_ref = models.PositiveBigIntegerField(_("转为建言编号"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "活动意见建议"
+        verbose_name = _("活动意见建议")
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -312,7 +319,7 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "个人日历订阅"
+        verbose_name = _("个人日历订阅")
 
     def __str__(self) -> str:
-        return f"{self.person} 日历"
+        return gettext("%(person)s 日历") % {"person": self.person}

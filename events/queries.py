@@ -18,6 +18,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from events.models import Event, EventType, Registration
 from people.models import Person
@@ -58,7 +60,7 @@ def event_figures(organisation, year: int) -> dict:
             for code, label in EventType.choices
         ],
         "by_department": [
-            {"department": r["department__name"] or "未指定部门", "count": r["count"], "held": r["held"]}
+            {"department": r["department__name"] or gettext("未指定部门"), "count": r["count"], "held": r["held"]}
             for r in by_department
         ],
     }
@@ -152,7 +154,7 @@ def checked_in_events_by_person(*, organisation, year: int, types, person_ids=No
     Only check-in counts (a registration with `checked_in_at`, or the outcome 出席 recorded when
     the event was held) — registering alone does not. `person_ids` narrows it to some people.
     One query."""
-    labels = dict(Event._meta.get_field("type").choices)
+    labels = {value: str(label) for value, label in Event._meta.get_field("type").choices}
     registrations = Registration.objects.filter(
         Q(checked_in_at__isnull=False) | Q(outcome=Registration.Outcome.ATTENDED),
         event__organisation=organisation,
@@ -200,7 +202,7 @@ def year_held_events(organisation, year: int, department_id: int | None = None) 
         "event_id", "target_id"
     ):
         targets[event_id].append(target_id)
-    labels = dict(EventType.choices)
+    labels = {value: str(label) for value, label in EventType.choices}
     return [
         {
             "id": r["id"],
@@ -255,7 +257,7 @@ def event_label(event_id: int) -> str:
     if row is None:
         return ""
     start = row["starts_at"]
-    return f"{row['title']}（{start.year}年{start.month}月{start.day}日）"
+    return gettext("%(title)s（%(date)s）") % {"title": row["title"], "date": date_format(start, gettext("Y年n月j日"))}
 
 
 def events_of_year(organisation, year: int) -> QuerySet:

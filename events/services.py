@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -65,7 +67,7 @@ class RegistrationRefused(NotAllowed):
 
 def _when(value) -> str:
     local = timezone.localtime(value)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return date_format(local, gettext("Y年n月j日 H:i"))
 
 
 def _member_url(event: Event) -> str:
@@ -170,15 +172,16 @@ def send_invitations(event: Event, *, by=None, request=None) -> int:
     snapshot that decides who may register) and, for those with an account, an in-app
     notification and an e-mail after commit. Returns the number newly invited."""
     if event.status != Event.Status.PUBLISHED:
-        raise NotAllowed("活动发布后才能发送邀请。")
+        raise NotAllowed(gettext("活动发布后才能发送邀请。"))
     people = list(audience(event).exclude(event_invitations__event=event).select_related("user"))
     Invitation.objects.bulk_create([Invitation(event=event, person=p) for p in people], ignore_conflicts=True)
-    place = event.place or ("线上" if event.online_link else "")
+    place = event.place or (gettext("线上") if event.online_link else "")
     notify(
         [p.user for p in people if p.user_id],
         organisation=event.organisation,
-        title=f"活动邀请：{event.title}",
-        body=f"时间：{_when(event.starts_at)}\n地点：{place}\n请在手机上报名或告知不参加。",
+        title=gettext("活动邀请：%(title)s") % {"title": event.title},
+        body=gettext("时间：%(when)s\n地点：%(place)s\n请在手机上报名或告知不参加。")
+        % {"when": _when(event.starts_at), "place": place},
         url=_member_url(event),
         email=True,
     )
@@ -198,7 +201,7 @@ def send_invitations(event: Event, *, by=None, request=None) -> int:
 def publish_event(event: Event, *, by, request=None) -> int:
     """Draft → published; sends the invitations. Returns the number invited."""
     if _lock(event).status != Event.Status.DRAFT:
-        raise NotAllowed("只有草稿状态的活动可以发布。")
+        raise NotAllowed(gettext("只有草稿状态的活动可以发布。"))
     Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED, version=F("version") + 1)
     event.status = Event.Status.PUBLISHED
     event.version += 1
@@ -213,7 +216,7 @@ def publish_event(event: Event, *, by, request=None) -> int:
     context = {
         "title": event.title,
         "date": _when(event.starts_at),
-        "place": event.place or "线上",
+        "place": event.place or gettext("线上"),
         "url": _member_url(event),
     }
     transaction.on_commit(lambda: announce(event.organisation, key="event.published", context=context))
@@ -231,14 +234,14 @@ def cancel_event(event: Event, *, by, reason: str = "", request=None) -> Event:
     registered and waiting people."""
     event = _lock(event)
     if event.status == Event.Status.CANCELLED:
-        raise NotAllowed("该活动已取消。")
+        raise NotAllowed(gettext("该活动已取消。"))
     before = event.get_status_display()
     if event.status == Event.Status.PUBLISHED and not event.has_ended:
         notify(
             _people_to_tell(event),
             organisation=event.organisation,
-            title=f"活动取消：{event.title}",
-            body=f"原定于 {_when(event.starts_at)} 举行的活动已取消。{reason}",
+            title=gettext("活动取消：%(title)s") % {"title": event.title},
+            body=gettext("原定于 %(when)s 举行的活动已取消。") % {"when": _when(event.starts_at)} + reason,
             url=_member_url(event),
             email=True,
         )
@@ -267,8 +270,8 @@ def delete_event(event: Event, *, by, request=None) -> None:
         notify(
             _people_to_tell(event),
             organisation=event.organisation,
-            title=f"活动取消：{event.title}",
-            body=f"原定于 {_when(event.starts_at)} 举行的活动已取消。",
+            title=gettext("活动取消：%(title)s") % {"title": event.title},
+            body=gettext("原定于 %(when)s 举行的活动已取消。") % {"when": _when(event.starts_at)},
             email=True,
         )
     plan_services.withdraw_all_achievements(event, by=by)
@@ -305,8 +308,9 @@ def _promote_waiting(event: Event) -> list[Registration]:
         notify(
             [first.person.user],
             organisation=event.organisation,
-            title="您已由候补转为正式报名",
-            body=f"“{event.title}”有名额空出，您已由候补转为正式报名。时间：{_when(event.starts_at)}。",
+            title=gettext("您已由候补转为正式报名"),
+            body=gettext("“%(title)s”有名额空出，您已由候补转为正式报名。时间：%(when)s。")
+            % {"title": event.title, "when": _when(event.starts_at)},
             url=_member_url(event),
             email=True,
         )
@@ -319,18 +323,18 @@ def register(event: Event, *, person: Person, by=None, request=None) -> Registra
     Refused, with the reason, for another organisation's event, outside the registration
     window, when not invited, or when already registered. Audits."""
     if person.organisation_id != event.organisation_id:
-        raise RegistrationRefused("不能报名其他单位的活动。")
+        raise RegistrationRefused(gettext("不能报名其他单位的活动。"))
     event = _lock(event)
     reason = event.registration_state()
     if reason:
         raise RegistrationRefused(reason)
     if not Invitation.objects.filter(event=event, person=person).exists():
-        raise RegistrationRefused("您不在该活动的邀请范围内，如需参加请联系统战部。")
+        raise RegistrationRefused(gettext("您不在该活动的邀请范围内，如需参加请联系统战部。"))
     registration = Registration.objects.filter(event=event, person=person).first()
     if registration is not None and registration.status == Registration.Status.REGISTERED:
-        raise RegistrationRefused("您已报名该活动，无需重复报名。")
+        raise RegistrationRefused(gettext("您已报名该活动，无需重复报名。"))
     if registration is not None and registration.status == Registration.Status.WAITING:
-        raise RegistrationRefused("您已在候补名单中，有名额空出时会自动转为正式报名。")
+        raise RegistrationRefused(gettext("您已在候补名单中，有名额空出时会自动转为正式报名。"))
     status = Registration.Status.REGISTERED if _has_place(event) else Registration.Status.WAITING
     if registration is None:
         registration = Registration.objects.create(event=event, person=person, status=status)
@@ -359,9 +363,9 @@ def cancel_registration(registration: Registration, *, by, request=None) -> list
     event = _lock(registration.event)
     registration = Registration.objects.get(pk=registration.pk)
     if registration.status not in (Registration.Status.REGISTERED, Registration.Status.WAITING):
-        raise NotAllowed("没有可取消的报名。")
+        raise NotAllowed(gettext("没有可取消的报名。"))
     if event.has_started:
-        raise NotAllowed("活动已开始，不能再取消报名。")
+        raise NotAllowed(gettext("活动已开始，不能再取消报名。"))
     before = registration.get_status_display()
     was_registered = registration.status == Registration.Status.REGISTERED
     registration.status = Registration.Status.CANCELLED
@@ -384,13 +388,13 @@ def decline(event: Event, *, person: Person, by=None, request=None) -> Registrat
     cancelled first."""
     event = _lock(event)
     if person.organisation_id != event.organisation_id or event.status != Event.Status.PUBLISHED:
-        raise NotAllowed("该活动不接受回复。")
+        raise NotAllowed(gettext("该活动不接受回复。"))
     registration = Registration.objects.filter(event=event, person=person).first()
     if registration is not None and registration.status in (
         Registration.Status.REGISTERED,
         Registration.Status.WAITING,
     ):
-        raise NotAllowed("您已报名，如不能参加请先取消报名。")
+        raise NotAllowed(gettext("您已报名，如不能参加请先取消报名。"))
     if registration is None:
         registration = Registration.objects.create(event=event, person=person, status=Registration.Status.DECLINED)
     else:
@@ -413,14 +417,14 @@ def register_external(event: Event, *, name: str, unit: str, request=None) -> Ex
     link is off, outside the window, full, or the same name and unit signed up already."""
     event = _lock(event)
     if not event.public_signup:
-        raise RegistrationRefused("该活动未开放公开报名。")
+        raise RegistrationRefused(gettext("该活动未开放公开报名。"))
     reason = event.registration_state()
     if reason:
         raise RegistrationRefused(reason)
     if event.external_registrations.filter(name=name, unit=unit).exists():
-        raise RegistrationRefused("您已报名该活动，无需重复报名。")
+        raise RegistrationRefused(gettext("您已报名该活动，无需重复报名。"))
     if not _has_place(event):
-        raise RegistrationRefused("名额已满，报名未成功。")
+        raise RegistrationRefused(gettext("名额已满，报名未成功。"))
     if event.external_registrations.count() >= event.external_places:
         raise RegistrationRefused(_("校外报名名额已满，报名未成功。"))
     hour_ago = timezone.now() - timedelta(hours=1)
@@ -476,9 +480,9 @@ def check_in(registration: Registration, *, by, request=None) -> Registration:
     """Staff check a registered person in (from the attendance list). Idempotent. Audits."""
     registration = Registration.objects.select_related("event").get(pk=registration.pk)
     if registration.status != Registration.Status.REGISTERED:
-        raise NotAllowed("只有已报名的人员可以签到。")
+        raise NotAllowed(gettext("只有已报名的人员可以签到。"))
     if registration.event.status != Event.Status.PUBLISHED:
-        raise NotAllowed("该活动不在进行中。")
+        raise NotAllowed(gettext("该活动不在进行中。"))
     if registration.checked_in_at is None:
         _set_checked_in(registration, by=by, at=timezone.now())
         audit.record(
@@ -518,19 +522,19 @@ def check_in_by_qr(event: Event, *, person: Person, by, request=None) -> tuple[R
     hours before the start to the end of the event's last day. Returns (registration, message)."""
     event = _lock(event)
     if person.organisation_id != event.organisation_id:
-        raise NotAllowed("不能签到其他单位的活动。")
+        raise NotAllowed(gettext("不能签到其他单位的活动。"))
     if not event.checkin_open():
-        raise NotAllowed("现在不在签到时间内（活动开始前2小时起至活动当天结束）。")
+        raise NotAllowed(gettext("现在不在签到时间内（活动开始前2小时起至活动当天结束）。"))
     registration = Registration.objects.filter(event=event, person=person).select_related("event").first()
     if registration is not None and registration.checked_in_at is not None:
-        return registration, "您已签到，无需重复签到。"
-    message = "签到成功。"
+        return registration, gettext("您已签到，无需重复签到。")
+    message = gettext("签到成功。")
     if registration is None or registration.status != Registration.Status.REGISTERED:
         invited = Invitation.objects.filter(event=event, person=person).exists()
         if not invited:
-            raise NotAllowed("您不在该活动的邀请范围内，请联系工作人员。")
+            raise NotAllowed(gettext("您不在该活动的邀请范围内，请联系工作人员。"))
         if not _has_place(event):
-            raise NotAllowed("您尚未获得正式名额，且名额已满，请联系现场工作人员。")
+            raise NotAllowed(gettext("您尚未获得正式名额，且名额已满，请联系现场工作人员。"))
         if registration is None:
             registration = Registration.objects.create(
                 event=event, person=person, status=Registration.Status.REGISTERED
@@ -538,7 +542,7 @@ def check_in_by_qr(event: Event, *, person: Person, by, request=None) -> tuple[R
         else:
             registration.status = Registration.Status.REGISTERED
             registration.save(update_fields=["status", "updated_at"])
-        message = "已现场报名并签到成功。"
+        message = gettext("已现场报名并签到成功。")
     registration.event = event
     _set_checked_in(registration, by=by, at=timezone.now())
     audit.record(
@@ -560,7 +564,7 @@ def record_report(event: Event, *, by, minutes: str, attendance_count: int | Non
     """Saves the minutes (纪要) and the attendance number (None: counted from check-ins). A held
     event keeps its minutes. Refuses a stale edit (StaleEdit). Audits."""
     if event.is_held and not minutes.strip():
-        raise NotAllowed("已确认举办的活动必须保留会议纪要；如需删除，请先撤销“已举办”。")
+        raise NotAllowed(gettext("已确认举办的活动必须保留会议纪要；如需删除，请先撤销“已举办”。"))
     before = {"minutes": f"{len(event.minutes)}字", "attendance_count": str(event.attendance_count or "")}
     update_if_unchanged(
         Event, event.pk, version, minutes=minutes, attendance_count=attendance_count, updated_at=timezone.now()
@@ -604,7 +608,7 @@ def add_feedback(event: Event, *, by, text: str, raised_by: str = "", request=No
 @transaction.atomic
 def delete_feedback(feedback: EventFeedback, *, by, request=None) -> None:
     if feedback.suggestion_ref:
-        raise NotAllowed("该意见已转为建言，不能删除。")
+        raise NotAllowed(gettext("该意见已转为建言，不能删除。"))
     audit.record("delete", user=by, organisation=feedback.event.organisation, obj=feedback, request=request)
     feedback.delete()
 
@@ -617,7 +621,7 @@ def link_feedback_to_suggestion(
     line, it records the suggestion's id here (so the line shows “已转为建言” and cannot be
     deleted). Events never imports proposals. Audits."""
     if feedback.suggestion_ref:
-        raise NotAllowed("该意见已转为建言。")
+        raise NotAllowed(gettext("该意见已转为建言。"))
     EventFeedback.objects.filter(pk=feedback.pk).update(suggestion_ref=suggestion_ref)
     feedback.suggestion_ref = suggestion_ref
     audit.record(
@@ -639,13 +643,13 @@ def mark_held(event: Event, *, by, request=None) -> Event:
     locked = _lock(event)
     event.version, event.minutes, event.held_at = locked.version, locked.minutes, locked.held_at
     if locked.status != Event.Status.PUBLISHED:
-        raise NotAllowed("只有已发布的活动可以确认举办。")
+        raise NotAllowed(gettext("只有已发布的活动可以确认举办。"))
     if event.is_held:
-        raise NotAllowed("该活动已确认举办。")
+        raise NotAllowed(gettext("该活动已确认举办。"))
     if not event.has_ended:
-        raise NotAllowed("活动结束后才能确认举办。")
+        raise NotAllowed(gettext("活动结束后才能确认举办。"))
     if not event.minutes.strip():
-        raise NotAllowed("请先录入会议纪要，再确认举办。")
+        raise NotAllowed(gettext("请先录入会议纪要，再确认举办。"))
     now = timezone.now()
     Event.objects.filter(pk=event.pk).update(held_at=now, version=F("version") + 1)
     event.held_at = now
@@ -666,7 +670,7 @@ def unmark_held(event: Event, *, by, request=None) -> Event:
     """Held → not held (a mistake): the plan targets take the count back. Audits."""
     locked = _lock(event)
     if not locked.is_held:
-        raise NotAllowed("该活动尚未确认举办。")
+        raise NotAllowed(gettext("该活动尚未确认举办。"))
     Event.objects.filter(pk=event.pk).update(held_at=None, version=F("version") + 1)
     event.held_at = None
     event.version = locked.version + 1
@@ -706,8 +710,9 @@ def send_reminders(*, now=None) -> int:
             notify(
                 [registration.person.user],
                 organisation=event.organisation,
-                title=f"活动提醒：{event.title}",
-                body=f"您报名的活动将于 {_when(event.starts_at)} 开始，地点：{event.place or '线上'}。",
+                title=gettext("活动提醒：%(title)s") % {"title": event.title},
+                body=gettext("您报名的活动将于 %(when)s 开始，地点：%(place)s。")
+                % {"when": _when(event.starts_at), "place": event.place or gettext("线上")},
                 url=_member_url(event),
                 email=True,
             )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -100,9 +101,9 @@ def event_create(request):
     form = EventForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         event = services.create_event(request.organisation, by=request.user, data=form.cleaned_data, request=request)
-        messages.success(request, "活动已保存为草稿。确认无误后点击“发布并邀请”。")
+        messages.success(request, gettext("活动已保存为草稿。确认无误后点击“发布并邀请”。"))
         return redirect("events:detail", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "title": "新建活动"})
+    return render(request, "events/event_form.html", {"form": form, "title": gettext("新建活动")})
 
 
 @role_required(STAFF)
@@ -110,7 +111,7 @@ def event_create(request):
 def event_edit(request, pk: int):
     event = _get_event_for_user(request, pk)
     form = EventForm(request.POST or None, organisation=request.organisation, instance=event)
-    context = {"form": form, "title": f"编辑 {event.title}", "event": event}
+    context = {"form": form, "title": gettext("编辑 %(title)s") % {"title": event.title}, "event": event}
     if request.method == "POST" and form.is_valid():
         try:
             services.update_event(
@@ -121,9 +122,9 @@ def event_edit(request, pk: int):
                 request=request,
             )
         except services.StaleEdit:
-            messages.error(request, STALE_MESSAGE.format(what="活动"))
+            messages.error(request, STALE_MESSAGE.format(what=gettext("活动")))
             return render(request, "events/event_form.html", context, status=409)
-        messages.success(request, "已保存。")
+        messages.success(request, gettext("已保存。"))
         return redirect("events:detail", pk=event.pk)
     return render(request, "events/event_form.html", context)
 
@@ -172,7 +173,7 @@ def event_publish(request, pk: int):
     _act(
         request,
         lambda: services.publish_event(event, by=request.user, request=request),
-        "已发布，已邀请 {result} 人。",
+        gettext("已发布，已邀请 {result} 人。"),
     )
     return redirect("events:detail", pk=event.pk)
 
@@ -184,7 +185,7 @@ def event_invite(request, pk: int):
     _act(
         request,
         lambda: services.send_invitations(event, by=request.user, request=request),
-        "新邀请 {result} 人。",
+        gettext("新邀请 {result} 人。"),
     )
     return redirect("events:detail", pk=event.pk)
 
@@ -199,7 +200,7 @@ def event_cancel(request, pk: int):
         _act(
             request,
             lambda: services.cancel_event(event, by=request.user, reason=reason, request=request),
-            "活动已取消，已通知报名人员。",
+            gettext("活动已取消，已通知报名人员。"),
         )
     return redirect("events:detail", pk=event.pk)
 
@@ -209,7 +210,7 @@ def event_cancel(request, pk: int):
 def event_delete(request, pk: int):
     event = _get_event_for_user(request, pk)
     services.delete_event(event, by=request.user, request=request)
-    messages.success(request, f"已删除活动“{event.title}”。")
+    messages.success(request, gettext("已删除活动“%(title)s”。") % {"title": event.title})
     return redirect("events:list")
 
 
@@ -220,7 +221,7 @@ def event_mark_held(request, pk: int):
     _act(
         request,
         lambda: services.mark_held(event, by=request.user, request=request),
-        "已确认举办，已计入关联的工作要点目标。",
+        gettext("已确认举办，已计入关联的工作要点目标。"),
     )
     return redirect("events:detail", pk=event.pk)
 
@@ -232,7 +233,7 @@ def event_unmark_held(request, pk: int):
     _act(
         request,
         lambda: services.unmark_held(event, by=request.user, request=request),
-        "已撤销“已举办”，工作要点目标的计数已撤回。",
+        gettext("已撤销“已举办”，工作要点目标的计数已撤回。"),
     )
     return redirect("events:detail", pk=event.pk)
 
@@ -324,10 +325,10 @@ def event_report(request, pk: int):
                 version=data["version"],
                 request=request,
             )
-            messages.success(request, "纪要与参加人数已保存。")
+            messages.success(request, gettext("纪要与参加人数已保存。"))
             return redirect("events:report", pk=event.pk)
         except services.StaleEdit:
-            messages.error(request, STALE_MESSAGE.format(what="活动"))
+            messages.error(request, STALE_MESSAGE.format(what=gettext("活动")))
             status = 409
         except services.NotAllowed as error:
             messages.error(request, str(error))
@@ -357,7 +358,7 @@ def photo_add(request, pk: int):
             caption=form.cleaned_data["caption"],
             request=request,
         )
-        messages.success(request, "照片已上传。")
+        messages.success(request, gettext("照片已上传。"))
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     return redirect("events:report", pk=event.pk)
@@ -378,7 +379,7 @@ def photo_delete(request, pk: int, photo: int):
     event = _get_event_for_user(request, pk)
     item = get_object_or_404(EventPhoto, pk=photo, event=event)
     services.delete_photo(item, by=request.user, request=request)
-    messages.success(request, "照片已删除。")
+    messages.success(request, gettext("照片已删除。"))
     return redirect("events:report", pk=event.pk)
 
 
@@ -389,7 +390,7 @@ def feedback_add(request, pk: int):
     form = FeedbackForm(request.POST)
     if form.is_valid():
         services.add_feedback(event, by=request.user, request=request, **form.cleaned_data)
-        messages.success(request, "意见建议已记录。")
+        messages.success(request, gettext("意见建议已记录。"))
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     return redirect("events:report", pk=event.pk)
@@ -400,7 +401,7 @@ def feedback_add(request, pk: int):
 def feedback_delete(request, pk: int, feedback: int):
     event = _get_event_for_user(request, pk)
     item = get_object_or_404(EventFeedback, pk=feedback, event=event)
-    _act(request, lambda: services.delete_feedback(item, by=request.user, request=request), "已删除。")
+    _act(request, lambda: services.delete_feedback(item, by=request.user, request=request), gettext("已删除。"))
     return redirect("events:report", pk=event.pk)
 
 
@@ -411,7 +412,8 @@ def _export_rows(event: Event, rows_function, status=Registration.Status.REGISTE
     registrations = _registrations(event)
     if status:
         registrations = registrations.filter(status=status)
-    return list(rows_function(event, registrations, event.external_registrations.all()))
+    with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
+        return list(rows_function(event, registrations, event.external_registrations.all()))
 
 
 def _audit_export(request, event: Event, what: str, rows: int) -> None:
@@ -541,7 +543,7 @@ def member_feed_reset(request):
     if person is None:
         raise Http404
     services.reset_calendar_feed(person, by=request.user, request=request)
-    messages.success(request, "已生成新的订阅地址，旧地址已失效。")
+    messages.success(request, gettext("已生成新的订阅地址，旧地址已失效。"))
     return redirect("events:m-mine")
 
 
@@ -579,12 +581,12 @@ def member_register(request, pk: int):
     try:
         registration = services.register(event, person=person, by=request.user, request=request)
     except services.RegistrationRefused as error:
-        messages.error(request, f"报名未成功：{error}")
+        messages.error(request, gettext("报名未成功：%(error)s") % {"error": error})
     else:
         if registration.status == Registration.Status.REGISTERED:
-            messages.success(request, "报名成功。")
+            messages.success(request, gettext("报名成功。"))
         else:
-            messages.success(request, "名额已满，您已进入候补名单；有名额空出时将自动转为正式报名并通知您。")
+            messages.success(request, gettext("名额已满，您已进入候补名单；有名额空出时将自动转为正式报名并通知您。"))
     return redirect("events:m-detail", pk=event.pk)
 
 
@@ -599,7 +601,7 @@ def member_cancel(request, pk: int):
     except services.NotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "已取消报名。")
+        messages.success(request, gettext("已取消报名。"))
     return redirect("events:m-detail", pk=event.pk)
 
 
@@ -613,7 +615,7 @@ def member_decline(request, pk: int):
     except services.NotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "已告知不参加，谢谢回复。")
+        messages.success(request, gettext("已告知不参加，谢谢回复。"))
     return redirect("events:m-detail", pk=event.pk)
 
 
@@ -630,7 +632,7 @@ def member_checkin(request, pk: int, token: str):
         try:
             _, message = services.check_in_by_qr(event, person=person, by=request.user, request=request)
         except services.NotAllowed as error:
-            messages.error(request, f"签到未成功：{error}")
+            messages.error(request, gettext("签到未成功：%(error)s") % {"error": error})
         else:
             messages.success(request, message)
         return redirect(request.path)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "proposals"
-    verbose_name = "建言献策"
+    verbose_name = _("建言献策")
 
     def ready(self):
         from people.panels import register_panel

@@ -163,7 +163,8 @@ def handling_form_docx(proposal: Proposal) -> bytes:
 
 
 def outside_rows(rows, total):
-    yield ["姓名", "所在部门", *FilingKind.labels, "合计", *FilingStatus.labels, "待核实", "证明材料"]
+    kinds, statuses = [str(label) for label in FilingKind.labels], [str(label) for label in FilingStatus.labels]
+    yield ["姓名", "所在部门", *kinds, "合计", *statuses, "待核实", "证明材料"]
     for row in [*rows, total]:
         yield [
             row.name,

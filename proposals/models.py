@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 DUE_SOON_DAYS = 3  # yellow from this many days before the due date
@@ -20,47 +21,47 @@ OBJECTION_DAYS = 7  # the lead department may object to an assignment within thi
 
 
 class Kind(models.TextChoices):
-    SUGGESTION = "suggestion", "建言献策"
-    PROPOSAL = "proposal", "提案"
-    OPINION = "opinion", "社情民意"
+    SUGGESTION = "suggestion", pgettext_lazy("proposal kind", "建言献策")
+    PROPOSAL = "proposal", _("提案")
+    OPINION = "opinion", _("社情民意")
 
 
 class Category(models.TextChoices):
     """What a suggestion is about (the list the figures group by)."""
 
-    DEVELOPMENT = "development", "学校发展"
-    TEACHING = "teaching", "教育教学"
-    TALENT = "talent", "人才队伍"
-    LOGISTICS = "logistics", "后勤保障"
-    SAFETY = "safety", "校园安全"
-    OTHER = "other", "其他"
+    DEVELOPMENT = "development", _("学校发展")
+    TEACHING = "teaching", _("教育教学")
+    TALENT = "talent", _("人才队伍")
+    LOGISTICS = "logistics", _("后勤保障")
+    SAFETY = "safety", _("校园安全")
+    OTHER = "other", _("其他")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    WITHDRAWN = "withdrawn", "已撤回"
-    ACCEPTED = "accepted", "已立案"
-    DECLINED = "declined", "不予立案"
-    MERGED = "merged", "已并案"
-    ASSIGNED = "assigned", "办理中"
-    ANSWER_REVIEW = "answer_review", "答复待审核"
-    ANSWERED = "answered", "已答复"
-    REHANDLING = "rehandling", "重新办理"
-    CLOSED = "closed", "已办结"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    ACCEPTED = "accepted", _("已立案")
+    DECLINED = "declined", _("不予立案")
+    MERGED = "merged", _("已并案")
+    ASSIGNED = "assigned", _("办理中")
+    ANSWER_REVIEW = "answer_review", _("答复待审核")
+    ANSWERED = "answered", _("已答复")
+    REHANDLING = "rehandling", _("重新办理")
+    CLOSED = "closed", _("已办结")
 
 
 class Outcome(models.TextChoices):
-    ADOPTED = "adopted", "采纳"
-    PARTLY = "partly", "部分采纳"
-    REFERENCE = "reference", "留作参考"
-    NOT_ADOPTED = "not_adopted", "不予采纳"
+    ADOPTED = "adopted", _("采纳")
+    PARTLY = "partly", _("部分采纳")
+    REFERENCE = "reference", _("留作参考")
+    NOT_ADOPTED = "not_adopted", _("不予采纳")
 
 
 class Rating(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASIC = "basic", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
 
 
 ADOPTED_OUTCOMES = (Outcome.ADOPTED, Outcome.PARTLY)
@@ -131,60 +132,60 @@ def attachment_path(instance, filename):
 
 class Proposal(models.Model):
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="组织", related_name="proposals", on_delete=models.PROTECT
+        "orgs.Organisation", verbose_name=_("组织"), related_name="proposals", on_delete=models.PROTECT
     )
-    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.SUGGESTION)
-    category = models.CharField("类别", max_length=12, choices=Category.choices, default=Category.OTHER)
-    title = models.CharField("标题", max_length=200)
-    content = models.TextField("内容")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.SUGGESTION)
+    category = models.CharField(_("类别"), max_length=12, choices=Category.choices, default=Category.OTHER)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
     submitter = models.ForeignKey(
-        "people.Person", verbose_name="提出人", related_name="proposals", on_delete=models.PROTECT
+        "people.Person", verbose_name=_("提出人"), related_name="proposals", on_delete=models.PROTECT
     )
     # Who created it: the member, or UFD staff entering it on the member's behalf.
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, related_name="+", on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, related_name="+", on_delete=models.SET_NULL
     )
-    source = models.CharField("来源", max_length=100, blank=True, help_text="代为提交时填写，如 座谈会反馈")
+    source = models.CharField(_("来源"), max_length=100, blank=True, help_text=_("代为提交时填写，如 座谈会反馈"))
     # The form's nonce: posting the same form twice finds this row instead of making a second.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
 
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    round = models.PositiveSmallIntegerField("办理轮次", default=1)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, db_index=True)
-    accepted_at = models.DateTimeField("立案时间", null=True, blank=True)
-    case_number = models.CharField("案号", max_length=20, blank=True)
-    decline_reason = models.TextField("不予立案理由", blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    case_number = models.CharField(_("案号"), max_length=20, blank=True)
+    decline_reason = models.TextField(_("不予立案理由"), blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name="并入", null=True, blank=True, related_name="merged", on_delete=models.SET_NULL
+        "self", verbose_name=_("并入"), null=True, blank=True, related_name="merged", on_delete=models.SET_NULL
     )
 
     lead_department = models.ForeignKey(
         "orgs.Department",
-        verbose_name="主办部门",
+        verbose_name=_("主办部门"),
         null=True,
         blank=True,
         related_name="led_proposals",
         on_delete=models.PROTECT,
     )
     support_departments = models.ManyToManyField(
-        "orgs.Department", verbose_name="协办部门", blank=True, related_name="supported_proposals"
+        "orgs.Department", verbose_name=_("协办部门"), blank=True, related_name="supported_proposals"
     )
-    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
-    due_date = models.DateField("办理时限", null=True, blank=True, db_index=True)
-    review_required = models.BooleanField("答复须经统战部审核", default=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    due_date = models.DateField(_("办理时限"), null=True, blank=True, db_index=True)
+    review_required = models.BooleanField(_("答复须经统战部审核"), default=True)
 
-    first_answered_at = models.DateTimeField("首次答复时间", null=True, blank=True)
-    answered_on_time = models.BooleanField("按时答复", null=True, blank=True)
-    outcome = models.CharField("办理结果", max_length=12, choices=Outcome.choices, blank=True)
-    answered_at = models.DateTimeField("答复发布时间", null=True, blank=True)
-    rating = models.CharField("满意度", max_length=12, choices=Rating.choices, blank=True)
-    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
+    answered_on_time = models.BooleanField(_("按时答复"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=12, choices=Outcome.choices, blank=True)
+    answered_at = models.DateTimeField(_("答复发布时间"), null=True, blank=True)
+    rating = models.CharField(_("满意度"), max_length=12, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    is_excellent = models.BooleanField("优秀建言", default=False)
-    is_published = models.BooleanField("公开", default=False)
+    is_excellent = models.BooleanField(_("优秀建言"), default=False)
+    is_published = models.BooleanField(_("公开"), default=False)
     targets = models.ManyToManyField(
-        "plans.Target", verbose_name="关联目标", through="ProposalTarget", blank=True, related_name="+"
+        "plans.Target", verbose_name=_("关联目标"), through="ProposalTarget", blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -194,7 +195,7 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        verbose_name = "建言"
+        verbose_name = _("建言")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "case_number"], condition=~Q(case_number=""), name="proposal_unique_case"
@@ -254,7 +255,7 @@ class Proposal(models.Model):
 
     @property
     def light_label(self) -> str:
-        return {"red": "已逾期", "amber": "即将到期"}.get(self.light, "")
+        return {"red": gettext("已逾期"), "amber": gettext("即将到期")}.get(self.light, "")
 
     @property
     def days_left(self) -> int | None:
@@ -289,13 +290,13 @@ class CoSigner(models.Model):
 
     proposal = models.ForeignKey(Proposal, related_name="cosigners", on_delete=models.CASCADE)
     person = models.ForeignKey("people.Person", related_name="cosigned", on_delete=models.CASCADE)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    declined_at = models.DateTimeField("谢绝时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("谢绝时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "联名人"
+        verbose_name = _("联名人")
         constraints = [models.UniqueConstraint(fields=["proposal", "person"], name="cosigner_unique")]
 
     def __str__(self) -> str:
@@ -304,8 +305,8 @@ class CoSigner(models.Model):
     @property
     def state_label(self) -> str:
         if self.confirmed_at:
-            return "已确认"
-        return "已谢绝" if self.declined_at else "待确认"
+            return gettext("已确认")
+        return gettext("已谢绝") if self.declined_at else gettext("待确认")
 
 
 class Attachment(models.Model):
@@ -330,7 +331,7 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "附件"
+        verbose_name = _("附件")
 
     def __str__(self) -> str:
         return self.original_name
@@ -340,15 +341,15 @@ class Answer(models.Model):
     """A department's reply (答复) in one round; released to the submitter after review."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "待审核"
-        RELEASED = "released", "已发布"
-        RETURNED = "returned", "已退回"
+        PENDING = "pending", _("待审核")
+        RELEASED = "released", _("已发布")
+        RETURNED = "returned", _("已退回")
 
     proposal = models.ForeignKey(Proposal, related_name="answers", on_delete=models.CASCADE)
-    round = models.PositiveSmallIntegerField("轮次", default=1)
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
     department = models.ForeignKey("orgs.Department", null=True, on_delete=models.SET_NULL, related_name="+")
-    outcome = models.CharField("办理结果", max_length=12, choices=Outcome.choices)
-    text = models.TextField("答复内容")
+    outcome = models.CharField(_("办理结果"), max_length=12, choices=Outcome.choices)
+    text = models.TextField(_("答复内容"))
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -357,16 +358,19 @@ class Answer(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
-    rating = models.CharField("评价", max_length=12, choices=Rating.choices, blank=True)
-    rating_comment = models.TextField("评价意见", blank=True)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["answered_at", "id"]
-        verbose_name = "答复"
+        verbose_name = _("答复")
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()}（第{self.round}次答复）"
+        return gettext("%(outcome)s（第%(round)s次答复）") % {
+            "outcome": self.get_outcome_display(),
+            "round": self.round,
+        }
 
 
 class ProposalEvent(models.Model):
@@ -385,10 +389,16 @@ class ProposalEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "办理记录"
+        verbose_name = _("办理记录")
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language: labels are stored in Chinese (the source language),
+        several parts joined by "；" (set_flags)."""
+        return gettext("；").join(gettext(part) for part in self.label.split("；"))
 
 
 class ProposalNote(models.Model):
@@ -398,13 +408,13 @@ class ProposalNote(models.Model):
     proposal = models.ForeignKey(Proposal, related_name="notes", on_delete=models.CASCADE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     department = models.ForeignKey("orgs.Department", null=True, on_delete=models.SET_NULL, related_name="+")
-    is_input = models.BooleanField("协办意见", default=False)
-    text = models.TextField("内容")
+    is_input = models.BooleanField(_("协办意见"), default=False)
+    text = models.TextField(_("内容"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "内部备注"
+        verbose_name = _("内部备注")
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -414,12 +424,12 @@ class ProposalTarget(models.Model):
     """A plan target the suggestion counts towards, on receipt or on adoption."""
 
     class Basis(models.TextChoices):
-        RECEIVED = "received", "收到即计入"
-        ADOPTED = "adopted", "采纳后计入"
+        RECEIVED = "received", _("收到即计入")
+        ADOPTED = "adopted", _("采纳后计入")
 
     proposal = models.ForeignKey(Proposal, related_name="target_links", on_delete=models.CASCADE)
     target = models.ForeignKey("plans.Target", related_name="proposal_links", on_delete=models.CASCADE)
-    basis = models.CharField("计入方式", max_length=10, choices=Basis.choices, default=Basis.RECEIVED)
+    basis = models.CharField(_("计入方式"), max_length=10, choices=Basis.choices, default=Basis.RECEIVED)
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -436,14 +446,14 @@ class AnswerTemplate(models.Model):
     """A common reply the departments can start from."""
 
     organisation = models.ForeignKey("orgs.Organisation", related_name="answer_templates", on_delete=models.CASCADE)
-    title = models.CharField("名称", max_length=100)
-    outcome = models.CharField("适用结果", max_length=12, choices=Outcome.choices, blank=True)
-    text = models.TextField("答复内容")
+    title = models.CharField(_("名称"), max_length=100)
+    outcome = models.CharField(_("适用结果"), max_length=12, choices=Outcome.choices, blank=True)
+    text = models.TextField(_("答复内容"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title", "id"]
-        verbose_name = "答复模板"
+        verbose_name = _("答复模板")
 
     def __str__(self) -> str:
         return self.title
@@ -453,28 +463,28 @@ class AnswerTemplate(models.Model):
 
 
 class FilingKind(models.TextChoices):
-    PROPOSAL = "proposal", "提案"
-    BILL = "bill", "议案"
-    SUGGESTION = "suggestion", "建议"
-    OPINION = "opinion", "社情民意信息"
+    PROPOSAL = "proposal", _("提案")
+    BILL = "bill", _("议案")
+    SUGGESTION = "suggestion", _("建议")
+    OPINION = "opinion", _("社情民意信息")
 
 
 class FilingLevel(models.TextChoices):
-    NATIONAL = "national", "全国"
-    PROVINCE = "province", "省"
-    CITY = "city", "市"
-    DISTRICT = "district", "区县"
-    OTHER = "other", "其他"
+    NATIONAL = "national", _("全国")
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区县")
+    OTHER = "other", _("其他")
 
 
 class FilingStatus(models.TextChoices):
     """How far the filing got; the highest step reached."""
 
-    SUBMITTED = "submitted", "提交"
-    ACCEPTED = "accepted", "立案"
-    ANSWERED = "answered", "答复"
-    ADOPTED = "adopted", "采纳"
-    ENDORSED = "endorsed", "获领导批示"
+    SUBMITTED = "submitted", pgettext_lazy("filing status", "提交")
+    ACCEPTED = "accepted", pgettext_lazy("filing status", "立案")
+    ANSWERED = "answered", pgettext_lazy("filing status", "答复")
+    ADOPTED = "adopted", _("采纳")
+    ENDORSED = "endorsed", _("获领导批示")
 
 
 class OutsideFilingQuerySet(models.QuerySet):
@@ -490,20 +500,22 @@ class OutsideFiling(models.Model):
 
     organisation = models.ForeignKey("orgs.Organisation", related_name="outside_filings", on_delete=models.PROTECT)
     person = models.ForeignKey(
-        "people.Person", verbose_name="成员", related_name="outside_filings", on_delete=models.PROTECT
+        "people.Person", verbose_name=_("成员"), related_name="outside_filings", on_delete=models.PROTECT
     )
-    kind = models.CharField("类型", max_length=12, choices=FilingKind.choices)
-    body = models.CharField("报送单位", max_length=100, help_text="如 市政协、民盟市委")
-    level = models.CharField("级别", max_length=10, choices=FilingLevel.choices)
-    date = models.DateField("报送日期", db_index=True)
-    title = models.CharField("标题", max_length=200)
-    case_number = models.CharField("编号/案号", max_length=50, blank=True)
-    status = models.CharField("办理情况", max_length=10, choices=FilingStatus.choices, default=FilingStatus.SUBMITTED)
-    note = models.TextField("说明", blank=True, help_text="如 领导批示情况、采纳部门")
+    kind = models.CharField(_("类型"), max_length=12, choices=FilingKind.choices)
+    body = models.CharField(_("报送单位"), max_length=100, help_text=_("如 市政协、民盟市委"))
+    level = models.CharField(_("级别"), max_length=10, choices=FilingLevel.choices)
+    date = models.DateField(_("报送日期"), db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    case_number = models.CharField(_("编号/案号"), max_length=50, blank=True)
+    status = models.CharField(
+        _("办理情况"), max_length=10, choices=FilingStatus.choices, default=FilingStatus.SUBMITTED
+    )
+    note = models.TextField(_("说明"), blank=True, help_text=_("如 领导批示情况、采纳部门"))
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verified_at = models.DateTimeField("核实时间", null=True, blank=True)
+    verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -513,7 +525,7 @@ class OutsideFiling(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name = "履职记录"
+        verbose_name = _("履职记录")
 
     def __str__(self) -> str:
         return self.title
@@ -539,7 +551,7 @@ class OutsideFilingFile(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "证明材料"
+        verbose_name = _("证明材料")
 
     def __str__(self) -> str:
         return self.original_name

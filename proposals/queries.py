@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from proposals.models import ADOPTED_OUTCOMES, HANDLING, Outcome, OutsideFiling, Proposal, Status
 
@@ -156,7 +157,7 @@ def year_department_answers(organisation, year: int, department_id: int, today=N
         .order_by("assigned_at", "id")
         .values("id", "case_number", "title", "due_date", "first_answered_at", "answered_on_time", "outcome")
     )
-    labels = dict(Outcome.choices)
+    labels = {value: str(label) for value, label in Outcome.choices}
     return [
         {
             "id": r["id"],
@@ -165,7 +166,7 @@ def year_department_answers(organisation, year: int, department_id: int, today=N
             "due_date": r["due_date"],
             "first_answered_at": r["first_answered_at"],
             "on_time": bool(r["answered_on_time"]),
-            "outcome_label": labels.get(r["outcome"], "未答复"),
+            "outcome_label": labels.get(r["outcome"], gettext("未答复")),
         }
         for r in rows
     ]
@@ -178,10 +179,10 @@ def year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
 
     total = figures_queryset(organisation, year=year).aggregate(**FIGURES)
     return [
-        ("收到", total["submitted"]),
-        ("立案", total["accepted"]),
-        ("答复", total["answered"]),
-        ("采纳", total["adopted"]),
+        (gettext("收到"), total["submitted"]),
+        (gettext("立案"), total["accepted"]),
+        (gettext("答复"), total["answered"]),
+        (gettext("采纳"), total["adopted"]),
     ]
 
 

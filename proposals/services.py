@@ -27,6 +27,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged
@@ -63,7 +66,13 @@ REHANDLE_DAYS = 15  # handling time after an unsatisfied rating
 MAX_ATTACHMENTS = 5
 
 AUTHOR, SUBMITTER, STAFF, LEAD, SUPPORT = "author", "submitter", "staff", "lead", "support"
-ROLE_LABELS = {AUTHOR: "提出人/录入人", SUBMITTER: "提出人", STAFF: "统战部", LEAD: "主办部门", SUPPORT: "协办部门"}
+ROLE_LABELS = {
+    AUTHOR: _("提出人/录入人"),
+    SUBMITTER: _("提出人"),
+    STAFF: _("统战部"),
+    LEAD: _("主办部门"),
+    SUPPORT: _("协办部门"),
+}
 
 
 class NotAllowed(Exception):
@@ -83,22 +92,22 @@ def _t(to, roles, label: str) -> Transition:
 
 S = Status
 TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (S.DRAFT, "submit"): _t([S.SUBMITTED], {AUTHOR}, "提交"),
-    (S.SUBMITTED, "withdraw"): _t([S.WITHDRAWN], {AUTHOR}, "撤回"),
-    (S.SUBMITTED, "accept"): _t([S.ACCEPTED], {STAFF}, "立案"),
-    (S.SUBMITTED, "decline"): _t([S.DECLINED], {STAFF}, "不予立案"),
-    (S.SUBMITTED, "merge"): _t([S.MERGED], {STAFF}, "并案"),
-    (S.ACCEPTED, "merge"): _t([S.MERGED], {STAFF}, "并案"),
-    (S.ACCEPTED, "assign"): _t([S.ASSIGNED], {STAFF}, "交办"),
-    (S.ASSIGNED, "assign"): _t([S.ASSIGNED], {STAFF}, "重新交办"),
-    (S.ASSIGNED, "object"): _t([S.ACCEPTED], {LEAD}, "对交办提出异议"),
-    (S.ASSIGNED, "answer"): _t([S.ANSWER_REVIEW, S.ANSWERED], {LEAD}, "答复"),
-    (S.REHANDLING, "answer"): _t([S.ANSWER_REVIEW, S.CLOSED], {LEAD}, "再次答复"),
-    (S.ANSWER_REVIEW, "release"): _t([S.ANSWERED, S.CLOSED], {STAFF}, "审核通过并发布答复"),
-    (S.ANSWER_REVIEW, "return_answer"): _t([S.ASSIGNED, S.REHANDLING], {STAFF}, "退回答复"),
-    (S.ANSWERED, "rate"): _t([S.CLOSED, S.REHANDLING], {SUBMITTER}, "评价答复"),
-    (S.CLOSED, "rate"): _t([S.CLOSED], {SUBMITTER}, "评价最终答复"),
-    (S.ANSWERED, "close"): _t([S.CLOSED], {STAFF}, "办结"),
+    (S.DRAFT, "submit"): _t([S.SUBMITTED], {AUTHOR}, gettext_noop("提交")),
+    (S.SUBMITTED, "withdraw"): _t([S.WITHDRAWN], {AUTHOR}, gettext_noop("撤回")),
+    (S.SUBMITTED, "accept"): _t([S.ACCEPTED], {STAFF}, gettext_noop("立案")),
+    (S.SUBMITTED, "decline"): _t([S.DECLINED], {STAFF}, gettext_noop("不予立案")),
+    (S.SUBMITTED, "merge"): _t([S.MERGED], {STAFF}, gettext_noop("并案")),
+    (S.ACCEPTED, "merge"): _t([S.MERGED], {STAFF}, gettext_noop("并案")),
+    (S.ACCEPTED, "assign"): _t([S.ASSIGNED], {STAFF}, gettext_noop("交办")),
+    (S.ASSIGNED, "assign"): _t([S.ASSIGNED], {STAFF}, gettext_noop("重新交办")),
+    (S.ASSIGNED, "object"): _t([S.ACCEPTED], {LEAD}, gettext_noop("对交办提出异议")),
+    (S.ASSIGNED, "answer"): _t([S.ANSWER_REVIEW, S.ANSWERED], {LEAD}, gettext_noop("答复")),
+    (S.REHANDLING, "answer"): _t([S.ANSWER_REVIEW, S.CLOSED], {LEAD}, gettext_noop("再次答复")),
+    (S.ANSWER_REVIEW, "release"): _t([S.ANSWERED, S.CLOSED], {STAFF}, gettext_noop("审核通过并发布答复")),
+    (S.ANSWER_REVIEW, "return_answer"): _t([S.ASSIGNED, S.REHANDLING], {STAFF}, gettext_noop("退回答复")),
+    (S.ANSWERED, "rate"): _t([S.CLOSED, S.REHANDLING], {SUBMITTER}, gettext_noop("评价答复")),
+    (S.CLOSED, "rate"): _t([S.CLOSED], {SUBMITTER}, gettext_noop("评价最终答复")),
+    (S.ANSWERED, "close"): _t([S.CLOSED], {STAFF}, gettext_noop("办结")),
 }
 ACTIONS = sorted({action for _, action in TRANSITIONS})
 
@@ -150,11 +159,11 @@ def _latest_released(proposal: Proposal) -> Answer | None:
 def _blocked(proposal: Proposal, action: str) -> str:
     """Why a transition the table allows cannot happen now ("" when it can)."""
     if action == "object" and proposal.assigned_at and timezone.now() > proposal.objection_deadline:
-        return f"交办已超过{OBJECTION_DAYS}天，不能再提出异议，请与统战部沟通。"
+        return gettext("交办已超过%(days)s天，不能再提出异议，请与统战部沟通。") % {"days": OBJECTION_DAYS}
     if action == "rate" and proposal.status == Status.CLOSED:
         answer = _latest_released(proposal)
         if answer is None or answer.rating:
-            return "该建言已办结并已评价。"
+            return gettext("该建言已办结并已评价。")
     return ""
 
 
@@ -171,9 +180,14 @@ def allowed_actions(proposal: Proposal, user) -> list[str]:
 def _check(proposal: Proposal, action: str, by) -> Transition:
     transition = TRANSITIONS.get((proposal.status, action))
     if transition is None:
-        raise NotAllowed(f"该建言当前状态为“{proposal.get_status_display()}”，不能执行此操作。")
+        raise NotAllowed(
+            gettext("该建言当前状态为“%(status)s”，不能执行此操作。") % {"status": proposal.get_status_display()}
+        )
     if not transition.roles & roles_of(proposal, by):
-        raise NotAllowed(f"只有{'或'.join(ROLE_LABELS[r] for r in sorted(transition.roles))}可以{transition.label}。")
+        roles = gettext("或").join(str(ROLE_LABELS[r]) for r in sorted(transition.roles))
+        raise NotAllowed(
+            gettext("只有%(roles)s可以%(action)s。") % {"roles": roles, "action": gettext(transition.label)}
+        )
     reason = _blocked(proposal, action)
     if reason:
         raise NotAllowed(reason)
@@ -200,7 +214,8 @@ def _notify_submitter(proposal: Proposal, title: str, body: str = "") -> None:
     notify(
         _submitter_users(proposal),
         organisation=proposal.organisation,
-        title=f"您的{proposal.get_kind_display()}“{proposal.title[:40]}”{title}",
+        title=gettext("您的%(kind)s“%(title)s”%(what)s")
+        % {"kind": proposal.get_kind_display(), "title": proposal.title[:40], "what": title},
         body=body,
         url=reverse("proposals:my-detail", args=[proposal.pk]),
         email=True,
@@ -293,7 +308,11 @@ def _step(
     )
     sync_targets(proposal, by=by)
     if tell_submitter:
-        _notify_submitter(proposal, f"：{Status(to).label}", member_text or f"已{transition.label}")
+        _notify_submitter(
+            proposal,
+            gettext("：%(status)s") % {"status": Status(to).label},
+            member_text or gettext("已%(action)s") % {"action": gettext(transition.label)},
+        )
     return proposal
 
 
@@ -320,7 +339,7 @@ def _add_answer_files(answer: Answer, files, *, by) -> list[str]:
 
 def _add_files(proposal: Proposal, files, *, by) -> None:
     if proposal.attachments.filter(answer__isnull=True).count() + len(files) > MAX_ATTACHMENTS:
-        raise NotAllowed(f"每条建言最多 {MAX_ATTACHMENTS} 个附件。")
+        raise NotAllowed(gettext("每条建言最多 %(count)s 个附件。") % {"count": MAX_ATTACHMENTS})
     for upload, kind in files:
         Attachment.objects.create(
             proposal=proposal,
@@ -390,7 +409,7 @@ def update_draft(
     only the author may, and only while it is a draft. Audits the changed fields."""
     proposal = _lock(proposal)
     if proposal.status != Status.DRAFT or AUTHOR not in roles_of(proposal, by):
-        raise NotAllowed("只能修改自己的草稿。")
+        raise NotAllowed(gettext("只能修改自己的草稿。"))
     if proposal.version != version:
         raise StaleEdit
     before = audit.snapshot(proposal, DRAFT_FIELDS)
@@ -419,7 +438,7 @@ def delete_draft(proposal: Proposal, *, by, request=None) -> None:
     """The author deletes a draft (submitted ones are withdrawn instead). Audits."""
     proposal = _lock(proposal)
     if proposal.status != Status.DRAFT or AUTHOR not in roles_of(proposal, by):
-        raise NotAllowed("只能删除自己的草稿。")
+        raise NotAllowed(gettext("只能删除自己的草稿。"))
     audit.record("delete", user=by, organisation=proposal.organisation, obj=proposal, request=request)
     for attachment in proposal.attachments.all():
         attachment.file.delete(save=False)
@@ -435,7 +454,11 @@ def submit_proposal(proposal: Proposal, *, by, request=None) -> Proposal:
     on_behalf = proposal.submitted_by_id and proposal.submitted_by_id != proposal.submitter.user_id
     note = ""
     if on_behalf:
-        note = f"由统战部代为录入（{proposal.source}）" if proposal.source else "由统战部代为录入"
+        note = (
+            gettext("由统战部代为录入（%(source)s）") % {"source": proposal.source}
+            if proposal.source
+            else gettext("由统战部代为录入")
+        )
     proposal = _step(
         proposal,
         "submit",
@@ -444,19 +467,20 @@ def submit_proposal(proposal: Proposal, *, by, request=None) -> Proposal:
         to=Status.SUBMITTED,
         fields=("submitted_at",),
         note=note,
-        member_text="已提交，统战部将尽快审核。",
+        member_text=gettext("已提交，统战部将尽快审核。"),
         request=request,
     )
     pending = proposal.cosigners.filter(confirmed_at__isnull=True, declined_at__isnull=True).select_related("person")
     notify(
         [c.person.user for c in pending],
         organisation=proposal.organisation,
-        title=f"{proposal.submitter.name}邀请您联名：{proposal.title[:40]}",
-        body="请查看内容并确认是否联名。",
+        title=gettext("%(name)s邀请您联名：%(title)s")
+        % {"name": proposal.submitter.name, "title": proposal.title[:40]},
+        body=gettext("请查看内容并确认是否联名。"),
         url=reverse("proposals:my-detail", args=[proposal.pk]),
         email=True,
     )
-    _notify_staff(proposal, f"新{proposal.get_kind_display()}待审核")
+    _notify_staff(proposal, gettext("新%(kind)s待审核") % {"kind": proposal.get_kind_display()})
     return proposal
 
 
@@ -495,18 +519,18 @@ def confirm_cosign(proposal: Proposal, *, by, agree: bool, request=None) -> CoSi
     proposal = _lock(proposal)
     cosigner = proposal.cosigners.filter(person__user=by).select_related("person").first()
     if cosigner is None or proposal.status == Status.DRAFT:
-        raise NotAllowed("您不是该建言的联名人。")
+        raise NotAllowed(gettext("您不是该建言的联名人。"))
     if cosigner.confirmed_at or cosigner.declined_at:
-        raise NotAllowed("您已答复过联名邀请。")
+        raise NotAllowed(gettext("您已答复过联名邀请。"))
     if proposal.status in (Status.WITHDRAWN, Status.DECLINED, Status.MERGED, Status.CLOSED):
-        raise NotAllowed("该建言已结束，无需再确认联名。")
+        raise NotAllowed(gettext("该建言已结束，无需再确认联名。"))
     now = timezone.now()
     if agree:
         cosigner.confirmed_at = now
     else:
         cosigner.declined_at = now
     cosigner.save(update_fields=["confirmed_at", "declined_at"])
-    label = "确认联名" if agree else "谢绝联名"
+    label = gettext_noop("确认联名") if agree else gettext_noop("谢绝联名")
     ProposalEvent.objects.create(proposal=proposal, action="cosign", label=label, user=by, note=cosigner.person.name)
     audit.record(
         "update",
@@ -552,8 +576,8 @@ def accept_proposal(proposal: Proposal, *, by, note: str = "", request=None) -> 
         by=by,
         to=Status.ACCEPTED,
         fields=("accepted_at", "case_number"),
-        note=f"案号 {proposal.case_number}" + (f"。{note}" if note else ""),
-        member_text=f"已立案，案号 {proposal.case_number}，统战部将交有关部门办理。",
+        note=gettext("案号 %(number)s") % {"number": proposal.case_number} + (gettext("。") + note if note else ""),
+        member_text=gettext("已立案，案号 %(number)s，统战部将交有关部门办理。") % {"number": proposal.case_number},
         changes={"case_number": ["", proposal.case_number]},
         request=request,
     )
@@ -573,7 +597,7 @@ def decline_proposal(proposal: Proposal, *, by, reason: str, request=None) -> Pr
         to=Status.DECLINED,
         fields=("decline_reason",),
         note=reason,
-        member_text=f"不予立案。理由：{reason}",
+        member_text=gettext("不予立案。理由：%(reason)s") % {"reason": reason},
         request=request,
     )
 
@@ -584,11 +608,13 @@ def merge_proposal(proposal: Proposal, *, by, into: Proposal, note: str = "", re
     proposal = _lock(proposal)
     transition = _check(proposal, "merge", by)
     if into.pk == proposal.pk or into.organisation_id != proposal.organisation_id:
-        raise NotAllowed("不能并入自身或其他单位的建言。")
+        raise NotAllowed(gettext("不能并入自身或其他单位的建言。"))
     if not into.case_number or into.status in (Status.MERGED, Status.WITHDRAWN, Status.DECLINED):
-        raise NotAllowed("只能并入已立案的建言。")
+        raise NotAllowed(gettext("只能并入已立案的建言。"))
     proposal.merged_into = into
-    text = f"并入 {into.case_number}“{into.title}”" + (f"。{note}" if note else "")
+    text = gettext("并入 %(number)s“%(title)s”") % {"number": into.case_number, "title": into.title} + (
+        gettext("。") + note if note else ""
+    )
     proposal = _step(
         proposal,
         "merge",
@@ -597,13 +623,13 @@ def merge_proposal(proposal: Proposal, *, by, into: Proposal, note: str = "", re
         to=Status.MERGED,
         fields=("merged_into",),
         note=text,
-        member_text=f"内容与{into.case_number}相近，已并案办理。",
+        member_text=gettext("内容与%(number)s相近，已并案办理。") % {"number": into.case_number},
         request=request,
     )
     ProposalEvent.objects.create(
         proposal=into,
         action="merged_in",
-        label="并入建言",
+        label=gettext_noop("并入建言"),
         user=by,
         note=f"{proposal.submitter.name}：{proposal.title}",
         is_public=False,
@@ -629,15 +655,17 @@ def assign_proposal(
     proposal = _lock(proposal)
     transition = _check(proposal, "assign", by)
     if lead is None or lead.organisation_id != proposal.organisation_id:
-        raise NotAllowed("请选择本单位的主办部门。")
+        raise NotAllowed(gettext("请选择本单位的主办部门。"))
     support = [d for d in dict.fromkeys(support) if d.pk != lead.pk and d.organisation_id == proposal.organisation_id]
     proposal.lead_department = lead
     proposal.assigned_at = timezone.now()
     proposal.due_date = due_date or timezone.localdate() + timedelta(days=DUE_DAYS)
     proposal.review_required = review_required
     proposal.support_departments.set(support)
-    text = f"主办：{lead.name}" + (f"；协办：{'、'.join(d.name for d in support)}" if support else "")
-    text += f"；办理时限：{proposal.due_date.year}年{proposal.due_date.month}月{proposal.due_date.day}日"
+    text = gettext("主办：%(lead)s") % {"lead": lead.name}
+    if support:
+        text += gettext("；协办：%(support)s") % {"support": gettext("、").join(d.name for d in support)}
+    text += gettext("；办理时限：%(date)s") % {"date": date_format(proposal.due_date, gettext("Y年n月j日"))}
     proposal = _step(
         proposal,
         "assign",
@@ -646,12 +674,15 @@ def assign_proposal(
         to=Status.ASSIGNED,
         fields=("lead_department", "assigned_at", "due_date", "review_required"),
         note=text + (f"。{note}" if note else ""),
-        member_text=f"已交办。{text}",
+        member_text=gettext("已交办。%(text)s") % {"text": text},
         changes={"assignment": ["", text]},
         request=request,
     )
     _notify_departments(
-        proposal, "新交办件", f"{text}。如交办不当，请在{OBJECTION_DAYS}日内提出异议。" + (f"\n{note}" if note else "")
+        proposal,
+        gettext("新交办件"),
+        gettext("%(text)s。如交办不当，请在%(days)s日内提出异议。") % {"text": text, "days": OBJECTION_DAYS}
+        + (f"\n{note}" if note else ""),
     )
     return proposal
 
@@ -664,7 +695,9 @@ def object_to_assignment(proposal: Proposal, *, by, reason: str, request=None) -
     proposal = _lock(proposal)
     transition = _check(proposal, "object", by)
     department = proposal.lead_department
-    ProposalNote.objects.create(proposal=proposal, author=by, department=department, text=f"交办异议：{reason}")
+    ProposalNote.objects.create(
+        proposal=proposal, author=by, department=department, text=gettext("交办异议：%(reason)s") % {"reason": reason}
+    )
     proposal.lead_department = None
     proposal.assigned_at = None
     proposal.due_date = None
@@ -692,8 +725,8 @@ def object_to_assignment(proposal: Proposal, *, by, reason: str, request=None) -
         request=request,
         changes={"status": [Status.ASSIGNED.label, Status.ACCEPTED.label], "objection": ["", reason]},
     )
-    _notify_submitter(proposal, "：正在重新交办", "统战部将重新确定承办部门。")
-    _notify_staff(proposal, f"{department}对交办提出异议", reason)
+    _notify_submitter(proposal, gettext("：正在重新交办"), gettext("统战部将重新确定承办部门。"))
+    _notify_staff(proposal, gettext("%(department)s对交办提出异议") % {"department": department}, reason)
     return proposal
 
 
@@ -728,8 +761,8 @@ def _release(
         proposal.closed_at = now
         fields.append("closed_at")
     to = Status.CLOSED if final else Status.ANSWERED
-    text = f"办理结果：{answer.get_outcome_display()}。" + (
-        "这是重新办理后的最终答复，建言已办结。" if final else "请查看答复并评价。"
+    text = gettext("办理结果：%(outcome)s。") % {"outcome": answer.get_outcome_display()} + (
+        gettext("这是重新办理后的最终答复，建言已办结。") if final else gettext("请查看答复并评价。")
     )
     return _step(
         proposal,
@@ -771,14 +804,14 @@ def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, files=()
             transition,
             by=by,
             to=Status.ANSWER_REVIEW,
-            note=f"办理结果：{answer.get_outcome_display()}（待统战部审核）",
+            note=gettext("办理结果：%(outcome)s（待统战部审核）") % {"outcome": answer.get_outcome_display()},
             # Nothing of an unreleased answer reaches the member: an internal step, no notice.
             public=False,
             tell_submitter=False,
             changes=file_changes,
             request=request,
         )
-        _notify_staff(proposal, "答复待审核", f"{proposal.lead_department}：{answer.get_outcome_display()}")
+        _notify_staff(proposal, gettext("答复待审核"), f"{proposal.lead_department}：{answer.get_outcome_display()}")
         return proposal
     return _release(
         proposal, answer, by=by, transition=transition, action="answer", note="", request=request, changes=file_changes
@@ -788,7 +821,7 @@ def answer_proposal(proposal: Proposal, *, by, outcome: str, text: str, files=()
 def _pending_answer(proposal: Proposal) -> Answer:
     answer = proposal.answers.filter(state=Answer.State.PENDING).order_by("-id").first()
     if answer is None:
-        raise NotAllowed("没有待审核的答复。")
+        raise NotAllowed(gettext("没有待审核的答复。"))
     return answer
 
 
@@ -826,7 +859,7 @@ def return_answer(proposal: Proposal, *, by, reason: str, request=None) -> Propo
         tell_submitter=False,
         request=request,
     )
-    _notify_departments(proposal, "答复被退回，请修改", reason, lead_only=True)
+    _notify_departments(proposal, gettext("答复被退回，请修改"), reason, lead_only=True)
     return proposal
 
 
@@ -844,7 +877,7 @@ def rate_proposal(proposal: Proposal, *, by, rating: str, comment: str = "", req
     proposal.rating, proposal.rated_at = rating, now
     fields = ["rating", "rated_at"]
     label = Rating(rating).label
-    note = f"评价：{label}" + (f"。{comment}" if comment else "")
+    note = gettext("评价：%(rating)s") % {"rating": label} + (gettext("。") + comment if comment else "")
     if proposal.status == Status.ANSWERED and rating == Rating.UNSATISFIED and proposal.round == 1:
         proposal.round = 2
         proposal.due_date = timezone.localdate(now) + timedelta(days=REHANDLE_DAYS)
@@ -857,12 +890,12 @@ def rate_proposal(proposal: Proposal, *, by, rating: str, comment: str = "", req
             to=Status.REHANDLING,
             fields=tuple(fields),
             note=note,
-            member_text="已退回承办部门重新办理，重新办理后的答复为最终答复。",
+            member_text=gettext("已退回承办部门重新办理，重新办理后的答复为最终答复。"),
             changes={"rating": ["", label]},
             request=request,
         )
-        _notify_departments(proposal, "提出人不满意，请重新办理", comment, lead_only=True)
-        _notify_staff(proposal, "提出人对答复不满意", comment)
+        _notify_departments(proposal, gettext("提出人不满意，请重新办理"), comment, lead_only=True)
+        _notify_staff(proposal, gettext("提出人对答复不满意"), comment)
         return proposal
     if proposal.status == Status.ANSWERED:
         proposal.closed_at = now
@@ -875,7 +908,7 @@ def rate_proposal(proposal: Proposal, *, by, rating: str, comment: str = "", req
         to=Status.CLOSED,
         fields=tuple(fields),
         note=note,
-        member_text="感谢您的评价，建言已办结。",
+        member_text=gettext("感谢您的评价，建言已办结。"),
         changes={"rating": ["", label]},
         request=request,
     )
@@ -895,7 +928,7 @@ def close_proposal(proposal: Proposal, *, by, note: str = "", request=None) -> P
         to=Status.CLOSED,
         fields=("closed_at",),
         note=note,
-        member_text="已办结。您仍可对答复作出评价。",
+        member_text=gettext("已办结。您仍可对答复作出评价。"),
         request=request,
     )
 
@@ -909,7 +942,7 @@ def add_note(proposal: Proposal, *, by, text: str, request=None) -> ProposalNote
     input, 协办意见). Never shown to members. Audits."""
     roles = roles_of(proposal, by)
     if not roles & {STAFF, LEAD, SUPPORT}:
-        raise NotAllowed("只有统战部和承办部门可以添加内部备注。")
+        raise NotAllowed(gettext("只有统战部和承办部门可以添加内部备注。"))
     note = ProposalNote.objects.create(
         proposal=proposal,
         author=by,
@@ -919,8 +952,22 @@ def add_note(proposal: Proposal, *, by, text: str, request=None) -> ProposalNote
     )
     audit.record("create", user=by, organisation=proposal.organisation, obj=note, request=request)
     if note.is_input:
-        _notify_departments(proposal, f"{note.department}提出协办意见", text[:200], lead_only=True)
+        _notify_departments(
+            proposal,
+            gettext("%(department)s提出协办意见") % {"department": note.department},
+            text[:200],
+            lead_only=True,
+        )
     return note
+
+
+# The timeline labels set_flags writes, for the catalogue (ProposalEvent.display_label translates them).
+FLAG_LABELS = (
+    gettext_noop("设为优秀建言"),
+    gettext_noop("取消优秀建言"),
+    gettext_noop("设为公开"),
+    gettext_noop("取消公开"),
+)
 
 
 @transaction.atomic
@@ -929,11 +976,11 @@ def set_flags(proposal: Proposal, *, by, excellent: bool, published: bool, reque
     Logged; the submitter is told when it becomes excellent or public."""
     proposal = _lock(proposal)
     if STAFF not in roles_of(proposal, by):
-        raise NotAllowed("只有统战部可以评选和公开建言。")
+        raise NotAllowed(gettext("只有统战部可以评选和公开建言。"))
     if excellent and not proposal.case_number:
-        raise NotAllowed("只有已立案的建言可以评为优秀建言。")
+        raise NotAllowed(gettext("只有已立案的建言可以评为优秀建言。"))
     if published and proposal.status not in ANSWERED_STATES:
-        raise NotAllowed("只有已答复的建言可以公开。")
+        raise NotAllowed(gettext("只有已答复的建言可以公开。"))
     changes = {}
     for field, value, label in (("is_excellent", excellent, "优秀建言"), ("is_published", published, "公开")):
         if getattr(proposal, field) != value:
@@ -943,11 +990,13 @@ def set_flags(proposal: Proposal, *, by, excellent: bool, published: bool, reque
         return proposal
     proposal.save(update_fields=["is_excellent", "is_published", "updated_at"])
     gained = [label for label, (_, after) in changes.items() if after == "是"]
+    # Stored in Chinese (the source language); ProposalEvent.display_label translates each part.
     text = "；".join(f"{'设为' if after == '是' else '取消'}{label}" for label, (_, after) in changes.items())
     ProposalEvent.objects.create(proposal=proposal, action="flags", label=text, user=by, is_public=bool(gained))
     audit.record("update", user=by, organisation=proposal.organisation, obj=proposal, request=request, changes=changes)
     if gained:
-        _notify_submitter(proposal, f"被{'、'.join('评为优秀建言' if g == '优秀建言' else '公开' for g in gained)}")
+        what = gettext("、").join(gettext("评为优秀建言") if g == "优秀建言" else gettext("公开") for g in gained)
+        _notify_submitter(proposal, gettext("被%(what)s") % {"what": what})
     return proposal
 
 
@@ -955,11 +1004,13 @@ def set_flags(proposal: Proposal, *, by, excellent: bool, published: bool, reque
 def urge_proposal(proposal: Proposal, *, by, note: str = "", request=None) -> int:
     """催办: UFD staff press the lead department about a suggestion being handled. Internal."""
     if STAFF not in roles_of(proposal, by):
-        raise NotAllowed("只有统战部可以催办。")
+        raise NotAllowed(gettext("只有统战部可以催办。"))
     if proposal.status not in HANDLING:
-        raise NotAllowed("该建言不在办理中，无需催办。")
-    count = _notify_departments(proposal, "催办", note or "请尽快办理并答复。", lead_only=True)
-    ProposalEvent.objects.create(proposal=proposal, action="urge", label="催办", user=by, note=note, is_public=False)
+        raise NotAllowed(gettext("该建言不在办理中，无需催办。"))
+    count = _notify_departments(proposal, gettext("催办"), note or gettext("请尽快办理并答复。"), lead_only=True)
+    ProposalEvent.objects.create(
+        proposal=proposal, action="urge", label=gettext_noop("催办"), user=by, note=note, is_public=False
+    )
     audit.record(
         "update",
         user=by,
@@ -995,11 +1046,11 @@ def sync_targets(proposal: Proposal, *, by=None) -> None:
 def link_target(proposal: Proposal, *, by, target, basis: str, request=None) -> ProposalTarget:
     """Links the suggestion to a plan target of the organisation; counts at once if the rule holds."""
     if STAFF not in roles_of(proposal, by):
-        raise NotAllowed("只有统战部可以关联工作要点目标。")
+        raise NotAllowed(gettext("只有统战部可以关联工作要点目标。"))
     if proposal.submitted_at is None:
-        raise NotAllowed("建言提交后才能关联目标。")
+        raise NotAllowed(gettext("建言提交后才能关联目标。"))
     if target.item.plan.organisation_id != proposal.organisation_id:
-        raise NotAllowed("只能关联本单位工作要点的目标。")
+        raise NotAllowed(gettext("只能关联本单位工作要点的目标。"))
     link, _ = ProposalTarget.objects.update_or_create(
         proposal=proposal, target=target, defaults={"basis": basis, "linked_by": by}
     )
@@ -1009,7 +1060,7 @@ def link_target(proposal: Proposal, *, by, target, basis: str, request=None) -> 
     ProposalEvent.objects.create(
         proposal=proposal,
         action="link",
-        label="关联工作要点目标",
+        label=gettext_noop("关联工作要点目标"),
         user=by,
         note=f"{target.text}（{link.get_basis_display()}）",
         is_public=False,
@@ -1029,7 +1080,7 @@ def link_target(proposal: Proposal, *, by, target, basis: str, request=None) -> 
 def unlink_target(link: ProposalTarget, *, by, request=None) -> None:
     proposal = link.proposal
     if STAFF not in roles_of(proposal, by):
-        raise NotAllowed("只有统战部可以取消关联。")
+        raise NotAllowed(gettext("只有统战部可以取消关联。"))
     plan_services.withdraw_achievement(link.target, source=proposal, by=by)
     audit.record(
         "update",
@@ -1113,7 +1164,7 @@ def remind_overdue(*, today: date | None = None, organisation=None) -> int:
     for department, items in by_department.items():
         late = sum(1 for p in items if p.due_date < today)
         lines = [
-            f"{p.case_number} {p.title}：{'已逾期' if p.due_date < today else '即将到期'}"
+            f"{p.case_number} {p.title}：{gettext('已逾期') if p.due_date < today else gettext('即将到期')}"
             f"（时限 {p.due_date.year}年{p.due_date.month}月{p.due_date.day}日）"
             for p in items
         ]
@@ -1188,7 +1239,7 @@ def figures(organisation, *, year: int, kind: str = "", category: str = "", depa
     time, adoption rate ((采纳+部分采纳)/answered) and satisfaction rate ((满意+基本满意)/rated),
     in total and by type, by category and by department. Four queries, whatever the volume."""
     queryset = figures_queryset(organisation, year=year, kind=kind, category=category, department=department)
-    total = FigureRow("合计", **queryset.aggregate(**FIGURES))
+    total = FigureRow(gettext("合计"), **queryset.aggregate(**FIGURES))
 
     def grouped(field, labels):
         rows = {row.pop(field): row for row in queryset.order_by().values(field).annotate(**FIGURES)}
@@ -1205,7 +1256,7 @@ def figures(organisation, *, year: int, kind: str = "", category: str = "", depa
     by_department = []
     for row in department_rows:
         row.pop("lead_department__sort_order")
-        by_department.append(FigureRow(row.pop("lead_department__name") or "未交办", **row))
+        by_department.append(FigureRow(row.pop("lead_department__name") or gettext("未交办"), **row))
     return {
         "total": total,
         "by_kind": grouped("kind", Kind.choices),
@@ -1245,7 +1296,7 @@ def create_outside_filing(organisation, *, by, person, data: dict, files=(), req
     notify(
         [m.user for m in memberships],
         organisation=organisation,
-        title=f"{person.name}登记了履职记录：{filing.title[:40]}",
+        title=gettext("%(name)s登记了履职记录：%(title)s") % {"name": person.name, "title": filing.title[:40]},
         url=reverse("proposals:outside-detail", args=[filing.pk]),
     )
     return filing
@@ -1301,7 +1352,8 @@ def verify_outside_filing(filing: OutsideFiling, *, by, verified: bool, note: st
     notify(
         [filing.person.user],
         organisation=filing.organisation,
-        title=f"履职记录“{filing.title[:40]}”{'已核实' if verified else '需补充材料'}",
+        title=(gettext("履职记录“%(title)s”已核实") if verified else gettext("履职记录“%(title)s”需补充材料"))
+        % {"title": filing.title[:40]},
         body=note,
         url=reverse("proposals:outside-edit", args=[filing.pk]),
     )
@@ -1350,4 +1402,4 @@ def outside_statistics(organisation, *, year: int) -> tuple[list[FilingRow], Fil
         .annotate(**aggregates)
         .order_by("person__name", "person")
     ]
-    return rows, row("全院合计", "", queryset.aggregate(**aggregates))
+    return rows, row(gettext("全院合计"), "", queryset.aggregate(**aggregates))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -5,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
@@ -102,25 +105,25 @@ ACTIONS = {
     "unlink": (forms.UnlinkForm, lambda p, d, r: services.unlink_target(d["link"], by=r.user, request=r)),
 }
 DONE = {
-    "submit": "已提交。",
-    "delete": "草稿已删除。",
-    "withdraw": "已撤回。",
-    "accept": "已立案。",
-    "decline": "已不予立案，并告知提出人。",
-    "merge": "已并案。",
-    "assign": "已交办。",
-    "object": "已提出异议，统战部将重新交办。",
-    "answer": "答复已提交。",
-    "release": "答复已发布。",
-    "return_answer": "答复已退回承办部门。",
-    "rate": "感谢您的评价。",
-    "close": "已办结。",
-    "cosign": "已答复联名邀请。",
-    "note": "备注已添加。",
-    "flags": "已保存。",
-    "urge": "已催办。",
-    "link": "已关联目标。",
-    "unlink": "已取消关联。",
+    "submit": _("已提交。"),
+    "delete": _("草稿已删除。"),
+    "withdraw": _("已撤回。"),
+    "accept": _("已立案。"),
+    "decline": _("已不予立案，并告知提出人。"),
+    "merge": _("已并案。"),
+    "assign": _("已交办。"),
+    "object": _("已提出异议，统战部将重新交办。"),
+    "answer": _("答复已提交。"),
+    "release": _("答复已发布。"),
+    "return_answer": _("答复已退回承办部门。"),
+    "rate": _("感谢您的评价。"),
+    "close": _("已办结。"),
+    "cosign": _("已答复联名邀请。"),
+    "note": _("备注已添加。"),
+    "flags": _("已保存。"),
+    "urge": _("已催办。"),
+    "link": _("已关联目标。"),
+    "unlink": _("已取消关联。"),
 }
 
 
@@ -145,7 +148,7 @@ def act(request, pk: int, action: str):
     proposal = _get_proposal_for_user(request, pk)
     form = action_form(action, proposal, request.POST, files=request.FILES)
     if form is not None and not form.is_valid():
-        messages.error(request, "请检查填写的内容。")
+        messages.error(request, gettext("请检查填写的内容。"))
         return _render_detail(request, proposal, bound={action: form}, status=400)
     try:
         ACTIONS[action][1](proposal, form.cleaned_data if form else {}, request)
@@ -236,7 +239,7 @@ def published(request):
 def new(request):
     person = _member_person(request)
     if person is None:
-        return render(request, "proposals/member_form.html", {"person": None, "title": "提建言"})
+        return render(request, "proposals/member_form.html", {"person": None, "title": gettext("提建言")})
     form = forms.ProposalForm(
         request.POST or None, request.FILES or None, organisation=request.organisation, submitter=person
     )
@@ -255,16 +258,16 @@ def new(request):
             )
             if request.POST.get("intent") == "submit" and proposal.status == Status.DRAFT:
                 proposal = services.submit_proposal(proposal, by=request.user, request=request)
-                messages.success(request, "已提交，统战部将尽快审核。")
+                messages.success(request, gettext("已提交，统战部将尽快审核。"))
             elif not created and proposal.status != Status.DRAFT:
-                messages.info(request, "这份建言已经提交过了，无需重复提交。")
+                messages.info(request, gettext("这份建言已经提交过了，无需重复提交。"))
             else:
-                messages.success(request, "草稿已保存。")
+                messages.success(request, gettext("草稿已保存。"))
         except services.NotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:
             return redirect("proposals:my-detail", pk=proposal.pk)
-    return render(request, "proposals/member_form.html", {"person": person, "form": form, "title": "提建言"})
+    return render(request, "proposals/member_form.html", {"person": person, "form": form, "title": gettext("提建言")})
 
 
 @role_required(MEMBER)
@@ -302,15 +305,15 @@ def edit(request, pk: int):
             )
             if request.POST.get("intent") == "submit":
                 services.submit_proposal(proposal, by=request.user, request=request)
-                messages.success(request, "已提交，统战部将尽快审核。")
+                messages.success(request, gettext("已提交，统战部将尽快审核。"))
             else:
-                messages.success(request, "草稿已保存。")
+                messages.success(request, gettext("草稿已保存。"))
         except services.StaleEdit:
-            messages.error(request, STALE_MESSAGE.format(what="草稿"))
+            messages.error(request, STALE_MESSAGE.format(what=gettext("草稿")))
             return render(
                 request,
                 "proposals/member_form.html",
-                {"person": person, "form": form, "proposal": proposal, "title": "修改草稿"},
+                {"person": person, "form": form, "proposal": proposal, "title": gettext("修改草稿")},
                 status=409,
             )
         except services.NotAllowed as refusal:
@@ -320,7 +323,7 @@ def edit(request, pk: int):
     return render(
         request,
         "proposals/member_form.html",
-        {"person": person, "form": form, "proposal": proposal, "title": "修改草稿"},
+        {"person": person, "form": form, "proposal": proposal, "title": gettext("修改草稿")},
     )
 
 
@@ -383,7 +386,8 @@ def inbox(request):
 def export_xlsx(request):
     form = forms.ProposalFilterForm(request.GET or None, organisation=request.organisation)
     proposals = _inbox_queryset(request, form).prefetch_related("support_departments")
-    data, count = exports.proposal_list_xlsx(proposals, user=request.user)
+    with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
+        data, count = exports.proposal_list_xlsx(proposals, user=request.user)
     audit.record(
         "export",
         user=request.user,
@@ -451,7 +455,9 @@ def on_behalf(request):
         except services.NotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, "已代为提交。" if created else "这份建言已经提交过了，无需重复提交。")
+            messages.success(
+                request, gettext("已代为提交。") if created else gettext("这份建言已经提交过了，无需重复提交。")
+            )
             return redirect("proposals:detail", pk=proposal.pk)
     return render(request, "proposals/on_behalf.html", {"form": form})
 
@@ -459,7 +465,8 @@ def on_behalf(request):
 @role_required(STAFF)
 def export_docx(request, pk: int):
     proposal = _with_related(_get_proposal_for_user(request, pk))
-    data = exports.handling_form_docx(proposal)
+    with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
+        data = exports.handling_form_docx(proposal)
     audit.record(
         "export",
         user=request.user,
@@ -590,7 +597,7 @@ def _template_form(request, template):
         services.save_template(
             request.organisation, by=request.user, data=form.cleaned_data, template=template, request=request
         )
-        messages.success(request, "模板已保存。")
+        messages.success(request, gettext("模板已保存。"))
         return redirect("proposals:templates")
     return render(request, "proposals/template_form.html", {"form": form, "template": template})
 
@@ -600,7 +607,7 @@ def _template_form(request, template):
 def template_delete(request, pk: int):
     template = get_object_or_404(AnswerTemplate, organisation=request.organisation, pk=pk)
     services.delete_template(template, by=request.user, request=request)
-    messages.success(request, "模板已删除。")
+    messages.success(request, gettext("模板已删除。"))
     return redirect("proposals:templates")
 
 
@@ -627,8 +634,9 @@ def outside_list(request):
 @role_required(STAFF)
 def outside_export(request):
     form = forms.YearForm(request.GET or None)
-    rows, total = services.outside_statistics(request.organisation, year=form.chosen_year)
-    data = exports.outside_statistics_xlsx(rows, total, year=form.chosen_year, user=request.user)
+    with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
+        rows, total = services.outside_statistics(request.organisation, year=form.chosen_year)
+        data = exports.outside_statistics_xlsx(rows, total, year=form.chosen_year, user=request.user)
     audit.record(
         "export",
         user=request.user,
@@ -662,7 +670,7 @@ def outside_verify(request, pk: int):
     services.verify_outside_filing(
         filing, by=request.user, verified=form.cleaned_data["verified"], note=form.cleaned_data["note"], request=request
     )
-    messages.success(request, "已核实。" if form.cleaned_data["verified"] else "已退回补充。")
+    messages.success(request, gettext("已核实。") if form.cleaned_data["verified"] else gettext("已退回补充。"))
     return redirect("proposals:outside-list")
 
 
@@ -693,9 +701,9 @@ def outside_new(request):
             files=form.cleaned_data["files"],
             request=request,
         )
-        messages.success(request, "已登记，统战部核实后计入年度履职统计。")
+        messages.success(request, gettext("已登记，统战部核实后计入年度履职统计。"))
         return redirect("proposals:outside-mine")
-    return render(request, "proposals/outside_form.html", {"form": form, "title": "登记履职记录"})
+    return render(request, "proposals/outside_form.html", {"form": form, "title": gettext("登记履职记录")})
 
 
 @role_required(MEMBER)
@@ -715,16 +723,18 @@ def outside_edit(request, pk: int):
                 request=request,
             )
         except services.StaleEdit:
-            messages.error(request, STALE_MESSAGE.format(what="记录"))
+            messages.error(request, STALE_MESSAGE.format(what=gettext("记录")))
             return render(
                 request,
                 "proposals/outside_form.html",
-                {"form": form, "filing": filing, "title": "修改履职记录"},
+                {"form": form, "filing": filing, "title": gettext("修改履职记录")},
                 status=409,
             )
-        messages.success(request, "已保存，统战部将重新核实。")
+        messages.success(request, gettext("已保存，统战部将重新核实。"))
         return redirect("proposals:outside-mine")
-    return render(request, "proposals/outside_form.html", {"form": form, "filing": filing, "title": "修改履职记录"})
+    return render(
+        request, "proposals/outside_form.html", {"form": form, "filing": filing, "title": gettext("修改履职记录")}
+    )
 
 
 @role_required(STAFF, MEMBER)
