@@ -66,7 +66,8 @@ class Source:
             "filing": _("履职记录"),
             "entry": _("自报已核实"),
         }
-        return f"{prefix[self.kind]}：{self.label}（{self.on.year}年{self.on.month}月{self.on.day}日）"
+        on = _("%(year)s年%(month)s月%(day)s日") % {"year": self.on.year, "month": self.on.month, "day": self.on.day}
+        return _("%(how)s：%(label)s（%(on)s）") % {"how": prefix[self.kind], "label": self.label, "on": on}
 
 
 @dataclass
