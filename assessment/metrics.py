@@ -7,6 +7,7 @@ points, said so in the explanation."""
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessment.models import TWO, Metric
@@ -41,7 +42,7 @@ class Computed:
 def _date(value) -> str:
     if not value:
         return "—"
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": value.year, "month": value.month, "day": value.day}
+    return date_format(value, _("Y年n月j日"))
 
 
 def items_on_time(organisation, year, department, indicator) -> Computed:
@@ -81,6 +82,11 @@ def targets_achieved(organisation, year, department, indicator) -> Computed:
     return Computed(achieved, total, _("牵头任务量化目标完成数之和 ÷ 目标数之和（超额不计）"), records)
 
 
+def _role(role: str) -> str:
+    """plans.queries names the department's role in Chinese (牵头 / 配合)."""
+    return {"牵头": _("牵头"), "配合": _("配合")}.get(role, role)
+
+
 def reports_submitted(organisation, year, department, indicator) -> Computed:
     from plans.queries import year_items_reported
 
@@ -88,7 +94,7 @@ def reports_submitted(organisation, year, department, indicator) -> Computed:
     with_reports = sum(1 for i in items if i["reports"])
     records = [
         _("任务%(number)s“%(title)s”（%(role)s）：报送%(reports)s次")
-        % {"number": i["number"], "title": i["title"], "role": i["role"], "reports": i["reports"]}
+        % {"number": i["number"], "title": i["title"], "role": _role(i["role"]), "reports": i["reports"]}
         for i in items
     ]
     return Computed(with_reports, len(items), _("报送过进展的牵头和配合任务数 ÷ 牵头和配合任务数"), records)
