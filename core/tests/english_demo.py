@@ -23,7 +23,8 @@ from core.tests.english import CJK, chinese_outside, visible_text
 SKIP_APPS = {"core", "notifications", "sessions", "admin", "contenttypes", "auth"}
 
 # Translated by other apps' catalogues: the header, menu and tab bar (templates/base.html,
-# member_base.html, dashboard/navigation.py), rendered through {% translate %}…
+# member_base.html, dashboard/navigation.py), rendered through {% translate %}, and the labels that
+# other apps' query functions return (proposals.queries: 未答复)…
 CHROME = [
     "账号安全",
     "通知",
@@ -53,10 +54,17 @@ CHROME = [
     "建言",
     "学习",
     "我的",
+    "未答复",
 ]
 # …and the choice labels of other apps that these pages show (a label is translated once its app
 # marks it with gettext_lazy).
-CHOICES = ["orgs.models.Role", "people.models.Category", "people.models.Party", "events.models.EventType"]
+CHOICES = [
+    "orgs.models.Role",
+    "people.models.Category",
+    "people.models.Party",
+    "events.models.EventType",
+    "proposals.models.Outcome",
+]
 
 
 def demo_user_data() -> list[str]:
@@ -98,6 +106,6 @@ def still_untranslated() -> list[str]:
     return left
 
 
-def english_leftovers(response, *, user_data=(), extra=()) -> list[str]:
-    assert response.status_code == 200, response.status_code
+def english_leftovers(response, *, user_data=(), extra=(), status=200) -> list[str]:
+    assert response.status_code == status, response.status_code
     return chinese_outside(response, user_data=[*user_data, *extra, *still_untranslated()])
