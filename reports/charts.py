@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -234,7 +234,7 @@ def events_chart(months: list[tuple[int, int, int]]) -> Chart:
     return Chart(
         title=gettext("各月活动场次"),
         kind="vbar",
-        labels=[gettext("%(month)s月") % {"month": m} for m, _, _ in months],
+        labels=[pgettext("chart label", "%(month)s月") % {"month": m} for m, _, _ in months],
         values=[total for _, total, _ in months],
         second=[held for _, _, held in months],
         legend=(gettext("安排"), gettext("已举办")),
@@ -243,10 +243,10 @@ def events_chart(months: list[tuple[int, int, int]]) -> Chart:
 
 # The funnel's stages as proposals.queries.year_proposal_funnel names them.
 FUNNEL_LABELS = {
-    "收到": gettext_lazy("收到"),
-    "立案": gettext_lazy("立案"),
-    "答复": gettext_lazy("答复"),
-    "采纳": gettext_lazy("采纳"),
+    "收到": pgettext_lazy("suggestion funnel", "收到"),
+    "立案": pgettext_lazy("suggestion funnel", "立案"),
+    "答复": pgettext_lazy("suggestion funnel", "答复"),
+    "采纳": pgettext_lazy("suggestion funnel", "采纳"),
 }
 
 
