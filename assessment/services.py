@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment.models import (
     TWO,
@@ -68,7 +69,7 @@ def create_scheme(organisation, *, by, year: int, copy_last_year: bool = True, r
     """A scheme for `year`: a copy of last year's (thresholds, cap, appeal window, preamble,
     indicators) when there is one and `copy_last_year`, else the default indicators."""
     if Scheme.objects.for_org(organisation).filter(year=year).exists():
-        raise ValidationError(f"{year}年度的考核方案已存在。")
+        raise ValidationError(_("%(year)s年度的考核方案已存在。") % {"year": year})
     last = Scheme.objects.for_org(organisation).filter(year=year - 1).first() if copy_last_year else None
     scheme = Scheme(organisation=organisation, year=year, title=f"{year}年度统战工作目标责任考核方案", created_by=by)
     if last is not None:
@@ -158,7 +159,7 @@ def add_indicator(scheme: Scheme, *, by, data: dict, request=None) -> Indicator:
 @transaction.atomic
 def delete_indicator(indicator: Indicator, *, by, request=None) -> None:
     if Score.objects.filter(indicator=indicator).exists():
-        raise ValidationError("该指标已有评分，不能删除。")
+        raise ValidationError(_("该指标已有评分，不能删除。"))
     audit.record("delete", user=by, organisation=indicator.scheme.organisation, obj=indicator, request=request)
     indicator.delete()
 
@@ -187,8 +188,8 @@ def open_assessments(scheme: Scheme, *, by, request=None) -> int:
     _notify_after_commit(
         _liaisons([a.department_id for a in new]),
         organisation=scheme.organisation,
-        title=f"请完成{scheme.year}年度统战工作自评",
-        body="请在“年度考核”中逐项填写自评说明，系统已自动附上本部门的进展报告、活动和建言办理记录。",
+        title=_("请完成%(year)s年度统战工作自评") % {"year": scheme.year},
+        body=_("请在“年度考核”中逐项填写自评说明，系统已自动附上本部门的进展报告、活动和建言办理记录。"),
         url=reverse("assessment:mine"),
     )
     return len(new)
@@ -209,7 +210,7 @@ def _bump_version(assessment: DepartmentAssessment, version: int | None) -> None
 
 def _check_open(assessment: DepartmentAssessment) -> None:
     if assessment.status != DepartmentAssessment.Status.OPEN:
-        raise ValidationError("自评已提交，不能再修改。")
+        raise ValidationError(_("自评已提交，不能再修改。"))
 
 
 @transaction.atomic
@@ -224,7 +225,10 @@ def save_self_assessment(
     for indicator_id, (text, points) in statements.items():
         indicator = indicators[indicator_id]
         if points is not None and not (0 <= points <= indicator.max_points):
-            raise ValidationError(f"“{indicator.name}”的自评得分须在 0 到 {indicator.max_points} 之间。")
+            raise ValidationError(
+                _("“%(name)s”的自评得分须在 0 到 %(max_points)s 之间。")
+                % {"name": indicator.name, "max_points": indicator.max_points}
+            )
         Statement.objects.update_or_create(
             assessment=assessment, indicator=indicator, defaults={"text": text, "self_points": points}
         )
@@ -263,7 +267,7 @@ def submit_self_assessment(assessment: DepartmentAssessment, *, by, request=None
     missing = assessment.scheme.indicators.exclude(pk__in=assessment.statements.exclude(text="").values("indicator_id"))
     if missing.exists():
         names = "、".join(i.name for i in missing)
-        raise ValidationError(f"请先填写以下指标的自评说明：{names}。")
+        raise ValidationError(_("请先填写以下指标的自评说明：%(names)s。") % {"names": names})
     assessment.status = DepartmentAssessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = by
@@ -279,7 +283,8 @@ def submit_self_assessment(assessment: DepartmentAssessment, *, by, request=None
     _notify_after_commit(
         _staff(assessment.scheme.organisation),
         organisation=assessment.scheme.organisation,
-        title=f"{assessment.department}已提交{assessment.scheme.year}年度自评",
+        title=_("%(department)s已提交%(year)s年度自评")
+        % {"department": assessment.department, "year": assessment.scheme.year},
         url=reverse("assessment:department", args=[assessment.pk]),
     )
     return assessment
@@ -304,13 +309,16 @@ def parse_points(value, *, maximum: Decimal, name: str) -> Decimal:
     try:
         points = Decimal(str(value).strip())
     except (ArithmeticError, ValueError):
-        raise ValidationError(f"“{name}”的得分“{value}”不是数字。")
+        raise ValidationError(_("“%(name)s”的得分“%(value)s”不是数字。") % {"name": name, "value": value})
     if not points.is_finite():
-        raise ValidationError(f"“{name}”的得分“{value}”不是数字。")
+        raise ValidationError(_("“%(name)s”的得分“%(value)s”不是数字。") % {"name": name, "value": value})
     if points < 0 or points > maximum:
-        raise ValidationError(f"“{name}”的得分须在 0 到 {maximum} 之间，“{value}”超出范围。")
+        raise ValidationError(
+            _("“%(name)s”的得分须在 0 到 %(maximum)s 之间，“%(value)s”超出范围。")
+            % {"name": name, "maximum": maximum, "value": value}
+        )
     if points != points.quantize(TWO):
-        raise ValidationError(f"“{name}”的得分最多保留两位小数。")
+        raise ValidationError(_("“%(name)s”的得分最多保留两位小数。") % {"name": name})
     return points.quantize(TWO)
 
 
@@ -334,7 +342,7 @@ def save_scores(
     checked = {}
     for indicator in indicators:
         if indicator.pk not in scores:
-            raise ValidationError(f"请为“{indicator.name}”评分。")
+            raise ValidationError(_("请为“%(name)s”评分。") % {"name": indicator.name})
         points, note = scores[indicator.pk]
         checked[indicator.pk] = (parse_points(points, maximum=indicator.max_points, name=indicator.name), note)
     existing = {s.indicator_id: s for s in assessment.scores.all()}
@@ -371,19 +379,19 @@ def parse_adjustment(value, *, maximum: Decimal) -> Decimal:
     try:
         points = Decimal(str(value).strip())
     except (ArithmeticError, ValueError):
-        raise ValidationError(f"分值“{value}”不是数字。")
+        raise ValidationError(_("分值“%(value)s”不是数字。") % {"value": value})
     if not points.is_finite() or points <= 0:
-        raise ValidationError("加扣分分值须为正数。")
+        raise ValidationError(_("加扣分分值须为正数。"))
     if points > maximum:
         limit = f"{maximum:f}".rstrip("0").rstrip(".") if "." in f"{maximum:f}" else f"{maximum:f}"
-        raise ValidationError(f"单项加扣分不能超过 {limit} 分。")
+        raise ValidationError(_("单项加扣分不能超过 %(limit)s 分。") % {"limit": limit})
     return points.quantize(TWO, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic
 def add_adjustment(assessment: DepartmentAssessment, *, by, kind: str, points, reason: str, request=None) -> Adjustment:
     if not reason.strip():
-        raise ValidationError("请填写加扣分理由。")
+        raise ValidationError(_("请填写加扣分理由。"))
     value = parse_adjustment(points, maximum=assessment.scheme.max_adjustment)
     line = Adjustment.objects.create(assessment=assessment, kind=kind, points=value, reason=reason.strip(), by=by)
     audit.record(
@@ -463,11 +471,13 @@ def recompute_results(scheme: Scheme) -> None:
 def publish_results(scheme: Scheme, *, by, request=None) -> Scheme:
     """Publishes the results to the departments; the appeal window starts today."""
     if scheme.is_published:
-        raise ValidationError("考核结果已经发布。")
+        raise ValidationError(_("考核结果已经发布。"))
     unscored = scheme.assessments.exclude(status=DepartmentAssessment.Status.SCORED)
     if not scheme.assessments.exists() or unscored.exists():
         names = "、".join(a.department.name for a in unscored.select_related("department"))
-        raise ValidationError(f"还有部门未评分，不能发布：{names}。" if names else "还没有参加考核的部门。")
+        raise ValidationError(
+            _("还有部门未评分，不能发布：%(names)s。") % {"names": names} if names else _("还没有参加考核的部门。")
+        )
     recompute_results(scheme)
     scheme.published_at = timezone.now()
     scheme.save(update_fields=["published_at"])
@@ -478,8 +488,9 @@ def publish_results(scheme: Scheme, *, by, request=None) -> Scheme:
     _notify_after_commit(
         _liaisons(scheme.assessments.values_list("department_id", flat=True)),
         organisation=scheme.organisation,
-        title=f"{scheme.year}年度统战工作考核结果已发布",
-        body=f"如有异议，可在{deadline.year}年{deadline.month}月{deadline.day}日前提出申诉（限一次）。",
+        title=_("%(year)s年度统战工作考核结果已发布") % {"year": scheme.year},
+        body=_("如有异议，可在%(year)s年%(month)s月%(day)s日前提出申诉（限一次）。")
+        % {"year": deadline.year, "month": deadline.month, "day": deadline.day},
         url=reverse("assessment:mine"),
     )
     return scheme
@@ -492,21 +503,25 @@ def publish_results(scheme: Scheme, *, by, request=None) -> Scheme:
 def file_appeal(assessment: DepartmentAssessment, *, by, reason: str, today=None, request=None) -> Appeal:
     scheme = assessment.scheme
     if not scheme.is_published:
-        raise ValidationError("考核结果尚未发布，不能申诉。")
+        raise ValidationError(_("考核结果尚未发布，不能申诉。"))
     today = today or timezone.localdate()
     deadline = scheme.appeal_deadline
     if today > deadline:
-        raise ValidationError(f"申诉期已过（截至{deadline.year}年{deadline.month}月{deadline.day}日），不能再申诉。")
+        raise ValidationError(
+            _("申诉期已过（截至%(year)s年%(month)s月%(day)s日），不能再申诉。")
+            % {"year": deadline.year, "month": deadline.month, "day": deadline.day}
+        )
     if Appeal.objects.filter(assessment=assessment).exists():
-        raise ValidationError("每个部门只能申诉一次，本部门已经申诉过。")
+        raise ValidationError(_("每个部门只能申诉一次，本部门已经申诉过。"))
     if not reason.strip():
-        raise ValidationError("请填写申诉理由。")
+        raise ValidationError(_("请填写申诉理由。"))
     appeal = Appeal.objects.create(assessment=assessment, reason=reason.strip(), submitted_by=by)
     audit.record("create", user=by, organisation=scheme.organisation, obj=appeal, request=request)
     _notify_after_commit(
         _staff(scheme.organisation),
         organisation=scheme.organisation,
-        title=f"{assessment.department}对{scheme.year}年度考核结果提出申诉",
+        title=_("%(department)s对%(year)s年度考核结果提出申诉")
+        % {"department": assessment.department, "year": scheme.year},
         body=reason[:200],
         url=reverse("assessment:department", args=[assessment.pk]),
     )
@@ -516,11 +531,11 @@ def file_appeal(assessment: DepartmentAssessment, *, by, reason: str, today=None
 @transaction.atomic
 def decide_appeal(appeal: Appeal, *, by, decision: str, response: str, request=None) -> Appeal:
     if appeal.decision != Appeal.Decision.PENDING:
-        raise ValidationError("该申诉已经处理。")
+        raise ValidationError(_("该申诉已经处理。"))
     if decision not in (Appeal.Decision.UPHELD, Appeal.Decision.REVISED):
-        raise ValidationError("请选择处理结果。")
+        raise ValidationError(_("请选择处理结果。"))
     if not response.strip():
-        raise ValidationError("请填写答复意见。")
+        raise ValidationError(_("请填写答复意见。"))
     appeal.decision = decision
     appeal.response = response.strip()
     appeal.decided_by = by
@@ -533,7 +548,7 @@ def decide_appeal(appeal: Appeal, *, by, decision: str, response: str, request=N
     _notify_after_commit(
         _liaisons([appeal.assessment.department_id]),
         organisation=organisation,
-        title=f"申诉已处理：{appeal.get_decision_display()}",
+        title=_("申诉已处理：%(get_decision_display)s") % {"get_decision_display": appeal.get_decision_display()},
         body=response[:200],
         url=reverse("assessment:self", args=[appeal.assessment_id]),
     )
@@ -549,7 +564,7 @@ def generate_letters(plan, *, by, request=None) -> int:
     from plans.queries import plan_departments
 
     if not plan.is_published:
-        raise ValidationError("工作要点发布后才能生成目标责任书。")
+        raise ValidationError(_("工作要点发布后才能生成目标责任书。"))
     existing = set(ResponsibilityLetter.objects.filter(plan=plan).values_list("department_id", flat=True))
     new = [ResponsibilityLetter(plan=plan, department_id=d) for d in plan_departments(plan) if d not in existing]
     ResponsibilityLetter.objects.bulk_create(new)
@@ -582,8 +597,8 @@ def issue_letters(letters, *, by, request=None) -> int:
     _notify_after_commit(
         _liaisons([letter.department_id for letter in letters]),
         organisation=organisation,
-        title=f"{letters[0].plan.year}年统战工作目标责任书已下达",
-        body="请下载本部门目标责任书，签字盖章后交统战部。",
+        title=_("%(year)s年统战工作目标责任书已下达") % {"year": letters[0].plan.year},
+        body=_("请下载本部门目标责任书，签字盖章后交统战部。"),
         url=reverse("assessment:mine"),
     )
     return len(letters)
@@ -593,7 +608,7 @@ def issue_letters(letters, *, by, request=None) -> int:
 def sign_letter(letter: ResponsibilityLetter, *, by, upload, kind, request=None) -> ResponsibilityLetter:
     """Issued → signed with the scanned signed copy (checked by content in the form)."""
     if letter.status == ResponsibilityLetter.Status.DRAFT:
-        raise ValidationError("责任书尚未下达，不能登记签订。")
+        raise ValidationError(_("责任书尚未下达，不能登记签订。"))
     letter.signed_file.save(upload.name, upload, save=False)
     letter.signed_name = upload.name[:200]
     letter.signed_kind = kind.label

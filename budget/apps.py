@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BudgetConfig(AppConfig):
     name = "budget"
-    verbose_name = "统战工作经费"
+    verbose_name = _("统战工作经费")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

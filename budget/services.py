@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from budget.models import ZERO, BudgetLine, Expense
 from core import audit
@@ -21,21 +22,26 @@ MAX_AMOUNT = Decimal("9999999999.99")
 THRESHOLDS = ((Decimal("0.8"), "alerted_80_at", "80%"), (Decimal("1"), "alerted_100_at", "100%"))
 
 
-def parse_money(value, *, label: str = "金额") -> Decimal:
+def parse_money(value, *, label: str = "") -> Decimal:
     """A positive amount of yuan with at most two decimals, as Decimal."""
+    label = label or _("金额")
     text = str(value).strip().replace(",", "").replace("，", "")
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}“{value}”不是数字，请填写如 1200.50 的金额。")
+        raise ValidationError(
+            _("%(label)s“%(value)s”不是数字，请填写如 1200.50 的金额。") % {"label": label, "value": value}
+        )
     if not amount.is_finite():
-        raise ValidationError(f"{label}“{value}”不是数字，请填写如 1200.50 的金额。")
+        raise ValidationError(
+            _("%(label)s“%(value)s”不是数字，请填写如 1200.50 的金额。") % {"label": label, "value": value}
+        )
     if amount <= 0:
-        raise ValidationError(f"{label}须大于 0，不能为负数或零。")
+        raise ValidationError(_("%(label)s须大于 0，不能为负数或零。") % {"label": label})
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"{label}最多保留两位小数（精确到分）。")
+        raise ValidationError(_("%(label)s最多保留两位小数（精确到分）。") % {"label": label})
     if amount > MAX_AMOUNT:
-        raise ValidationError(f"{label}过大。")
+        raise ValidationError(_("%(label)s过大。") % {"label": label})
     return amount.quantize(Decimal("0.01"))
 
 
@@ -90,8 +96,12 @@ def _check_alerts(line: BudgetLine) -> list[str]:
             )
         ]
         rate = (spent * 100 / line.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        title = f"经费预警：“{line.name}”已执行{rate}%（{reached[-1]}）"
-        body = f"预算{line.amount}元，已支出{spent}元。"
+        title = _("经费预警：“%(name)s”已执行%(rate)s%%（%(threshold)s）") % {
+            "name": line.name,
+            "rate": rate,
+            "threshold": reached[-1],
+        }
+        body = _("预算%(amount)s元，已支出%(spent)s元。") % {"amount": line.amount, "spent": spent}
         url = reverse("budget:line-detail", args=[line.pk])
         organisation = line.organisation
         transaction.on_commit(lambda: notify(staff, organisation=organisation, title=title, body=body, url=url))

@@ -39,7 +39,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, f"{y}年") for y in year_choices()]
+        self.fields["year"].choices = [(y, _("%(year)s年") % {"year": y}) for y in year_choices()]
 
     @property
     def selected_year(self) -> int:
@@ -95,4 +95,11 @@ class TargetLinkForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = targets_for_org(organisation).order_by("item__plan__year", "item__number")
-        self.fields["target"].label_from_instance = lambda t: f"{t.item.plan.year}年 {t.item.number} {t.text}"
+        self.fields["target"].label_from_instance = lambda t: (
+            _("%(year)s年 %(number)s %(text)s")
+            % {
+                "year": t.item.plan.year,
+                "number": t.item.number,
+                "text": t.text,
+            }
+        )

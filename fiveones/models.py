@@ -101,7 +101,7 @@ class Completion(models.Model):
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="fiveones_completion_unique")]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.year}年五个一全部完成"
+        return _("%(person)s %(year)s年五个一全部完成") % {"person": self.person, "year": self.year}
 
 
 class TargetLink(models.Model):

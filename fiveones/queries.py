@@ -16,6 +16,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events.queries import EventType, checked_in_events_by_person
@@ -66,7 +67,8 @@ class Source:
             "filing": _("履职记录"),
             "entry": _("自报已核实"),
         }
-        return f"{prefix[self.kind]}：{self.label}（{self.on.year}年{self.on.month}月{self.on.day}日）"
+        on = date_format(self.on, _("Y年n月j日"))
+        return _("%(how)s：%(label)s（%(on)s）") % {"how": prefix[self.kind], "label": self.label, "on": on}
 
 
 @dataclass

@@ -9,7 +9,11 @@ from publicity.models import Story
 
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, item):
-        return f"{item.plan.year}年 {item.number}. {item.title[:40]}"
+        return _("%(year)s年 %(number)s. %(title)s") % {
+            "year": item.plan.year,
+            "number": item.number,
+            "title": item.title[:40],
+        }
 
 
 class StoryForm(forms.Form):

@@ -86,4 +86,4 @@ class StoryPhoto(models.Model):
         verbose_name = _("报道图片")
 
     def __str__(self) -> str:
-        return self.caption or f"图片 {self.pk}"
+        return self.caption or _("图片 %(pk)s") % {"pk": self.pk}

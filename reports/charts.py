@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -94,12 +95,13 @@ class Chart:
 
     def _svg_open(self, width, height) -> list[str]:
         empty = not any(self.values)
+        no_data = escape(gettext("暂无数据"))
         return [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape(self.title)}" class="chart-svg">',
             f"<title>{escape(self.title)}</title>",
             f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(self.title)}</text>',
-            f'<text x="{width / 2}" y="{height / 2}" font-size="13" text-anchor="middle" fill="{GREY}">暂无数据</text>'
+            f'<text x="{width / 2}" y="{height / 2}" font-size="13" text-anchor="middle" fill="{GREY}">{no_data}</text>'
             if empty
             else "",
         ]
@@ -168,7 +170,7 @@ class Chart:
         title_font, font = _font(14 * s), _font(11 * s)
         draw.text((0, 2 * s), self.title, fill=INK, font=title_font)
         if not any(self.values):
-            draw.text((width / 2 * s, height / 2 * s), "暂无数据", fill=GREY, font=font, anchor="mm")
+            draw.text((width / 2 * s, height / 2 * s), gettext("暂无数据"), fill=GREY, font=font, anchor="mm")
         if self.kind == "hbar":
             for i, (label, value) in enumerate(zip(self.labels, self.values, strict=False)):
                 y = 34 + i * row_h
@@ -219,7 +221,7 @@ def _number(value) -> str:
 
 def progress_chart(sections: list[dict]) -> Chart:
     return Chart(
-        title="工作要点各部分平均进度",
+        title=gettext("工作要点各部分平均进度"),
         kind="hbar",
         labels=[s["title"] for s in sections],
         values=[s["progress"] for s in sections],
@@ -230,18 +232,31 @@ def progress_chart(sections: list[dict]) -> Chart:
 
 def events_chart(months: list[tuple[int, int, int]]) -> Chart:
     return Chart(
-        title="各月活动场次",
+        title=gettext("各月活动场次"),
         kind="vbar",
-        labels=[f"{m}月" for m, _, _ in months],
+        labels=[pgettext("chart label", "%(month)s月") % {"month": m} for m, _, _ in months],
         values=[total for _, total, _ in months],
         second=[held for _, _, held in months],
-        legend=("安排", "已举办"),
+        legend=(gettext("安排"), gettext("已举办")),
     )
+
+
+# The funnel's stages as proposals.queries.year_proposal_funnel names them.
+FUNNEL_LABELS = {
+    "收到": pgettext_lazy("suggestion funnel", "收到"),
+    "立案": pgettext_lazy("suggestion funnel", "立案"),
+    "答复": pgettext_lazy("suggestion funnel", "答复"),
+    "采纳": pgettext_lazy("suggestion funnel", "采纳"),
+}
 
 
 def funnel_chart(funnel: list[tuple[str, int]]) -> Chart:
     return Chart(
-        title="建言献策办理情况", kind="hbar", labels=[k for k, _ in funnel], values=[v for _, v in funnel], unit="件"
+        title=gettext("建言献策办理情况"),
+        kind="hbar",
+        labels=[str(FUNNEL_LABELS.get(k, k)) for k, _ in funnel],
+        values=[v for _, v in funnel],
+        unit=gettext("件"),
     )
 
 

@@ -8,7 +8,7 @@ budget execution and three charts (PNG)."""
 
 from collections import defaultdict
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports import charts
@@ -142,14 +142,28 @@ def overview(data: dict) -> str:
     attendance = sum(e["attendance"] for e in data["events"])
     funnel = dict(data["funnel"])
     registry = data["registry"]
-    return (
-        f"{data['year']}年，统战部在学校党委的领导下，认真落实年度统战工作要点。"
-        f"全年工作要点共{len(items)}项任务，已完成{done}项，逾期{overdue}项；"
-        f"举办各类统战活动{len(data['events'])}场，参加{attendance}人次；"
-        f"收到建言献策{funnel['收到']}件，立案{funnel['立案']}件，答复{funnel['答复']}件，采纳{funnel['采纳']}件；"
-        f"统战对象名册{registry['total']}人，其中留学回国人员{registry['returned']}人；"
-        f"全年联谊交友、谈心谈话{data['contacts']}次。"
-    )
+    return _(
+        "%(year)s年，统战部在学校党委的领导下，认真落实年度统战工作要点。"
+        "全年工作要点共%(items)s项任务，已完成%(done)s项，逾期%(overdue)s项；"
+        "举办各类统战活动%(events)s场，参加%(attendance)s人次；"
+        "收到建言献策%(received)s件，立案%(accepted)s件，答复%(answered)s件，采纳%(adopted)s件；"
+        "统战对象名册%(registry)s人，其中留学回国人员%(returned)s人；"
+        "全年联谊交友、谈心谈话%(contacts)s次。"
+    ) % {
+        "year": data["year"],
+        "items": len(items),
+        "done": done,
+        "overdue": overdue,
+        "events": len(data["events"]),
+        "attendance": attendance,
+        "received": funnel["收到"],
+        "accepted": funnel["立案"],
+        "answered": funnel["答复"],
+        "adopted": funnel["采纳"],
+        "registry": registry["total"],
+        "returned": registry["returned"],
+        "contacts": data["contacts"],
+    }
 
 
 def draft_text(data: dict) -> str:
@@ -280,14 +294,17 @@ def summary_docx(data: dict, *, text: str, highlights: list[str]) -> bytes:
         body(document, "本年度未登记经费预算。")
 
     heading(document, "附图")
-    for chart in (
-        charts.progress_chart(data["sections"]),
-        charts.events_chart(data["months"]),
-        charts.funnel_chart(data["funnel"]),
-    ):
+    with translation.override("zh-hans"):  # the Word draft is an official document: its charts stay Chinese
+        figures = [
+            charts.progress_chart(data["sections"]),
+            charts.events_chart(data["months"]),
+            charts.funnel_chart(data["funnel"]),
+        ]
+    for chart in figures:
         import io
 
-        document.add_picture(io.BytesIO(chart.png()), width=Cm(15))
+        with translation.override("zh-hans"):
+            document.add_picture(io.BytesIO(chart.png()), width=Cm(15))
     return to_bytes(document)
 
 
@@ -297,4 +314,5 @@ def _is_heading(line: str) -> bool:
 
 def generated_text(organisation, year: int) -> tuple[dict, str]:
     data = ledger(organisation, year)
-    return data, draft_text(data)
+    with translation.override("zh-hans"):  # the draft becomes the Word document: it stays Chinese
+        return data, draft_text(data)

@@ -14,7 +14,13 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class TargetChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, target):
         item = target.item
-        return f"{item.plan.year}年 {item.marker}{item.title[:40]} —— {target.text}（{target.achieved}/{target.count}）"
+        return _("%(year)s年 %(item)s —— %(target)s（%(achieved)s/%(count)s）") % {
+            "year": item.plan.year,
+            "item": f"{item.marker}{item.title[:40]}",
+            "target": target.text,
+            "achieved": target.achieved,
+            "count": target.count,
+        }
 
 
 class MaterialForm(forms.Form):
@@ -162,7 +168,7 @@ class QuizForm(forms.Form):
         self.questions = questions
         for number, question in enumerate(questions, start=1):
             choices = [(c.pk, c.text) for c in question.choices.all()]
-            label = f"{number}. {question.text}" + ("（多选）" if question.multiple else "")
+            label = f"{number}. {question.text}" + (_("（多选）") if question.multiple else "")
             if question.multiple:
                 field = forms.TypedMultipleChoiceField(
                     label=label, choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -196,7 +202,9 @@ class YearForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year + 1, this_year - 4, -1)]
+        self.fields["year"].choices = [
+            (y, _("%(year)s年") % {"year": y}) for y in range(this_year + 1, this_year - 4, -1)
+        ]
         if self.is_bound and not self.data.get("year"):
             self.data = {"year": str(this_year)}
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -170,7 +171,7 @@ def _sync_targets(material: StudyMaterial, *, by) -> None:
 def _announce(material: StudyMaterial, people) -> int:
     due = ""
     if material.due_at:
-        due = _("请于 %(due)s 前完成。") % {"due": f"{timezone.localtime(material.due_at):%m月%d日 %H:%M}"}
+        due = _("请于 %(due)s 前完成。") % {"due": date_format(timezone.localtime(material.due_at), _("m月d日 H:i"))}
     return notify(
         [p.user for p in people if p.user_id],
         organisation=material.organisation,
@@ -433,7 +434,7 @@ def remind_unread(*, now=None, organisation=None, material=None) -> int:
                 [assignment.person.user],
                 organisation=material.organisation,
                 title=_("学习提醒：%(title)s") % {"title": material.title},
-                body=_("请于 %(due)s 前完成学习。") % {"due": f"{due:%m月%d日 %H:%M}"},
+                body=_("请于 %(due)s 前完成学习。") % {"due": date_format(due, _("m月d日 H:i"))},
                 url=reverse("study:m-detail", args=[material.pk]),
                 email=True,
             )
