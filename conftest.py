@@ -43,6 +43,17 @@ _allow_flush_of_audit_log()
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English on in the test's thread: every test starts and ends in
+    the default language, so tests expecting Chinese never depend on the order they run in."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
