@@ -4,9 +4,9 @@ English (sysadmin: users and departments; security admin: roles and policy; audi
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from accounts.models import LoginFailure
+from accounts.models import LoginThrottle
 from core import audit
 from core.tests.english import chinese_outside
 from core.tests.english_data import stored_texts
@@ -66,7 +66,7 @@ def test_account_security_in_english(client, ufd_staff, member):
 def test_sysadmin_screens_in_english(client, org, sysadmin, member, ufd_department):
     english(client, sysadmin)
     assert_english(client.get(reverse("accounts:user-list")), "New account", "Last login", ">Active</span>")
-    assert_english(client.get(reverse("accounts:user-create")), "Initial password", ">Save</button>")
+    assert_english(client.get(reverse("accounts:user-create")), "Own e-mail", ">Save</button>")
     assert_english(client.get(reverse("accounts:user-edit", args=[member.pk])), f"Edit account {member.username}")
     response = client.post(reverse("accounts:user-create"), {"username": "member", "name": "x", "password": "short"})
     assert_english(response, "This username is already taken.")
@@ -76,10 +76,19 @@ def test_sysadmin_screens_in_english(client, org, sysadmin, member, ufd_departme
 
 
 def test_security_admin_screens_in_english(client, org, secadmin, liaison):
-    LoginFailure.objects.bulk_create([LoginFailure(username="liaison", ip="10.0.0.1") for _ in range(6)])
+    LoginThrottle.objects.create(
+        kind=LoginThrottle.Kind.ACCOUNT, key="liaison", user=liaison, failures=6, last_failure_at=timezone.now()
+    )
+    LoginThrottle.objects.create(
+        kind=LoginThrottle.Kind.ADDRESS, key="10.0.0.1", failures=6, last_failure_at=timezone.now()
+    )
     english(client, secadmin)
     assert_english(
-        client.get(reverse("accounts:role-list")), "Locked accounts", ">Unlock</button>", "Department liaison"
+        client.get(reverse("accounts:role-list")),
+        "Locked accounts",
+        ">Unlock</button>",
+        "Slowed-down addresses",
+        "Department liaison",
     )
     assert_english(client.get(reverse("accounts:role-edit", args=[liaison.pk])), "Assign role:", "UFD staff")
     assert_english(client.get(reverse("accounts:policy")), "Password rules", "Session timeout")
