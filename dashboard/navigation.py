@@ -15,7 +15,7 @@ ENTRIES = [
     (gettext_noop("统战对象"), "people:list", {Role.UFD_STAFF}),
     (gettext_noop("统战对象统计"), "people:figures", {Role.LEADER}),
     (gettext_noop("联系对象"), "people:contacts", {Role.LIAISON}),
-    (gettext_noop("活动"), "events:list", {Role.UFD_STAFF}),
+    (gettext_noop("活动"), "events:list", {Role.UFD_STAFF, Role.LEADER}),
     (gettext_noop("建言献策"), "proposals:inbox", {Role.UFD_STAFF, Role.LEADER}),
     (gettext_noop("交办件"), "proposals:assigned", {Role.LIAISON}),
     (gettext_noop("五个一"), "fiveones:overview", {Role.UFD_STAFF, Role.LEADER}),
