@@ -174,15 +174,15 @@ def year_department_answers(organisation, year: int, department_id: int, today=N
 
 def year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
     """The handling funnel of suggestions submitted in `year`: 收到 → 立案 → 答复 → 采纳（含部分采纳）.
-    One query."""
+    The stage names are the keys callers look up; they translate them where they show them. One query."""
     from proposals.services import FIGURES, figures_queryset
 
     total = figures_queryset(organisation, year=year).aggregate(**FIGURES)
     return [
-        (gettext("收到"), total["submitted"]),
-        (gettext("立案"), total["accepted"]),
-        (gettext("答复"), total["answered"]),
-        (gettext("采纳"), total["adopted"]),
+        ("收到", total["submitted"]),
+        ("立案", total["accepted"]),
+        ("答复", total["answered"]),
+        ("采纳", total["adopted"]),
     ]
 
 

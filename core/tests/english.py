@@ -56,7 +56,7 @@ def chinese_outside(response_or_html, *, user_data: list[str] = ()) -> list[str]
     """The runs of Chinese characters on the page that are not part of `user_data`."""
     html = response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
     text = visible_text(html)
-    for value in sorted([*user_data, *ALWAYS_ALLOWED], key=len, reverse=True):
+    for value in sorted([str(v) for v in (*user_data, *ALWAYS_ALLOWED)], key=len, reverse=True):
         if value:
             text = text.replace(value, " ")
     return CJK.findall(text)
