@@ -195,7 +195,7 @@ def test_outside_filings_in_english(client, ufd_staff, member, submitter):
     assert chinese_outside(own_part(listing), user_data=USER_DATA) == []
     detail = client.get(reverse("proposals:outside-detail", args=[filing.pk]))
     assert "Save verification" in detail.content.decode()
-    assert "City" in detail.content.decode()
+    assert "Municipal" in detail.content.decode()  # the level 市, worded as in the registry
     assert chinese_outside(own_part(detail), user_data=USER_DATA) == []
     client = english(client, member)
     mine = client.get(reverse("proposals:outside-mine"))
