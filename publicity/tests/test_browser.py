@@ -69,6 +69,8 @@ def test_story_with_consent_publishes_and_is_taken_down_when_consent_is_withdraw
     assert "报道人物：陈思源" in article.inner_text()
     assert "带领团队共建实训基地" in article.inner_text() and "alert" not in article.inner_html()
     assert "13900001111" not in phone.content()
+    # the photo loads after the page: wait until the browser has it (or gave up on it), then look
+    phone.wait_for_function("() => { const i = document.querySelector('.story-photos img'); return i && i.complete; }")
     assert phone.locator(".story-photos img").evaluate("img => img.naturalWidth") == 640
     _no_horizontal_scroll(phone)
     shot(phone, "publicity-public-story-375")
