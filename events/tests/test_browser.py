@@ -107,6 +107,7 @@ def test_staff_create_publish_and_check_in_from_the_list(live_server, page, org,
     assert "已发布，已邀请 1 人" in page.locator(".messages").inner_text()
     event = Event.objects.get(title="党外知识分子学习会")
     assert timezone.localtime(event.starts_at).strftime("%H:%M") == "14:30"
+    page.wait_for_function("() => { const i = document.querySelector('img.qr'); return i && i.complete; }")
     assert page.locator("img.qr").evaluate("img => img.naturalWidth > 0")
     shot(page, "events-staff-detail")
 
