@@ -102,6 +102,30 @@ def record(
     )
 
 
+def log(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    by=None,
+    request=None,
+    changes: dict | None = None,
+    organisation=None,
+    **extra,
+) -> AuditEvent:
+    """The one short call for an audited change: `audit.log("update", proposal, by=user, request=request,
+    changes=audit.diff(before, after))`. The organisation is the object's own (`obj.organisation`, or
+    `obj.audit_organisation` for a record that belongs to one through its parent) unless given;
+    `extra` passes `result`, `username` or `object_type` through to `record`."""
+    if organisation is None and obj is not None:
+        organisation = getattr(obj, "audit_organisation", None) or getattr(obj, "organisation", None)
+    return record(action, user=by, organisation=organisation, obj=obj, request=request, changes=changes, **extra)
+
+
+def changed(obj: models.Model, before: dict, fields: list[str]) -> dict:
+    """{field: [before, after]} of `fields` against a `snapshot` taken before the edit."""
+    return diff(before, snapshot(obj, fields))
+
+
 def purge_expired(*, now=None) -> int:
     """Delete audit events older than the retention period, leaving a signed checkpoint per chain
     (`core.audit_chain.purge_before`); the purge is itself audited."""
