@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres lint bench audit-deps
+.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres lint bench audit-deps bundle install-offline test-offline
 
 ## setup: create .venv and install pinned runtime dependencies and front-end assets (quick when nothing changed)
 setup: $(VENV)/.runtime assets
@@ -59,6 +59,20 @@ test-sqlite:
 
 test-postgres:
 	$(VENV)/bin/pytest -q
+
+## bundle: one archive for an intranet server with no internet (wheels, assets, source, guide, checksums) in dist/
+bundle: setup assets
+	PIP=$(PIP) deploy/offline/build.sh
+
+## install-offline: install a bundle with no network: make install-offline BUNDLE=dist/tongxin-….tar.gz [PREFIX=/srv/tongxin]
+PREFIX ?= /srv/tongxin
+install-offline:
+	@test -n "$(BUNDLE)" || (echo "用法：make install-offline BUNDLE=tongxin-….tar.gz [PREFIX=/srv/tongxin]" >&2; exit 2)
+	deploy/offline/install.sh "$(BUNDLE)" "$(PREFIX)"
+
+## test-offline: build the bundle, install and start it in a network namespace with no route out, log in (root; CI)
+test-offline: setup
+	deploy/offline/test-offline.sh
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
