@@ -45,6 +45,10 @@ ACTIONS = {
     "2fa.recovery_codes": _("生成恢复码"),
     "2fa.reset": _("重置两步验证"),
     "session.end": _("结束登录会话"),
+    "login.sso": _("统一身份认证登录"),
+    "login.sso.failed": _("统一身份认证登录失败"),
+    "login.local_refused": _("拒绝本地密码登录"),
+    "account.sso_provisioned": _("统一身份认证开通账号"),
 }
 
 
@@ -188,6 +192,7 @@ CHANGE_KEYS = {
     "version": _("版本"),
     "created_at": _("创建时间"),
     "updated_at": _("更新时间"),
+    "protocol": _("认证方式"),
 }
 
 
