@@ -427,3 +427,22 @@ def test_person_registry_hook_is_registered(org):
     PersonFactory(organisation=org, name="王老师", staff_number="T1001")
     assert [p.name for p in sso._people_with("T1001")] == ["王老师"]
     assert Person.objects.filter(staff_number="T1001").count() == 1
+
+
+def test_sso_pages_in_english(client, db, settings):
+    from accounts.tests.test_english import assert_english, english
+
+    settings.CAS_SERVER_URL = "http://127.0.0.1:9"  # shown, never contacted
+    settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID = "http://127.0.0.1:9", "tongxin"
+    settings.LOCAL_LOGIN = "admins"
+    english(client)
+    assert_english(
+        client.get(reverse("accounts:login")),
+        "Single sign-on<small>CAS</small>",
+        "Single sign-on<small>OpenID Connect</small>",
+        "Administrators: local account login",
+    )
+    response = client.post(reverse("accounts:login"), {"username": "member", "password": "x"})
+    assert_english(
+        response, "Local password login is only for the system, security and audit administrators.", status=400
+    )
