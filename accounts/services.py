@@ -26,7 +26,7 @@ LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定%(minut
 
 LOCAL_REFUSED_MESSAGE = gettext_noop("本地密码登录仅限系统管理员、安全管理员和审计管理员，请使用统一身份认证登录。")
 
-USER_FIELDS = ["name", "email", "is_active"]
+USER_FIELDS = ["name", "email", "staff_number", "is_active"]
 
 
 def _window_start():

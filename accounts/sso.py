@@ -95,6 +95,12 @@ def mapped_role(groups: list[str]) -> str:
     return ""
 
 
+def role_map_display() -> list[tuple[str, str]]:
+    """(IdP group, role label) of TONGXIN_SSO_ROLE_MAP, for the security admin's policy page."""
+    labels = {r.value: r.label for r in Role if r not in ADMIN_ROLES}
+    return [(group, labels[role]) for group, role in settings.SSO_ROLE_MAP.items() if role in labels]
+
+
 def _fetch(url: str, *, data: dict | None = None, headers: dict | None = None) -> bytes:
     """One request to the identity provider (the configured server only), with a timeout."""
     if not url.startswith(("https://", "http://")):
@@ -397,7 +403,6 @@ def fail(request, protocol: str, error: SSOError) -> None:
         "login.sso.failed",
         username=error.identifier[:150],
         request=request,
-        object_type="accounts.user",
         changes={"protocol": protocol, "reason": error.code},
         result=audit.AuditEvent.Result.FAILURE,
     )

@@ -118,8 +118,8 @@ def user_create(request):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int):
     user = _get_user_for_admin(request, pk)
-    initial = {"name": user.name, "email": user.email, "is_active": user.is_active}
-    form = forms.UserEditForm(request.POST or None, initial=initial)
+    initial = {"name": user.name, "email": user.email, "staff_number": user.staff_number, "is_active": user.is_active}
+    form = forms.UserEditForm(request.POST or None, initial=initial, target=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_user(
@@ -326,6 +326,12 @@ def policy(request):
         "retention_days": settings.AUDIT_RETENTION_DAYS,
         "max_request_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024),
         "https": settings.HTTPS,
+        "cas": sso.cas_enabled(),
+        "cas_version": settings.CAS_VERSION,
+        "oidc": sso.oidc_enabled(),
+        "admins_only": settings.LOCAL_LOGIN == "admins",
+        "provisioning": request.organisation.sso_provisioning,
+        "role_map": sso.role_map_display(),
     }
     return render(request, "accounts/policy.html", context)
 

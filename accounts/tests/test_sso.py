@@ -446,3 +446,73 @@ def test_sso_pages_in_english(client, db, settings):
     assert_english(
         response, "Local password login is only for the system, security and audit administrators.", status=400
     )
+
+
+# --- Administration: 工号 on the account, the provisioning switch, the policy page ----------------
+
+
+def test_sysadmin_sets_the_staff_number_and_sso_finds_the_account(client, cas, sysadmin, member):
+    client.force_login(sysadmin)
+    url = reverse("accounts:user-edit", kwargs={"pk": member.pk})
+    response = client.post(url, {"name": "张建言", "email": "", "staff_number": "T1001", "is_active": "on"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.staff_number == "T1001"
+    assert last_event("update").changes["staff_number"] == ["", "T1001"]
+    client.logout()
+    cas_login(client, cas, "T1001")
+    assert logged_in_user(client) == member
+
+
+def test_a_staff_number_belongs_to_one_account(client, org, sysadmin, member):
+    staff(org, "T1001")
+    client.force_login(sysadmin)
+    url = reverse("accounts:user-edit", kwargs={"pk": member.pk})
+    response = client.post(url, {"name": "张建言", "staff_number": "T1001", "is_active": "on"})
+    assert response.status_code == 200
+    assert "该工号已属于另一个账号" in response.content.decode()
+
+
+def test_provisioning_command_switches_and_audits(org):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("sso_provisioning", org.slug, "on", stdout=out)
+    org.refresh_from_db()
+    assert org.sso_provisioning is True
+    assert out.getvalue().strip() == "示例职业技术学院：允许统一身份认证首次登录自动开通账号。"
+    assert last_event("update").changes == {"sso_provisioning": ["False", "True"]}
+
+
+def test_provisioning_command_refuses_an_unknown_organisation(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="没有代码为 nowhere 的组织"):
+        call_command("sso_provisioning", "nowhere", "on")
+
+
+def test_policy_page_shows_the_sso_settings(client, secadmin, settings):
+    settings.CAS_SERVER_URL, settings.CAS_VERSION = "https://cas.example.edu.cn/cas", "2"
+    settings.LOCAL_LOGIN = "admins"
+    settings.SSO_ROLE_MAP = {"统战部": "ufd_staff", "三员": "secadmin"}
+    client.force_login(secadmin)
+    body = client.get(reverse("accounts:policy")).content.decode()
+    assert "CAS 2.0" in body
+    assert "仅限系统管理员、安全管理员和审计管理员" in body
+    assert "统战部 → 统战部工作人员" in body
+    assert "三员" not in body
+    assert "不允许" in body
+
+
+def test_a_locked_account_still_signs_in_through_the_idp(client, cas, org, settings, monkeypatch):
+    from accounts import services
+
+    monkeypatch.setattr(services, "_sleep", lambda seconds: None)
+    user = staff(org, "T1001")
+    for _ in range(settings.LOCKOUT_FAILURES):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong-Password-1"})
+    assert services._account_locked(user)
+    cas_login(client, cas, "T1001")
+    assert logged_in_user(client) == user
