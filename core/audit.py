@@ -202,7 +202,7 @@ def _readable(code: str) -> str:
 
 def action_label(code: str) -> str:
     """The Chinese name of an action code; an unknown code keeps a readable form (`2fa.enabled` →
-    `2fa · enabled`), a known prefix its name (`login.sso` → `登录（sso）`)."""
+    `2fa · enabled`), a known prefix its name (`login.webauthn` → `登录（webauthn）`)."""
     if code in ACTIONS:
         return str(ACTIONS[code])
     head, _dot, rest = code.partition(".")
