@@ -170,7 +170,8 @@ def _new_key():
 
 class OIDCProvider(_Server):
     """users: {name: {claim: value}} added to the ID token; every password is PASSWORD.
-    `token_changes` alters the next ID tokens' claims (audience, expiry, nonce…);
+    `token_changes` alters the next ID tokens' claims (audience, expiry, nonce…); `userinfo_only`
+    names claims given by /userinfo alone;
     `sign_with_other_key` signs them with a key that is not the one published."""
 
     title = "测试 OpenID Connect 统一身份认证"
@@ -185,6 +186,8 @@ class OIDCProvider(_Server):
         self.token_changes = {}
         self.sign_with_other_key = False
         self.ended = []
+        self.userinfo_only = set()  # claims given only by /userinfo, not in the ID token
+        self.access_tokens = {}
 
     @property
     def issuer(self) -> str:
@@ -197,6 +200,7 @@ class OIDCProvider(_Server):
             "token_endpoint": f"{self.url}/token",
             "jwks_uri": f"{self.url}/jwks",
             "end_session_endpoint": f"{self.url}/end_session",
+            "userinfo_endpoint": f"{self.url}/userinfo",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -216,7 +220,7 @@ class OIDCProvider(_Server):
             "iat": now,
             "exp": now + 300,
             "nonce": nonce,
-            **self.users[user],
+            **{k: v for k, v in self.users[user].items() if k not in self.userinfo_only},
             **self.token_changes,
         }
         key = _new_key() if self.sign_with_other_key else self.key
@@ -247,6 +251,11 @@ class OIDCProvider(_Server):
             return 302, {"Location": f"{query['redirect_uri']}?{back}"}, ""
         if path == "/token" and method == "POST":
             return self.token(form, headers)
+        if path == "/userinfo":
+            user = self.access_tokens.get(headers.get("Authorization", "").removeprefix("Bearer "))
+            if user is None:
+                return self._json({"error": "invalid_token"}, 401)
+            return self._json({"sub": f"sub-{user}", **self.users[user]})
         if path == "/end_session":
             self.ended.append(query)
             return 302, {"Location": query.get("post_logout_redirect_uri", self.url)}, ""
@@ -262,9 +271,11 @@ class OIDCProvider(_Server):
         challenge = base64.urlsafe_b64encode(hashlib.sha256(form.get("code_verifier", "").encode()).digest())
         if challenge.rstrip(b"=").decode() != grant["code_challenge"]:
             return self._json({"error": "invalid_grant", "error_description": "PKCE"}, 400)
+        access_token = secrets.token_urlsafe(16)
+        self.access_tokens[access_token] = grant["user"]
         return self._json(
             {
-                "access_token": secrets.token_urlsafe(16),
+                "access_token": access_token,
                 "token_type": "Bearer",
                 "expires_in": 300,
                 "id_token": self.id_token(grant["user"], grant.get("nonce", "")),

@@ -516,3 +516,23 @@ def test_a_locked_account_still_signs_in_through_the_idp(client, cas, org, setti
     assert services._account_locked(user)
     cas_login(client, cas, "T1001")
     assert logged_in_user(client) == user
+
+
+def test_oidc_reads_the_staff_number_from_userinfo_when_the_id_token_lacks_it(client, oidc, org):
+    user = staff(org, "T1001")
+    oidc.userinfo_only = {"preferred_username"}
+    oidc_login(client, oidc, "T1001")
+    assert logged_in_user(client) == user
+    assert "/userinfo" in oidc.paths()
+
+
+def test_oidc_follows_a_rotated_signing_key(client, oidc, org):
+    from accounts.tests.sso_providers import _new_key
+
+    user = staff(org, "T1001")
+    oidc_login(client, oidc, "T1001")
+    client.logout()
+    oidc.key, oidc.kid = _new_key(), "test-key-2"  # the app still holds the old JWKS
+    oidc_login(client, oidc, "T1001")
+    assert logged_in_user(client) == user
+    assert oidc.paths().count("/jwks") == 2
