@@ -66,7 +66,21 @@ class UserCreateForm(forms.Form):
 class UserEditForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     email = forms.EmailField(label=_("邮箱"), required=False)
+    staff_number = forms.CharField(
+        label=_("工号"), max_length=32, required=False, help_text=_("统一身份认证按工号找到这个账号。")
+    )
     is_active = forms.BooleanField(label=_("启用"), required=False)
+
+    def __init__(self, *args, target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+
+    def clean_staff_number(self):
+        number = self.cleaned_data["staff_number"].strip()
+        others = User.objects.filter(staff_number=number).exclude(pk=getattr(self.target, "pk", None))
+        if number and others.exists():
+            raise forms.ValidationError(gettext("该工号已属于另一个账号。"))
+        return number
 
 
 class SetPasswordForm(forms.Form):

@@ -9,9 +9,16 @@ class User(AbstractUser):
     """A login. Its role lives in `orgs.Membership`; its registry record in `people.Person`."""
 
     name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # The campus identity's staff number (工号): single sign-on finds the account by it.
+    staff_number = models.CharField(_("工号"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("用户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_number"], condition=~models.Q(staff_number=""), name="user_unique_staff_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username

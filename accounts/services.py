@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts import sso
 from accounts.models import AuditLookup, LoginThrottle, PasswordResetRequest, User
 from core import audit
 from core.audit import client_ip
@@ -23,9 +24,9 @@ from orgs.models import Role
 
 LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定%(minutes)s分钟。请稍后再试，或联系安全管理员解锁。")
 
-USER_FIELDS = ["name", "email", "is_active"]
+LOCAL_REFUSED_MESSAGE = gettext_noop("本地密码登录仅限系统管理员、安全管理员和审计管理员，请使用统一身份认证登录。")
 
-
+USER_FIELDS = ["name", "email", "staff_number", "is_active"]
 
 
 def _window_start():
@@ -124,6 +125,19 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
         _sleep(delay)
     known = User.objects.filter(username__iexact=username).select_related("membership__organisation").first()
     organisation = _organisation_of(known)
+    if not sso.local_login_allowed(known):
+        # TONGXIN_LOCAL_LOGIN=admins: no password is checked (no guess, no oracle) for anyone but
+        # the three admins; made-up names get the same answer and count against the address.
+        audit.record(
+            "login.local_refused",
+            username=known.username if known else username,
+            organisation=organisation,
+            request=request,
+            result=audit.AuditEvent.Result.DENIED,
+        )
+        if ip:
+            _count_address_failure(ip)
+        return None, _(LOCAL_REFUSED_MESSAGE)
     locked_message = _(LOCKED_MESSAGE) % {"minutes": settings.LOCKOUT_MINUTES}
     if known is not None and not _take_guess(known):
         audit.record(

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from accounts import security_views, views
+from accounts import security_views, sso_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    # Issue 17: single sign-on (CAS, OpenID Connect).
+    path("sso/cas/", sso_views.cas_start, name="sso-cas"),
+    path("sso/cas/callback/", sso_views.cas_callback, name="sso-cas-callback"),
+    path("sso/oidc/", sso_views.oidc_start, name="sso-oidc"),
+    path("sso/oidc/callback/", sso_views.oidc_callback, name="sso-oidc-callback"),
     path("password/", views.password_change, name="password-change"),
     path("admin/users/", views.user_list, name="user-list"),
     path("admin/users/new/", views.user_create, name="user-create"),

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import forms, services
+from accounts import forms, services, sso
 from accounts.models import AuditLookup, PasswordResetRequest, User
 from accounts.pseudonyms import pseudonymise
 from core.models import AuditEvent
@@ -37,13 +38,31 @@ def login_view(request):
                 target = ""
             return redirect(target or "dashboard:home")
     status = 200 if not error else 400
-    return render(request, "accounts/login.html", {"form": form, "error": error}, status=status)
+    context = {
+        "form": form,
+        "error": error,
+        "cas": sso.cas_enabled(),
+        "oidc": sso.oidc_enabled(),
+        "admins_only": settings.LOCAL_LOGIN == "admins",
+    }
+    return render(request, "accounts/login.html", context, status=status)
 
 
 @require_POST
 def logout_view(request):
+    """Ends the local session; a single-sign-on session then goes on to the provider's logout
+    (by a page that refreshes to it: the CSP's form-action keeps a form's redirect on this site)."""
+    signed = request.session.get(sso.SESSION) or {}
     services.log_out(request)
     messages.success(request, gettext("您已安全退出。"))
+    back = request.build_absolute_uri(reverse("accounts:login"))
+    url = ""
+    if signed.get("protocol") == sso.CAS and sso.cas_enabled():
+        url = sso.cas_logout_url(back)
+    elif signed.get("protocol") == sso.OIDC and sso.oidc_enabled():
+        url = sso.oidc_logout_url(signed.get("id_token", ""), back)
+    if url:
+        return render(request, "accounts/sso_logout.html", {"url": url})
     return redirect("accounts:login")
 
 
@@ -99,8 +118,8 @@ def user_create(request):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int):
     user = _get_user_for_admin(request, pk)
-    initial = {"name": user.name, "email": user.email, "is_active": user.is_active}
-    form = forms.UserEditForm(request.POST or None, initial=initial)
+    initial = {"name": user.name, "email": user.email, "staff_number": user.staff_number, "is_active": user.is_active}
+    form = forms.UserEditForm(request.POST or None, initial=initial, target=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_user(
@@ -307,6 +326,12 @@ def policy(request):
         "retention_days": settings.AUDIT_RETENTION_DAYS,
         "max_request_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024),
         "https": settings.HTTPS,
+        "cas": sso.cas_enabled(),
+        "cas_version": settings.CAS_VERSION,
+        "oidc": sso.oidc_enabled(),
+        "admins_only": settings.LOCAL_LOGIN == "admins",
+        "provisioning": request.organisation.sso_provisioning,
+        "role_map": sso.role_map_display(),
     }
     return render(request, "accounts/policy.html", context)
 

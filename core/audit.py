@@ -45,6 +45,10 @@ ACTIONS = {
     "2fa.recovery_codes": _("生成恢复码"),
     "2fa.reset": _("重置两步验证"),
     "session.end": _("结束登录会话"),
+    "login.sso": _("统一身份认证登录"),
+    "login.sso.failed": _("统一身份认证登录失败"),
+    "login.local_refused": _("拒绝本地密码登录"),
+    "account.sso_provisioned": _("统一身份认证开通账号"),
 }
 
 
@@ -188,6 +192,7 @@ CHANGE_KEYS = {
     "version": _("版本"),
     "created_at": _("创建时间"),
     "updated_at": _("更新时间"),
+    "protocol": _("认证方式"),
 }
 
 
@@ -197,7 +202,7 @@ def _readable(code: str) -> str:
 
 def action_label(code: str) -> str:
     """The Chinese name of an action code; an unknown code keeps a readable form (`2fa.enabled` →
-    `2fa · enabled`), a known prefix its name (`login.sso` → `登录（sso）`)."""
+    `2fa · enabled`), a known prefix its name (`login.webauthn` → `登录（webauthn）`)."""
     if code in ACTIONS:
         return str(ACTIONS[code])
     head, _dot, rest = code.partition(".")

@@ -12,6 +12,8 @@ class Organisation(models.Model):
         "self", verbose_name=_("上级组织"), null=True, blank=True, related_name="children", on_delete=models.PROTECT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Single sign-on may create a member account for a registry person with the signed-in 工号.
+    sso_provisioning = models.BooleanField(_("统一身份认证首次登录自动开通账号"), default=False)
 
     class Meta:
         ordering = ["name"]

@@ -110,3 +110,19 @@ def assign_role(user, *, organisation: Organisation, role: Role, departments=(),
         request=request,
     )
     return membership
+
+
+def set_sso_provisioning(organisation: Organisation, *, allowed: bool, by=None) -> Organisation:
+    """Whether single sign-on may create a member account for a registry person of `organisation`
+    at first login (issue 17). Audits."""
+    before = audit.snapshot(organisation, ["sso_provisioning"])
+    organisation.sso_provisioning = allowed
+    organisation.save(update_fields=["sso_provisioning"])
+    audit.log(
+        "update",
+        organisation,
+        by=by,
+        organisation=organisation,
+        changes=audit.changed(organisation, before, ["sso_provisioning"]),
+    )
+    return organisation

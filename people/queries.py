@@ -41,3 +41,10 @@ def phones_of_users(users) -> dict:
     notices that @-mention them in a WeCom/DingTalk group. One query."""
     rows = Person.objects.filter(user__in=users).exclude(phone="").values_list("user_id", "name", "phone")
     return {user_id: (name, phone) for user_id, name, phone in rows}
+
+
+def people_with_staff_number(staff_number: str):
+    """Registry people with this 工号 in any organisation (single sign-on's account matching)."""
+    if not staff_number:
+        return []
+    return list(Person.objects.filter(staff_number=staff_number).select_related("organisation")[:5])

@@ -820,3 +820,9 @@ def import_people_task(job_id: str, organisation_id: int, user_id: int, token: s
     organisation = Organisation.objects.get(pk=organisation_id)
     user = get_user_model().objects.get(pk=user_id)
     run_import(job_id, organisation=organisation, by=user, token=token, source=source)
+
+
+def link_account(person: Person, user) -> None:
+    """Single sign-on provisioned `user` for `person` (accounts audits the provisioning)."""
+    person.user = user
+    person.save(update_fields=["user"])

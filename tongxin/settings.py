@@ -5,6 +5,7 @@ Defaults make `make run` work on SQLite with no configuration. See README.md
 prepares `var/` and the per-checkout secret key (`tongxin.local_files`).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -172,6 +173,23 @@ LOCKOUT_MINUTES = env_int("TONGXIN_LOCKOUT_MINUTES", 30)
 # this many seconds, doubling per further failure, up to the maximum.
 LOGIN_DELAY_SECONDS = float(env("TONGXIN_LOGIN_DELAY_SECONDS", "1"))
 LOGIN_DELAY_MAX_SECONDS = float(env("TONGXIN_LOGIN_DELAY_MAX_SECONDS", "8"))
+# Single sign-on (issue 17; README "统一身份认证"). CAS is on when its server URL is set, OpenID
+# Connect when issuer and client id are set. The 工号 comes from the CAS user (or an attribute) or
+# from an ID-token claim; roles come from the IdP only through the explicit group -> role map.
+CAS_SERVER_URL = env("TONGXIN_CAS_SERVER_URL").rstrip("/")
+CAS_VERSION = env("TONGXIN_CAS_VERSION", "3")
+CAS_ID_ATTRIBUTE = env("TONGXIN_CAS_ID_ATTRIBUTE")
+OIDC_ISSUER = env("TONGXIN_OIDC_ISSUER")
+OIDC_CLIENT_ID = env("TONGXIN_OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env("TONGXIN_OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env("TONGXIN_OIDC_SCOPES", "openid profile")
+OIDC_ID_CLAIM = env("TONGXIN_OIDC_ID_CLAIM", "preferred_username")
+SSO_GROUPS_ATTRIBUTE = env("TONGXIN_SSO_GROUPS_ATTRIBUTE", "groups")
+SSO_ROLE_MAP = json.loads(env("TONGXIN_SSO_ROLE_MAP", "{}") or "{}")
+SSO_TIMEOUT_SECONDS = env_int("TONGXIN_SSO_TIMEOUT_SECONDS", 10)
+# "all": every account may sign in with its local password; "admins": only the three admins
+# (break-glass), everyone else through single sign-on.
+LOCAL_LOGIN = env("TONGXIN_LOCAL_LOGIN", "all")
 # How many reverse proxies in front of Tongxin append to X-Forwarded-For. 0: the header is
 # never trusted and the client address is the connection's.
 TRUSTED_PROXIES = env_int("TONGXIN_TRUSTED_PROXIES", 0)

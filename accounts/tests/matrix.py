@@ -41,6 +41,12 @@ ACCOUNTS_MATRIX = {
     "accounts:audit-lookups": ({Role.AUDITADMIN}, "get"),
     "accounts:lookup-requests": ({Role.SECADMIN}, "get"),
     "accounts:lookup-decide": ({Role.SECADMIN}, "post"),
+    # Issue 17, single sign-on: each start and callback sends everyone on (to the identity
+    # provider, to the login page with a message when not configured, or home when signed in).
+    "accounts:sso-cas": ("public", "redirect"),
+    "accounts:sso-cas-callback": ("public", "redirect"),
+    "accounts:sso-oidc": ("public", "redirect"),
+    "accounts:sso-oidc-callback": ("public", "redirect"),
 }
 
 ACCOUNTS_URL_KWARGS = {

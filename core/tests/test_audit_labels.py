@@ -45,7 +45,8 @@ def test_audit_log_shows_chinese_names(client, auditor, org, member):
 def test_action_labels_and_fallbacks():
     assert audit.action_label("login.failed") == "登录失败"
     assert audit.action_label("password.change") == "修改密码"
-    assert audit.action_label("login.sso") == "登录（sso）"
+    assert audit.action_label("login.sso") == "统一身份认证登录"
+    assert audit.action_label("login.webauthn") == "登录（webauthn）"
     assert audit.action_label("budget.line_closed") == "budget · line closed"
 
 

@@ -1,0 +1,80 @@
+"""Single sign-on pages (issue 17): each protocol's start (to the identity provider) and callback."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts import sso
+
+
+def _remember_next(request) -> None:
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    request.session[sso.PENDING] = {"next": target}
+
+
+def _finish(request, protocol: str, identity_of):
+    """Runs the protocol's check, signs in, and sends the user on (or back to the login page)."""
+    pending = request.session.pop(sso.PENDING, None) or {}
+    try:
+        sso.sign_in(request, identity_of(pending))
+    except sso.SSOError as error:
+        sso.fail(request, protocol, error)
+        messages.error(request, error.message)
+        return redirect("accounts:login")
+    target = pending.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    return redirect(target or "dashboard:home")
+
+
+def _disabled(request):
+    messages.error(request, _(sso.MESSAGES["disabled"]))
+    return redirect("accounts:login")
+
+
+@require_GET
+def cas_start(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard:home")
+    if not sso.cas_enabled():
+        return _disabled(request)
+    _remember_next(request)
+    return redirect(sso.cas_login_url(request.build_absolute_uri(reverse("accounts:sso-cas-callback"))))
+
+
+@require_GET
+def cas_callback(request):
+    if not sso.cas_enabled():
+        return _disabled(request)
+    service = request.build_absolute_uri(reverse("accounts:sso-cas-callback"))
+    return _finish(request, sso.CAS, lambda pending: sso.cas_identity(request.GET.get("ticket", ""), service))
+
+
+@require_GET
+def oidc_start(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard:home")
+    if not sso.oidc_enabled():
+        return _disabled(request)
+    _remember_next(request)
+    try:
+        url, pending = sso.oidc_start(request.build_absolute_uri(reverse("accounts:sso-oidc-callback")))
+    except sso.SSOError as error:
+        sso.fail(request, sso.OIDC, error)
+        messages.error(request, error.message)
+        return redirect("accounts:login")
+    request.session[sso.PENDING] = {**request.session[sso.PENDING], **pending}
+    return redirect(url)
+
+
+@require_GET
+def oidc_callback(request):
+    if not sso.oidc_enabled():
+        return _disabled(request)
+    redirect_uri = request.build_absolute_uri(reverse("accounts:sso-oidc-callback"))
+    return _finish(request, sso.OIDC, lambda pending: sso.oidc_identity(request.GET, pending, redirect_uri))
