@@ -23,6 +23,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.username
 
+    @property
+    def audit_organisation(self):
+        """The organisation of the account's membership (None without one), for its audit rows."""
+        membership = getattr(self, "membership", None)
+        return membership.organisation if membership else None
+
 
 class LoginThrottle(models.Model):
     """Failed logins counted in one row per existing account (which locks it) and one row per

@@ -193,7 +193,7 @@ def _replace_codes(user: User) -> list[str]:
 def new_recovery_codes(user: User, *, request=None) -> list[str]:
     """Replaces the account's recovery codes by 10 new ones; returns them (shown once). Audits."""
     codes = _replace_codes(user)
-    audit.record("2fa.recovery_codes", user=user, organisation=_organisation_of(user), obj=user, request=request)
+    audit.log("2fa.recovery_codes", user, by=user, request=request)
     return codes
 
 
@@ -211,7 +211,7 @@ def confirm_enrolment(user: User, code: str, *, request=None) -> list[str] | Non
     security.totp_last_step = step
     security.save(update_fields=["totp_confirmed_at", "totp_last_step"])
     user.security = security
-    audit.record("2fa.enrol", user=user, organisation=_organisation_of(user), obj=user, request=request)
+    audit.log("2fa.enrol", user, by=user, request=request)
     return _replace_codes(user)
 
 
@@ -220,7 +220,6 @@ def check_second_factor(user: User, code: str, *, request=None) -> bool:
     """A TOTP code (each accepted once) or an unused recovery code (then spent). Audits both
     outcomes."""
     security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
-    organisation = _organisation_of(user)
     ok, how = False, "totp"
     step = totp.match(security.totp_secret, code, after_step=security.totp_last_step) if security.has_totp else None
     if step is not None:
@@ -235,16 +234,9 @@ def check_second_factor(user: User, code: str, *, request=None) -> bool:
     if ok:
         left = RecoveryCode.objects.filter(user=user, used_at=None).count()
         changes = {"method": how, "recovery_codes_left": left}
-        audit.record("login.2fa", user=user, organisation=organisation, obj=user, request=request, changes=changes)
+        audit.log("login.2fa", user, by=user, request=request, changes=changes)
     else:
-        audit.record(
-            "login.2fa.failed",
-            user=user,
-            organisation=organisation,
-            obj=user,
-            request=request,
-            result=audit.AuditEvent.Result.FAILURE,
-        )
+        audit.log("login.2fa.failed", user, by=user, request=request, result=audit.AuditEvent.Result.FAILURE)
     return ok
 
 
@@ -257,14 +249,8 @@ def reset_two_factor(target: User, *, by: User, request=None) -> None:
     security.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
     RecoveryCode.objects.filter(user=target).delete()
     ended = _end_sessions(UserSession.objects.filter(user=target))
-    audit.record(
-        "2fa.reset",
-        user=by,
-        organisation=_organisation_of(by),
-        obj=target,
-        request=request,
-        changes={"sessions_ended": ended},
-    )
+    changes = {"sessions_ended": ended}
+    audit.log("2fa.reset", target, by=by, request=request, changes=changes, organisation=by.audit_organisation)
 
 
 # --- Passwords --------------------------------------------------------------------------------
@@ -320,26 +306,14 @@ def end_session(user_session: UserSession, *, by: User, request=None) -> None:
     """Ends one session (the owner's other device, or any session by the security admin). Audits."""
     target = user_session.user
     _end_sessions(UserSession.objects.filter(pk=user_session.pk))
-    audit.record(
-        "session.end",
-        user=by,
-        organisation=_organisation_of(by),
-        obj=target,
-        request=request,
-        changes={"ip": user_session.ip or "", "device": user_session.user_agent[:80]},
-    )
+    changes = {"ip": user_session.ip or "", "device": user_session.user_agent[:80]}
+    audit.log("session.end", target, by=by, request=request, changes=changes, organisation=by.audit_organisation)
 
 
 @transaction.atomic
 def end_sessions(target: User, *, by: User, keep: str = "", request=None) -> int:
     """Ends every session of `target` except the one with key `keep`. Audits."""
     ended = _end_sessions(UserSession.objects.filter(user=target).exclude(session_key=keep))
-    audit.record(
-        "session.end",
-        user=by,
-        organisation=_organisation_of(by),
-        obj=target,
-        request=request,
-        changes={"sessions_ended": ended},
-    )
+    changes = {"sessions_ended": ended}
+    audit.log("session.end", target, by=by, request=request, changes=changes, organisation=by.audit_organisation)
     return ended

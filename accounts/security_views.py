@@ -236,13 +236,9 @@ def audit_export(request):
     if truncated:
         watermark += _("（只导出最近 %(limit)s 条，请缩小日期范围）") % {"limit": EXPORT_LIMIT}
     data = write_xlsx(rows, title=_("审计日志"), watermark=watermark, widths=EXPORT_WIDTHS)
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        object_type="core.auditevent",
-        request=request,
-        changes={"rows": len(events), "filter": request.GET.urlencode()[:200]},
+    changes = {"rows": len(events), "filter": request.GET.urlencode()[:200]}
+    audit.log(
+        "export", AuditEvent, by=request.user, request=request, changes=changes, organisation=request.organisation
     )
     response = FileResponse(io.BytesIO(data), as_attachment=True, filename=f"审计日志-{now:%Y%m%d}.xlsx")
     response["Cache-Control"] = "no-store"

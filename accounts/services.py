@@ -27,6 +27,7 @@ LOCKED_MESSAGE = gettext_noop("登录失败次数过多，账号已锁定%(minut
 LOCAL_REFUSED_MESSAGE = gettext_noop("本地密码登录仅限系统管理员、安全管理员和审计管理员，请使用统一身份认证登录。")
 
 USER_FIELDS = ["name", "email", "staff_number", "is_active"]
+DENIED, FAILURE = audit.AuditEvent.Result.DENIED, audit.AuditEvent.Result.FAILURE  # audit results
 
 
 def _window_start():
@@ -124,70 +125,41 @@ def attempt_login(request, username: str, password: str) -> tuple[User | None, s
     if delay:
         _sleep(delay)
     known = User.objects.filter(username__iexact=username).select_related("membership__organisation").first()
-    organisation = _organisation_of(known)
+    attempt = {"request": request, "organisation": _organisation_of(known)}  # what a refusal's audit row carries
     if not sso.local_login_allowed(known):
         # TONGXIN_LOCAL_LOGIN=admins: no password is checked (no guess, no oracle) for anyone but
         # the three admins; made-up names get the same answer and count against the address.
-        audit.record(
-            "login.local_refused",
-            username=known.username if known else username,
-            organisation=organisation,
-            request=request,
-            result=audit.AuditEvent.Result.DENIED,
-        )
+        audit.log("login.local_refused", username=known.username if known else username, result=DENIED, **attempt)
         if ip:
             _count_address_failure(ip)
         return None, _(LOCAL_REFUSED_MESSAGE)
     locked_message = _(LOCKED_MESSAGE) % {"minutes": settings.LOCKOUT_MINUTES}
     if known is not None and not _take_guess(known):
-        audit.record(
-            "login.locked",
-            username=known.username,
-            organisation=organisation,
-            request=request,
-            result=audit.AuditEvent.Result.DENIED,
-        )
+        audit.log("login.locked", username=known.username, result=DENIED, **attempt)
         return None, locked_message
     user = authenticate(request, username=known.username if known else username, password=password)
     if user is None:
-        audit.record(
-            "login.failed",
-            username=username,
-            organisation=organisation,
-            request=request,
-            result=audit.AuditEvent.Result.FAILURE,
-        )
+        audit.log("login.failed", username=username, result=FAILURE, **attempt)
         if ip and _count_address_failure(ip) == settings.LOCKOUT_IP_FAILURES:
-            audit.record(
-                "login.throttled",
-                username=username,
-                object_type="accounts.loginthrottle",
-                changes={"address": ip, "failures": settings.LOCKOUT_IP_FAILURES},
-                request=request,
-                result=audit.AuditEvent.Result.DENIED,
+            changes = {"address": ip, "failures": settings.LOCKOUT_IP_FAILURES}
+            audit.log(
+                "login.throttled", LoginThrottle, request=request, changes=changes, username=username, result=DENIED
             )
         if known is not None and _account_locked(known):
-            audit.record(
-                "account.locked",
-                username=known.username,
-                organisation=organisation,
-                object_type="accounts.user",
-                changes={"failures": settings.LOCKOUT_FAILURES, "minutes": settings.LOCKOUT_MINUTES},
-                request=request,
-                result=audit.AuditEvent.Result.DENIED,
-            )
+            changes = {"failures": settings.LOCKOUT_FAILURES, "minutes": settings.LOCKOUT_MINUTES}
+            audit.log("account.locked", User, changes=changes, username=known.username, result=DENIED, **attempt)
             return None, locked_message
         return None, _("用户名或密码不正确。")
     _forget_account(user)
     login(request, user)
-    audit.record("login", user=user, organisation=_organisation_of(user), request=request)
+    audit.log("login", by=user, request=request, organisation=_organisation_of(user))
     return user, ""
 
 
 def log_out(request) -> None:
     user = request.user if request.user.is_authenticated else None
     if user is not None:
-        audit.record("logout", user=user, organisation=_organisation_of(user), request=request)
+        audit.log("logout", by=user, request=request, organisation=_organisation_of(user))
     logout(request)
 
 
@@ -223,14 +195,8 @@ def unlock(username: str, *, by, request=None) -> int:
     rows = LoginThrottle.objects.filter(kind=LoginThrottle.Kind.ACCOUNT, key=username.lower())
     cleared = sum(rows.values_list("failures", flat=True))
     rows.delete()
-    audit.record(
-        "unlock",
-        user=by,
-        organisation=_organisation_of(by),
-        object_type="accounts.user",
-        changes={"username": username, "cleared": cleared},
-        request=request,
-    )
+    changes = {"username": username, "cleared": cleared}
+    audit.log("unlock", User, by=by, request=request, changes=changes, organisation=by.audit_organisation)
     return cleared
 
 
@@ -240,14 +206,8 @@ def clear_address(ip: str, *, by, request=None) -> int:
     rows = LoginThrottle.objects.filter(kind=LoginThrottle.Kind.ADDRESS, key=ip)
     cleared = sum(rows.values_list("failures", flat=True))
     rows.delete()
-    audit.record(
-        "unlock",
-        user=by,
-        organisation=_organisation_of(by),
-        object_type="accounts.loginthrottle",
-        changes={"address": ip, "cleared": cleared},
-        request=request,
-    )
+    changes = {"address": ip, "cleared": cleared}
+    audit.log("unlock", LoginThrottle, by=by, request=request, changes=changes, organisation=by.audit_organisation)
     return cleared
 
 
@@ -300,14 +260,8 @@ def create_user(*, by, organisation, username: str, name: str, email: str, reque
     user = User(username=username, name=name, email=email)
     user.set_unusable_password()
     user.save()
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=user,
-        request=request,
-        changes={"username": ["", username], "name": ["", name], "email": ["", email]},
-    )
+    changes = {"username": ["", username], "name": ["", name], "email": ["", email]}
+    audit.log("create", user, by=by, request=request, changes=changes, organisation=organisation)
     transaction.on_commit(lambda: _send_link(user, subject=_("同心：请设置您的登录密码")))
     return user
 
@@ -319,15 +273,8 @@ def update_user(user: User, *, by, organisation, data: dict, request=None) -> Us
         if user == by:
             raise AdminRuleError(_("不能停用自己的账号。"))
         if _role_of(user) in PROTECTED_ROLES:
-            audit.record(
-                "update",
-                user=by,
-                organisation=organisation,
-                obj=user,
-                changes={"is_active": ["True", "False"], "refused": "三员分立：不能停用安全管理员或审计管理员"},
-                request=request,
-                result=audit.AuditEvent.Result.DENIED,
-            )
+            changes = {"is_active": ["True", "False"], "refused": "三员分立：不能停用安全管理员或审计管理员"}
+            audit.log("update", user, by=by, request=request, changes=changes, organisation=organisation, result=DENIED)
             raise AdminRuleError(_("三员分立：系统管理员不能停用安全管理员或审计管理员的账号。"))
     with transaction.atomic():
         return _update_user(user, by=by, organisation=organisation, data=data, request=request)
@@ -339,14 +286,8 @@ def _update_user(user: User, *, by, organisation, data: dict, request=None) -> U
         if field in data:
             setattr(user, field, data[field])
     user.save(update_fields=USER_FIELDS)
-    audit.record(
-        "update",
-        user=by,
-        organisation=organisation,
-        obj=user,
-        changes=audit.diff(before, audit.snapshot(user, USER_FIELDS)),
-        request=request,
-    )
+    changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
+    audit.log("update", user, by=by, request=request, changes=changes, organisation=organisation)
     return user
 
 
@@ -360,14 +301,8 @@ def request_password_reset(user: User, *, by, organisation, request=None) -> Pas
     if pending is not None:
         return pending
     reset = PasswordResetRequest.objects.create(user=user, email=user.email, requested_by=by)
-    audit.record(
-        "password.reset.requested",
-        user=by,
-        organisation=organisation,
-        obj=user,
-        changes={"email": user.email},
-        request=request,
-    )
+    changes = {"email": user.email}
+    audit.log("password.reset.requested", user, by=by, request=request, changes=changes, organisation=organisation)
     return reset
 
 
@@ -385,14 +320,9 @@ def decide_password_reset(reset: PasswordResetRequest, *, by, approve: bool, req
     reset.status = PasswordResetRequest.Status.APPROVED if approve else PasswordResetRequest.Status.REJECTED
     reset.decided_by, reset.decided_at = by, timezone.now()
     reset.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(
-        "password.reset.approved" if approve else "password.reset.rejected",
-        user=by,
-        organisation=_organisation_of(by),
-        obj=reset.user,
-        changes={"email": reset.email, "requested_by": str(reset.requested_by or "")},
-        request=request,
-    )
+    action = "password.reset.approved" if approve else "password.reset.rejected"
+    changes = {"email": reset.email, "requested_by": str(reset.requested_by or "")}
+    audit.log(action, reset.user, by=by, request=request, changes=changes, organisation=by.audit_organisation)
     if approve:
         user = reset.user
         transaction.on_commit(lambda: _send_link(user, subject=_("同心：重置登录密码")))
@@ -418,14 +348,7 @@ def set_password_from_link(user: User, password: str, *, request=None) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     _forget_account(user)
-    audit.record(
-        "password.reset",
-        user=None,
-        username=user.username,
-        organisation=_organisation_of(user),
-        obj=user,
-        request=request,
-    )
+    audit.log("password.reset", user, request=request, username=user.username)
 
 
 @transaction.atomic
@@ -435,7 +358,7 @@ def change_own_password(request, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
-    audit.record("password.change", user=user, organisation=_organisation_of(user), obj=user, request=request)
+    audit.log("password.change", user, by=user, request=request)
 
 
 # --- Audit look-ups: the audit admin asks to see who a pseudonymous subject is ---------------------
@@ -447,14 +370,8 @@ def request_lookup(*, by, organisation, object_type: str, object_id: str, reason
     lookup = AuditLookup.objects.create(
         organisation=organisation, object_type=object_type, object_id=object_id, reason=reason, requested_by=by
     )
-    audit.record(
-        "audit.lookup.requested",
-        user=by,
-        organisation=organisation,
-        obj=lookup,
-        changes={"subject": f"{object_type} #{object_id}", "reason": reason},
-        request=request,
-    )
+    changes = {"subject": f"{object_type} #{object_id}", "reason": reason}
+    audit.log("audit.lookup.requested", lookup, by=by, request=request, changes=changes)
     return lookup
 
 
@@ -471,12 +388,7 @@ def decide_lookup(lookup: AuditLookup, *, by, approve: bool, request=None) -> Au
     lookup.decided_by, lookup.decided_at = by, now
     lookup.expires_at = now + timedelta(hours=settings.AUDIT_LOOKUP_HOURS) if approve else None
     lookup.save(update_fields=["status", "decided_by", "decided_at", "expires_at"])
-    audit.record(
-        "audit.lookup.approved" if approve else "audit.lookup.rejected",
-        user=by,
-        organisation=lookup.organisation,
-        obj=lookup,
-        changes={"subject": f"{lookup.object_type} #{lookup.object_id}", "requested_by": str(lookup.requested_by)},
-        request=request,
-    )
+    action = "audit.lookup.approved" if approve else "audit.lookup.rejected"
+    changes = {"subject": f"{lookup.object_type} #{lookup.object_id}", "requested_by": str(lookup.requested_by)}
+    audit.log(action, lookup, by=by, request=request, changes=changes)
     return lookup

@@ -375,14 +375,8 @@ def provision_account(identity: Identity, *, request=None) -> User | None:
     role = mapped_role(identity.groups) or Role.MEMBER
     org_services.assign_role(user, organisation=organisation, role=role, by=None, request=request)
     _directory["link"](person, user)
-    audit.record(
-        "account.sso_provisioned",
-        username=user.username,
-        organisation=organisation,
-        obj=user,
-        request=request,
-        changes={"protocol": identity.protocol, "role": role, "person": str(person.pk)},
-    )
+    changes = {"protocol": identity.protocol, "role": role, "person": str(person.pk)}
+    audit.log("account.sso_provisioned", user, username=user.username, request=request, changes=changes)
     return user
 
 
@@ -399,13 +393,8 @@ def _organisation_of(user):
 
 
 def fail(request, protocol: str, error: SSOError) -> None:
-    audit.record(
-        "login.sso.failed",
-        username=error.identifier[:150],
-        request=request,
-        changes={"protocol": protocol, "reason": error.code},
-        result=audit.AuditEvent.Result.FAILURE,
-    )
+    changes = {"protocol": protocol, "reason": error.code}
+    audit.log("login.sso.failed", username=error.identifier[:150], request=request, changes=changes, result="failure")
 
 
 def sign_in(request, identity: Identity) -> User:
@@ -425,9 +414,9 @@ def sign_in(request, identity: Identity) -> User:
     # The IdP is the second factor and holds the password: no local 2FA or password steps.
     request.session[security.STEPS] = []
     request.session[SESSION] = {"protocol": identity.protocol, "id_token": identity.id_token}
-    audit.record(
+    audit.log(
         "login.sso",
-        user=user,
+        by=user,
         organisation=_organisation_of(user),
         request=request,
         changes={"protocol": identity.protocol},

@@ -110,6 +110,10 @@ class Indicator(models.Model):
         return self.name
 
     @property
+    def audit_organisation(self):
+        return self.scheme.organisation
+
+    @property
     def is_computed(self) -> bool:
         return self.metric != Metric.MANUAL
 
@@ -146,6 +150,10 @@ class DepartmentAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.year} · {self.department}"
+
+    @property
+    def audit_organisation(self):
+        return self.scheme.organisation
 
 
 class Statement(models.Model):
@@ -234,6 +242,10 @@ class Adjustment(models.Model):
         return f"{self.get_kind_display()} {self.points}"
 
     @property
+    def audit_organisation(self):
+        return self.assessment.scheme.organisation
+
+    @property
     def signed_points(self) -> Decimal:
         return self.points if self.kind == self.Kind.BONUS else -self.points
 
@@ -255,6 +267,10 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return self.reason[:30]
+
+    @property
+    def audit_organisation(self):
+        return self.assessment.scheme.organisation
 
 
 class ResponsibilityLetter(models.Model):
@@ -280,3 +296,7 @@ class ResponsibilityLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.year}年目标责任书 · {self.department}"
+
+    @property
+    def audit_organisation(self):
+        return self.plan.organisation

@@ -106,14 +106,7 @@ def create_scheme(organisation, *, by, year: int, copy_last_year: bool = True, r
                 for k, (n, d, m, w, t) in enumerate(DEFAULT_INDICATORS)
             ]
         )
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=scheme,
-        changes={"copied_from": last.year if last else None},
-        request=request,
-    )
+    audit.log("create", scheme, by=by, request=request, changes={"copied_from": last.year if last else None})
     return scheme
 
 
@@ -136,7 +129,7 @@ def update_scheme(scheme: Scheme, *, by, data: dict, request=None) -> Scheme:
         setattr(scheme, name, data[name])
     scheme.save(update_fields=SCHEME_FIELDS)
     changes = audit.diff(before, audit.snapshot(scheme, SCHEME_FIELDS))
-    audit.record("update", user=by, organisation=scheme.organisation, obj=scheme, changes=changes, request=request)
+    audit.log("update", scheme, by=by, request=request, changes=changes)
     recompute_results(scheme)
     return scheme
 
@@ -145,14 +138,7 @@ def update_scheme(scheme: Scheme, *, by, data: dict, request=None) -> Scheme:
 def add_indicator(scheme: Scheme, *, by, data: dict, request=None) -> Indicator:
     order = scheme.indicators.count()
     indicator = Indicator.objects.create(scheme=scheme, order=order, **data)
-    audit.record(
-        "create",
-        user=by,
-        organisation=scheme.organisation,
-        obj=indicator,
-        changes={"scheme": scheme.pk},
-        request=request,
-    )
+    audit.log("create", indicator, by=by, request=request, changes={"scheme": scheme.pk})
     return indicator
 
 
@@ -160,7 +146,7 @@ def add_indicator(scheme: Scheme, *, by, data: dict, request=None) -> Indicator:
 def delete_indicator(indicator: Indicator, *, by, request=None) -> None:
     if Score.objects.filter(indicator=indicator).exists():
         raise ValidationError(_("该指标已有评分，不能删除。"))
-    audit.record("delete", user=by, organisation=indicator.scheme.organisation, obj=indicator, request=request)
+    audit.log("delete", indicator, by=by, request=request)
     indicator.delete()
 
 
@@ -177,14 +163,7 @@ def open_assessments(scheme: Scheme, *, by, request=None) -> int:
     existing = set(scheme.assessments.values_list("department_id", flat=True))
     new = [DepartmentAssessment(scheme=scheme, department=d) for d in departments if d.pk not in existing]
     DepartmentAssessment.objects.bulk_create(new)
-    audit.record(
-        "create",
-        user=by,
-        organisation=scheme.organisation,
-        obj=scheme,
-        changes={"assessments_opened": len(new)},
-        request=request,
-    )
+    audit.log("create", scheme, by=by, request=request, changes={"assessments_opened": len(new)})
     _notify_after_commit(
         _liaisons([a.department_id for a in new]),
         organisation=scheme.organisation,
@@ -234,14 +213,7 @@ def save_self_assessment(
         )
     assessment.summary = summary
     assessment.save(update_fields=["summary"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=assessment.scheme.organisation,
-        obj=assessment,
-        changes={"self_assessment": len(statements)},
-        request=request,
-    )
+    audit.log("update", assessment, by=by, request=request, changes={"self_assessment": len(statements)})
     return assessment
 
 
@@ -257,7 +229,7 @@ def add_self_file(assessment: DepartmentAssessment, *, by, upload, kind, request
         size=upload.size,
         uploaded_by=by,
     )
-    audit.record("create", user=by, organisation=assessment.scheme.organisation, obj=record, request=request)
+    audit.log("create", record, by=by, request=request, organisation=assessment.scheme.organisation)
     return record
 
 
@@ -272,14 +244,7 @@ def submit_self_assessment(assessment: DepartmentAssessment, *, by, request=None
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = by
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=assessment.scheme.organisation,
-        obj=assessment,
-        changes={"status": ["open", "submitted"]},
-        request=request,
-    )
+    audit.log("update", assessment, by=by, request=request, changes={"status": ["open", "submitted"]})
     _notify_after_commit(
         _staff(assessment.scheme.organisation),
         organisation=assessment.scheme.organisation,
@@ -363,14 +328,7 @@ def save_scores(
     assessment.comment = comment
     assessment.status = DepartmentAssessment.Status.SCORED
     assessment.save(update_fields=["comment", "status"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=assessment.scheme.organisation,
-        obj=assessment,
-        changes={"scores": changes},
-        request=request,
-    )
+    audit.log("update", assessment, by=by, request=request, changes={"scores": changes})
     recompute_results(assessment.scheme)
     return assessment
 
@@ -394,14 +352,7 @@ def add_adjustment(assessment: DepartmentAssessment, *, by, kind: str, points, r
         raise ValidationError(_("请填写加扣分理由。"))
     value = parse_adjustment(points, maximum=assessment.scheme.max_adjustment)
     line = Adjustment.objects.create(assessment=assessment, kind=kind, points=value, reason=reason.strip(), by=by)
-    audit.record(
-        "create",
-        user=by,
-        organisation=assessment.scheme.organisation,
-        obj=line,
-        changes={"kind": kind, "points": str(value), "reason": reason},
-        request=request,
-    )
+    audit.log("create", line, by=by, request=request, changes={"kind": kind, "points": str(value), "reason": reason})
     recompute_results(assessment.scheme)
     return line
 
@@ -409,14 +360,8 @@ def add_adjustment(assessment: DepartmentAssessment, *, by, kind: str, points, r
 @transaction.atomic
 def delete_adjustment(line: Adjustment, *, by, request=None) -> None:
     scheme = line.assessment.scheme
-    audit.record(
-        "delete",
-        user=by,
-        organisation=scheme.organisation,
-        obj=line,
-        changes={"kind": line.kind, "points": str(line.points), "reason": line.reason},
-        request=request,
-    )
+    changes = {"kind": line.kind, "points": str(line.points), "reason": line.reason}
+    audit.log("delete", line, by=by, request=request, changes=changes)
     line.delete()
     recompute_results(scheme)
 
@@ -481,9 +426,7 @@ def publish_results(scheme: Scheme, *, by, request=None) -> Scheme:
     recompute_results(scheme)
     scheme.published_at = timezone.now()
     scheme.save(update_fields=["published_at"])
-    audit.record(
-        "update", user=by, organisation=scheme.organisation, obj=scheme, changes={"published": True}, request=request
-    )
+    audit.log("update", scheme, by=by, request=request, changes={"published": True})
     deadline = scheme.appeal_deadline
     _notify_after_commit(
         _liaisons(scheme.assessments.values_list("department_id", flat=True)),
@@ -516,7 +459,7 @@ def file_appeal(assessment: DepartmentAssessment, *, by, reason: str, today=None
     if not reason.strip():
         raise ValidationError(_("请填写申诉理由。"))
     appeal = Appeal.objects.create(assessment=assessment, reason=reason.strip(), submitted_by=by)
-    audit.record("create", user=by, organisation=scheme.organisation, obj=appeal, request=request)
+    audit.log("create", appeal, by=by, request=request)
     _notify_after_commit(
         _staff(scheme.organisation),
         organisation=scheme.organisation,
@@ -542,9 +485,7 @@ def decide_appeal(appeal: Appeal, *, by, decision: str, response: str, request=N
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["decision", "response", "decided_by", "decided_at"])
     organisation = appeal.assessment.scheme.organisation
-    audit.record(
-        "update", user=by, organisation=organisation, obj=appeal, changes={"decision": decision}, request=request
-    )
+    audit.log("update", appeal, by=by, request=request, changes={"decision": decision})
     _notify_after_commit(
         _liaisons([appeal.assessment.department_id]),
         organisation=organisation,
@@ -568,9 +509,7 @@ def generate_letters(plan, *, by, request=None) -> int:
     existing = set(ResponsibilityLetter.objects.filter(plan=plan).values_list("department_id", flat=True))
     new = [ResponsibilityLetter(plan=plan, department_id=d) for d in plan_departments(plan) if d not in existing]
     ResponsibilityLetter.objects.bulk_create(new)
-    audit.record(
-        "create", user=by, organisation=plan.organisation, obj=plan, changes={"letters": len(new)}, request=request
-    )
+    audit.log("create", plan, by=by, request=request, changes={"letters": len(new)})
     return len(new)
 
 
@@ -586,14 +525,8 @@ def issue_letters(letters, *, by, request=None) -> int:
         letter.issued_at = now
     ResponsibilityLetter.objects.bulk_update(letters, ["status", "issued_at"])
     organisation = letters[0].plan.organisation
-    audit.record(
-        "update",
-        user=by,
-        organisation=organisation,
-        object_type="assessment.responsibilityletter",
-        changes={"issued": [letter.pk for letter in letters]},
-        request=request,
-    )
+    changes = {"issued": [letter.pk for letter in letters]}
+    audit.log("update", ResponsibilityLetter, by=by, request=request, changes=changes, organisation=organisation)
     _notify_after_commit(
         _liaisons([letter.department_id for letter in letters]),
         organisation=organisation,
@@ -615,14 +548,7 @@ def sign_letter(letter: ResponsibilityLetter, *, by, upload, kind, request=None)
     letter.status = ResponsibilityLetter.Status.SIGNED
     letter.signed_at = timezone.now()
     letter.save(update_fields=["signed_file", "signed_name", "signed_kind", "status", "signed_at"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=letter.plan.organisation,
-        obj=letter,
-        changes={"status": "signed"},
-        request=request,
-    )
+    audit.log("update", letter, by=by, request=request, changes={"status": "signed"})
     return letter
 
 

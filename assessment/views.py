@@ -179,14 +179,7 @@ def export_xlsx(request, pk: int):
     scheme = _get_scheme(request, pk)
     assessments = sorted(_ranked(scheme), key=lambda a: (a.rank is None, a.rank or 0, a.department.sort_order))
     data = exports.scoring_xlsx(scheme, assessments, watermark=watermark(request.user))
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        obj=scheme,
-        changes={"format": "xlsx", "rows": len(assessments)},
-        request=request,
-    )
+    audit.log("export", scheme, by=request.user, request=request, changes={"format": "xlsx", "rows": len(assessments)})
     return _download(data, f"{scheme.year}年度统战工作考核评分表.xlsx", XLSX)
 
 
@@ -195,14 +188,7 @@ def export_docx(request, pk: int):
     scheme = _get_scheme(request, pk)
     assessments = sorted(_ranked(scheme), key=lambda a: (a.rank is None, a.rank or 0, a.department.sort_order))
     data = exports.results_docx(scheme, assessments)
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        obj=scheme,
-        changes={"format": "docx"},
-        request=request,
-    )
+    audit.log("export", scheme, by=request.user, request=request, changes={"format": "docx"})
     return _download(data, f"{scheme.year}年度统战工作考核结果通报.docx", DOCX)
 
 
@@ -516,14 +502,7 @@ def letters_issue(request, plan_pk: int):
 def letter_docx(request, pk: int):
     letter = get_object_or_404(_letters(request), pk=pk)
     data = exports.letter_document(letter)
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        obj=letter,
-        changes={"format": "docx"},
-        request=request,
-    )
+    audit.log("export", letter, by=request.user, request=request, changes={"format": "docx"})
     return _download(data, exports.letter_filename(letter), DOCX)
 
 

@@ -87,5 +87,9 @@ class Expense(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.payee} {self.amount}"
 
+    @property
+    def audit_organisation(self):
+        return self.line.organisation
+
 
 ZERO = Decimal("0.00")

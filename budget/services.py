@@ -55,14 +55,7 @@ LINE_FIELDS = ["category", "name", "amount", "item", "note"]
 @transaction.atomic
 def create_line(organisation, *, by, year: int, data: dict, request=None) -> BudgetLine:
     line = BudgetLine.objects.create(organisation=organisation, year=year, **{k: data[k] for k in LINE_FIELDS})
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=line,
-        changes={"amount": str(line.amount), "category": line.category},
-        request=request,
-    )
+    audit.log("create", line, by=by, request=request, changes={"amount": str(line.amount), "category": line.category})
     return line
 
 
@@ -74,7 +67,7 @@ def update_line(line: BudgetLine, *, by, data: dict, version: int, request=None)
     update_if_unchanged(BudgetLine, line.pk, version, **{k: data[k] for k in LINE_FIELDS})
     line = BudgetLine.objects.select_for_update().select_related("organisation").get(pk=line.pk)
     changes = audit.diff(before, audit.snapshot(line, LINE_FIELDS))
-    audit.record("update", user=by, organisation=line.organisation, obj=line, changes=changes, request=request)
+    audit.log("update", line, by=by, request=request, changes=changes)
     _check_alerts(line)
     return line
 
@@ -127,14 +120,8 @@ def record_expense(line: BudgetLine, *, by, data: dict, receipt, receipt_kind, r
     )
     expense.receipt.save(receipt.name, receipt, save=False)
     expense.save()
-    audit.record(
-        "create",
-        user=by,
-        organisation=line.organisation,
-        obj=expense,
-        changes={"amount": str(amount), "line": line.pk, "payee": expense.payee},
-        request=request,
-    )
+    changes = {"amount": str(amount), "line": line.pk, "payee": expense.payee}
+    audit.log("create", expense, by=by, request=request, changes=changes)
     _check_alerts(line)
     return expense
 
@@ -165,20 +152,14 @@ def update_expense(
         if old_name and old_name != expense.receipt.name:
             transaction.on_commit(lambda: storage.delete(old_name))
     changes = audit.diff(before, audit.snapshot(expense, AUDITED_EXPENSE_FIELDS))
-    audit.record("update", user=by, organisation=line.organisation, obj=expense, changes=changes, request=request)
+    audit.log("update", expense, by=by, request=request, changes=changes)
     _check_alerts(line)
     return expense
 
 
 @transaction.atomic
 def delete_expense(expense: Expense, *, by, request=None) -> None:
-    audit.record(
-        "delete",
-        user=by,
-        organisation=expense.line.organisation,
-        obj=expense,
-        changes={"amount": str(expense.amount), "payee": expense.payee},
-        request=request,
-    )
+    changes = {"amount": str(expense.amount), "payee": expense.payee}
+    audit.log("delete", expense, by=by, request=request, changes=changes)
     expense.receipt.delete(save=False)
     expense.delete()

@@ -181,13 +181,9 @@ def export(request):
     data = exports.execution_xlsx(
         queries.execution(request.organisation, year), year=year, watermark=watermark(request.user)
     )
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        object_type="budget.budgetline",
-        changes={"year": year, "format": "xlsx"},
-        request=request,
+    changes = {"year": year, "format": "xlsx"}
+    audit.log(
+        "export", BudgetLine, by=request.user, request=request, changes=changes, organisation=request.organisation
     )
     return FileResponse(
         io.BytesIO(data),

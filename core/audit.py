@@ -106,6 +106,9 @@ def record(
     )
 
 
+OWN = object()  # `log`'s default organisation: the object's own
+
+
 def log(
     action: str,
     obj: models.Model | None = None,
@@ -113,14 +116,19 @@ def log(
     by=None,
     request=None,
     changes: dict | None = None,
-    organisation=None,
+    organisation=OWN,
     **extra,
 ) -> AuditEvent:
     """The one short call for an audited change: `audit.log("update", proposal, by=user, request=request,
     changes=audit.diff(before, after))`. The organisation is the object's own (`obj.organisation`, or
-    `obj.audit_organisation` for a record that belongs to one through its parent) unless given;
-    `extra` passes `result`, `username` or `object_type` through to `record`."""
-    if organisation is None and obj is not None:
+    `obj.audit_organisation` for a record that belongs to one through its parent) unless given
+    (`organisation=None` records none). `obj` may be a model class for an event about rows of that
+    kind rather than one row (an export, an unlock by name): its `object_type` is recorded, no object
+    and no organisation unless given. `extra` passes `result` and `username` through to `record`."""
+    if isinstance(obj, type):
+        extra.setdefault("object_type", obj._meta.label_lower)
+        obj = None
+    if organisation is OWN:
         organisation = getattr(obj, "audit_organisation", None) or getattr(obj, "organisation", None)
     return record(action, user=by, organisation=organisation, obj=obj, request=request, changes=changes, **extra)
 

@@ -119,13 +119,8 @@ def fail_stale_jobs(*, now=None) -> int:
         )
         if updated:
             count += 1
-            audit.record(
-                "update",
-                organisation=job.organisation,
-                obj=job,
-                changes={"status": [job.get_status_display(), "失败"], "reason": "任务中断"},
-                username="system",
-            )
+            changes = {"status": [job.get_status_display(), "失败"], "reason": "任务中断"}
+            audit.log("update", job, changes=changes, username="system")
     return count
 
 
@@ -140,14 +135,7 @@ def restart_job(job: BackgroundJob, *, by, request=None) -> BackgroundJob:
     new = RESTARTERS[job.task](job, by)
     job.result = {**job.result, "restarted_as": str(new.pk)}
     job.save(update_fields=["result"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=job.organisation,
-        obj=job,
-        changes={"restarted_as": str(new.pk)},
-        request=request,
-    )
+    audit.log("update", job, by=by, request=request, changes={"restarted_as": str(new.pk)})
     return new
 
 

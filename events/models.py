@@ -247,6 +247,10 @@ class Registration(models.Model):
         return f"{self.person} · {self.get_status_display()}"
 
     @property
+    def audit_organisation(self):
+        return self.event.organisation
+
+    @property
     def status_colour(self) -> str:
         return {"registered": "green", "waiting": "amber"}.get(self.status, "grey")
 
@@ -288,6 +292,10 @@ class EventPhoto(models.Model):
     def __str__(self) -> str:
         return self.caption or gettext("照片 %(number)s") % {"number": self.pk}
 
+    @property
+    def audit_organisation(self):
+        return self.event.organisation
+
 
 class EventFeedback(models.Model):
     """Feedback raised at the event (意见建议).
@@ -309,6 +317,10 @@ class EventFeedback(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    @property
+    def audit_organisation(self):
+        return self.event.organisation
 
 
 class CalendarFeed(models.Model):

@@ -112,14 +112,7 @@ def create_event(organisation, *, by, data: dict, request=None) -> Event:
     _set_links(event, data)
     if "targets" in data:
         event.targets.set(data["targets"])
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=event,
-        request=request,
-        changes=audit.diff({}, _snapshot(event)),
-    )
+    audit.log("create", event, by=by, request=request, changes=audit.diff({}, _snapshot(event)))
     return event
 
 
@@ -143,14 +136,8 @@ def update_event(event: Event, *, by, data: dict, version: int, request=None) ->
             for target in new - old:
                 plan_services.record_achievement(target, source=event, by=by, label=event.title)
     promoted = _promote_waiting(event) if event.status == Event.Status.PUBLISHED else []
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=event,
-        request=request,
-        changes=audit.diff(before, _snapshot(event)) | ({"promoted": ["", str(len(promoted))]} if promoted else {}),
-    )
+    changes = audit.diff(before, _snapshot(event)) | ({"promoted": ["", str(len(promoted))]} if promoted else {})
+    audit.log("update", event, by=by, request=request, changes=changes)
     return event
 
 
@@ -186,14 +173,7 @@ def send_invitations(event: Event, *, by=None, request=None) -> int:
         email=True,
     )
     if people:
-        audit.record(
-            "update",
-            user=by,
-            organisation=event.organisation,
-            obj=event,
-            request=request,
-            changes={"invited": ["", str(len(people))]},
-        )
+        audit.log("update", event, by=by, request=request, changes={"invited": ["", str(len(people))]})
     return len(people)
 
 
@@ -205,14 +185,7 @@ def publish_event(event: Event, *, by, request=None) -> int:
     Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED, version=F("version") + 1)
     event.status = Event.Status.PUBLISHED
     event.version += 1
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=event,
-        request=request,
-        changes={"status": ["草稿", "已发布"]},
-    )
+    audit.log("update", event, by=by, request=request, changes={"status": ["草稿", "已发布"]})
     context = {
         "title": event.title,
         "date": _when(event.starts_at),
@@ -250,14 +223,7 @@ def cancel_event(event: Event, *, by, reason: str = "", request=None) -> Event:
         status=Event.Status.CANCELLED, held_at=None, cancel_reason=reason[:200], version=F("version") + 1
     )
     event.refresh_from_db()
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=event,
-        request=request,
-        changes={"status": [before, "已取消"], "reason": ["", reason]},
-    )
+    audit.log("update", event, by=by, request=request, changes={"status": [before, "已取消"], "reason": ["", reason]})
     return event
 
 
@@ -276,7 +242,7 @@ def delete_event(event: Event, *, by, request=None) -> None:
         )
     plan_services.withdraw_all_achievements(event, by=by)
     files = [p.image for p in event.photos.all()]
-    audit.record("delete", user=by, organisation=event.organisation, obj=event, request=request)
+    audit.log("delete", event, by=by, request=request)
     event.delete()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files])
 
@@ -345,14 +311,8 @@ def register(event: Event, *, person: Person, by=None, request=None) -> Registra
         registration.outcome = Registration.Outcome.PENDING
         registration.reminded_at = None
         registration.save()
-    audit.record(
-        "create",
-        user=by,
-        organisation=event.organisation,
-        obj=registration,
-        request=request,
-        changes={"event": ["", str(event)], "status": ["", registration.get_status_display()]},
-    )
+    changes = {"event": ["", str(event)], "status": ["", registration.get_status_display()]}
+    audit.log("create", registration, by=by, request=request, changes=changes)
     return registration
 
 
@@ -371,14 +331,8 @@ def cancel_registration(registration: Registration, *, by, request=None) -> list
     registration.status = Registration.Status.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
     promoted = _promote_waiting(event) if was_registered else []
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=registration,
-        request=request,
-        changes={"status": [before, "已取消"]} | ({"promoted": ["", str(promoted[0].person)]} if promoted else {}),
-    )
+    changes = {"status": [before, "已取消"]} | ({"promoted": ["", str(promoted[0].person)]} if promoted else {})
+    audit.log("update", registration, by=by, request=request, changes=changes)
     return promoted
 
 
@@ -400,14 +354,7 @@ def decline(event: Event, *, person: Person, by=None, request=None) -> Registrat
     else:
         registration.status = Registration.Status.DECLINED
         registration.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=registration,
-        request=request,
-        changes={"status": ["", "不参加"]},
-    )
+    audit.log("update", registration, by=by, request=request, changes={"status": ["", "不参加"]})
     return registration
 
 
@@ -435,13 +382,9 @@ def register_external(event: Event, *, name: str, unit: str, request=None) -> Ex
     if ip and recent.filter(ip=ip).count() >= settings.PUBLIC_SIGNUP_PER_ADDRESS_HOUR:
         raise RegistrationRefused(_("同一网络地址报名次数过多，请一小时后再试。"))
     external = ExternalRegistration.objects.create(event=event, name=name, unit=unit, ip=ip)
-    audit.record(
-        "create",
-        organisation=event.organisation,
-        obj=external,
-        request=request,
-        username="公开报名",
-        changes={"event": ["", str(event)]},
+    changes = {"event": ["", str(event)]}
+    audit.log(
+        "create", external, request=request, changes=changes, organisation=event.organisation, username="公开报名"
     )
     return external
 
@@ -453,14 +396,8 @@ def remove_external(external: ExternalRegistration, *, by, request=None) -> list
     event = _lock(external.event)
     external.delete()
     promoted = _promote_waiting(event) if event.status == Event.Status.PUBLISHED else []
-    audit.record(
-        "delete",
-        user=by,
-        organisation=event.organisation,
-        object_type="events.externalregistration",
-        changes={"event": [str(event), ""], "external": [str(external), ""], "promoted": ["", str(len(promoted))]},
-        request=request,
-    )
+    changes = {"event": [str(event), ""], "external": [str(external), ""], "promoted": ["", str(len(promoted))]}
+    audit.log("delete", ExternalRegistration, by=by, request=request, changes=changes, organisation=event.organisation)
     return promoted
 
 
@@ -485,14 +422,7 @@ def check_in(registration: Registration, *, by, request=None) -> Registration:
         raise NotAllowed(gettext("该活动不在进行中。"))
     if registration.checked_in_at is None:
         _set_checked_in(registration, by=by, at=timezone.now())
-        audit.record(
-            "update",
-            user=by,
-            organisation=registration.event.organisation,
-            obj=registration,
-            request=request,
-            changes={"checked_in": ["", "已签到"]},
-        )
+        audit.log("update", registration, by=by, request=request, changes={"checked_in": ["", "已签到"]})
     return registration
 
 
@@ -502,14 +432,7 @@ def undo_check_in(registration: Registration, *, by, request=None) -> Registrati
     registration = Registration.objects.select_related("event").get(pk=registration.pk)
     if registration.checked_in_at is not None:
         _set_checked_in(registration, by=by, at=None)
-        audit.record(
-            "update",
-            user=by,
-            organisation=registration.event.organisation,
-            obj=registration,
-            request=request,
-            changes={"checked_in": ["已签到", ""]},
-        )
+        audit.log("update", registration, by=by, request=request, changes={"checked_in": ["已签到", ""]})
     return registration
 
 
@@ -545,14 +468,7 @@ def check_in_by_qr(event: Event, *, person: Person, by, request=None) -> tuple[R
         message = gettext("已现场报名并签到成功。")
     registration.event = event
     _set_checked_in(registration, by=by, at=timezone.now())
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=registration,
-        request=request,
-        changes={"checked_in": ["", "扫码签到"]},
-    )
+    audit.log("update", registration, by=by, request=request, changes={"checked_in": ["", "扫码签到"]})
     return registration, message
 
 
@@ -571,14 +487,7 @@ def record_report(event: Event, *, by, minutes: str, attendance_count: int | Non
     )
     event.refresh_from_db()
     after = {"minutes": f"{len(event.minutes)}字", "attendance_count": str(event.attendance_count or "")}
-    audit.record(
-        "update",
-        user=by,
-        organisation=event.organisation,
-        obj=event,
-        request=request,
-        changes=audit.diff(before, after),
-    )
+    audit.log("update", event, by=by, request=request, changes=audit.diff(before, after))
     return event
 
 
@@ -586,13 +495,13 @@ def record_report(event: Event, *, by, minutes: str, attendance_count: int | Non
 def add_photo(event: Event, *, by, upload, caption: str = "", request=None) -> EventPhoto:
     """Stores a photo (already checked as an image by the form). Audits."""
     photo = EventPhoto.objects.create(event=event, image=upload, caption=caption[:200], uploaded_by=by)
-    audit.record("create", user=by, organisation=event.organisation, obj=photo, request=request)
+    audit.log("create", photo, by=by, request=request)
     return photo
 
 
 @transaction.atomic
 def delete_photo(photo: EventPhoto, *, by, request=None) -> None:
-    audit.record("delete", user=by, organisation=photo.event.organisation, obj=photo, request=request)
+    audit.log("delete", photo, by=by, request=request)
     image = photo.image
     photo.delete()
     transaction.on_commit(lambda: image.delete(save=False))
@@ -601,7 +510,7 @@ def delete_photo(photo: EventPhoto, *, by, request=None) -> None:
 @transaction.atomic
 def add_feedback(event: Event, *, by, text: str, raised_by: str = "", request=None) -> EventFeedback:
     feedback = EventFeedback.objects.create(event=event, text=text, raised_by=raised_by, created_by=by)
-    audit.record("create", user=by, organisation=event.organisation, obj=feedback, request=request)
+    audit.log("create", feedback, by=by, request=request)
     return feedback
 
 
@@ -609,7 +518,7 @@ def add_feedback(event: Event, *, by, text: str, raised_by: str = "", request=No
 def delete_feedback(feedback: EventFeedback, *, by, request=None) -> None:
     if feedback.suggestion_ref:
         raise NotAllowed(gettext("该意见已转为建言，不能删除。"))
-    audit.record("delete", user=by, organisation=feedback.event.organisation, obj=feedback, request=request)
+    audit.log("delete", feedback, by=by, request=request)
     feedback.delete()
 
 
@@ -624,14 +533,7 @@ def link_feedback_to_suggestion(
         raise NotAllowed(gettext("该意见已转为建言。"))
     EventFeedback.objects.filter(pk=feedback.pk).update(suggestion_ref=suggestion_ref)
     feedback.suggestion_ref = suggestion_ref
-    audit.record(
-        "update",
-        user=by,
-        organisation=feedback.event.organisation,
-        obj=feedback,
-        request=request,
-        changes={"suggestion_ref": ["", str(suggestion_ref)]},
-    )
+    audit.log("update", feedback, by=by, request=request, changes={"suggestion_ref": ["", str(suggestion_ref)]})
     return feedback
 
 
@@ -659,9 +561,7 @@ def mark_held(event: Event, *, by, request=None) -> Event:
     active.filter(checked_in_at__isnull=True).update(outcome=Registration.Outcome.NO_SHOW)
     for target in event.targets.select_related("item"):
         plan_services.record_achievement(target, source=event, by=by, label=event.title)
-    audit.record(
-        "update", user=by, organisation=event.organisation, obj=event, request=request, changes={"held": ["", "已举办"]}
-    )
+    audit.log("update", event, by=by, request=request, changes={"held": ["", "已举办"]})
     return event
 
 
@@ -676,9 +576,7 @@ def unmark_held(event: Event, *, by, request=None) -> Event:
     event.version = locked.version + 1
     event.registrations.update(outcome=Registration.Outcome.PENDING)
     plan_services.withdraw_all_achievements(event, by=by)
-    audit.record(
-        "update", user=by, organisation=event.organisation, obj=event, request=request, changes={"held": ["已举办", ""]}
-    )
+    audit.log("update", event, by=by, request=request, changes={"held": ["已举办", ""]})
     return event
 
 
@@ -730,7 +628,7 @@ def reset_calendar_feed(person: Person, *, by, request=None) -> CalendarFeed:
     """A new secret feed address; the old one stops working. Audits."""
     CalendarFeed.objects.filter(person=person).delete()
     feed = CalendarFeed.objects.create(person=person)
-    audit.record("update", user=by, organisation=person.organisation, obj=feed, request=request)
+    audit.log("update", feed, by=by, request=request, organisation=person.organisation)
     return feed
 
 

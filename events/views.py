@@ -417,14 +417,7 @@ def _export_rows(event: Event, rows_function, status=Registration.Status.REGISTE
 
 
 def _audit_export(request, event: Event, what: str, rows: int) -> None:
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        obj=event,
-        request=request,
-        changes={"what": what, "rows": rows},
-    )
+    audit.log("export", event, by=request.user, request=request, changes={"what": what, "rows": rows})
 
 
 def _subtitle(event: Event) -> str:

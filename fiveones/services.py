@@ -53,14 +53,8 @@ def report_entry(person, *, by, year: int, slot: str, data: dict, proof, proof_k
     )
     entry.proof.save(proof.name, proof, save=False)
     entry.save()
-    audit.record(
-        "create",
-        user=by,
-        organisation=person.organisation,
-        obj=entry,
-        request=request,
-        changes={"slot": ["", entry.get_slot_display()], "title": ["", entry.title]},
-    )
+    changes = {"slot": ["", entry.get_slot_display()], "title": ["", entry.title]}
+    audit.log("create", entry, by=by, request=request, changes=changes)
     notify(
         _staff_users(person.organisation),
         organisation=person.organisation,
@@ -85,7 +79,7 @@ def _decide(entry: Entry, *, by, status: str, reason: str, request) -> Entry:
     changes = {"status": [str(Entry.Status.PENDING.label), str(entry.get_status_display())]}
     if reason:
         changes["reason"] = ["", reason]
-    audit.record("update", user=by, organisation=entry.organisation, obj=entry, request=request, changes=changes)
+    audit.log("update", entry, by=by, request=request, changes=changes)
     if entry.person.user_id:
         title = (
             _("您的五个一“%(slot)s”已核实") if status == Entry.Status.VERIFIED else _("您的五个一“%(slot)s”未通过核实")
@@ -121,7 +115,7 @@ def delete_entry(entry: Entry, *, by, request=None) -> None:
     """A member withdraws a pending or rejected entry of their own. Audits."""
     if entry.status == Entry.Status.VERIFIED:
         raise NotAllowed(_("已核实的记录不能删除。"))
-    audit.record("delete", user=by, organisation=entry.organisation, obj=entry, request=request)
+    audit.log("delete", entry, by=by, request=request)
     entry.proof.delete(save=False)
     entry.delete()
 
@@ -170,9 +164,7 @@ def link_target(organisation, *, by, year: int, target, request=None) -> TargetL
     link, _created = TargetLink.objects.get_or_create(
         organisation=organisation, year=year, target=target, defaults={"created_by": by}
     )
-    audit.record(
-        "create", user=by, organisation=organisation, obj=link, request=request, changes={"target": ["", str(target)]}
-    )
+    audit.log("create", link, by=by, request=request, changes={"target": ["", str(target)]})
     sync_completions(organisation, year, by=by)
     for completion in Completion.objects.filter(organisation=organisation, year=year).select_related("person"):
         record_achievement(target, source=completion, by=by, label=str(completion))
@@ -184,7 +176,7 @@ def unlink_target(link: TargetLink, *, by, request=None) -> None:
     """Stops counting; withdraws the achievements recorded through this link. Audits."""
     for completion in Completion.objects.filter(organisation=link.organisation, year=link.year):
         withdraw_achievement(link.target, source=completion, by=by)
-    audit.record("delete", user=by, organisation=link.organisation, obj=link, request=request)
+    audit.log("delete", link, by=by, request=request)
     link.delete()
 
 
@@ -226,12 +218,6 @@ def remind_incomplete(*, organisation=None, year: int | None = None) -> int:
 
 def record_export(organisation, *, by, year: int, rows: int, request=None) -> None:
     """Every export is audited: who, when, which year, how many rows."""
-    audit.record(
-        "export",
-        user=by,
-        username="" if by else "命令行",
-        organisation=organisation,
-        object_type="fiveones.entry",
-        request=request,
-        changes={"export": "五个一台账", "filter": f"{year}年", "rows": rows},
-    )
+    changes = {"export": "五个一台账", "filter": f"{year}年", "rows": rows}
+    username = "" if by else "命令行"
+    audit.log("export", Entry, by=by, request=request, changes=changes, organisation=organisation, username=username)

@@ -73,13 +73,9 @@ def save_preferences(user, *, table: dict, quiet_start=None, quiet_end=None, dai
         user=user, defaults={"quiet_start": quiet_start, "quiet_end": quiet_end, "daily_digest": daily_digest}
     )
     membership = getattr(user, "membership", None)
-    audit.record(
-        "update",
-        user=user,
-        organisation=membership.organisation if membership else None,
-        object_type="notifications.preference",
-        changes={"quiet": ["", f"{quiet_start or ''}-{quiet_end or ''}"], "digest": ["", str(daily_digest)]},
-    )
+    changes = {"quiet": ["", f"{quiet_start or ''}-{quiet_end or ''}"], "digest": ["", str(daily_digest)]}
+    organisation = membership.organisation if membership else None
+    audit.log("update", Preference, by=user, changes=changes, organisation=organisation)
 
 
 def quiet_until(prefs: NoticeSettings, now: datetime) -> datetime | None:
@@ -127,14 +123,7 @@ def save_template(template: MessageTemplate, *, by, text: str, request=None) -> 
     template.text = text
     template.updated_by = by
     template.save(update_fields=["text", "updated_by", "updated_at"])
-    audit.record(
-        "update",
-        user=by,
-        organisation=template.organisation,
-        obj=template,
-        request=request,
-        changes={"text": [before, text]},
-    )
+    audit.log("update", template, by=by, request=request, changes={"text": [before, text]})
     return template
 
 
@@ -159,20 +148,13 @@ def save_robot(organisation, *, by, data: dict, robot: Robot | None = None, requ
     changes = audit.diff(before, audit.snapshot(robot, ["kind", "name", "announcements", "personal", "active"]))
     if url_changed:
         changes["url"] = ["", "（已更改）"]
-    audit.record(
-        "create" if created else "update",
-        user=by,
-        organisation=organisation,
-        obj=robot,
-        request=request,
-        changes=changes,
-    )
+    audit.log("create" if created else "update", robot, by=by, request=request, changes=changes)
     return robot
 
 
 @transaction.atomic
 def delete_robot(robot: Robot, *, by, request=None) -> None:
-    audit.record("delete", user=by, organisation=robot.organisation, obj=robot, request=request)
+    audit.log("delete", robot, by=by, request=request)
     robot.delete()
 
 
@@ -313,14 +295,7 @@ def test_robot(robot: Robot, *, by, request=None) -> Delivery:
     )
     with transaction.atomic():
         _queue([delivery])
-        audit.record(
-            "update",
-            user=by,
-            organisation=robot.organisation,
-            obj=robot,
-            request=request,
-            changes={"test": ["", "发送测试消息"]},
-        )
+        audit.log("update", robot, by=by, request=request, changes={"test": ["", "发送测试消息"]})
     return delivery
 
 
@@ -400,14 +375,7 @@ def retry_delivery(delivery: Delivery, *, by, request=None) -> Delivery:
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
         status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
-    audit.record(
-        "update",
-        user=by,
-        organisation=delivery.organisation,
-        obj=delivery,
-        request=request,
-        changes={"status": ["失败", "重新发送"]},
-    )
+    audit.log("update", delivery, by=by, request=request, changes={"status": ["失败", "重新发送"]})
     from notifications.tasks import send_deliveries
 
     transaction.on_commit(lambda: send_deliveries([delivery.pk]))

@@ -49,14 +49,8 @@ def create_department(
     )
     for alias in aliases or []:
         DepartmentAlias.objects.create(department=department, name=alias)
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=department,
-        request=request,
-        changes={"name": ["", name], "aliases": ["", "、".join(aliases or [])]},
-    )
+    changes = {"name": ["", name], "aliases": ["", "、".join(aliases or [])]}
+    audit.log("create", department, by=by, request=request, changes=changes)
     return department
 
 
@@ -74,14 +68,7 @@ def update_department(department: Department, *, by, data: dict, aliases: list[s
         if alias not in existing:
             DepartmentAlias.objects.create(department=department, name=alias)
     after = audit.snapshot(department, DEPARTMENT_FIELDS) | {"aliases": "、".join(aliases)}
-    audit.record(
-        "update",
-        user=by,
-        organisation=department.organisation,
-        obj=department,
-        changes=audit.diff(before, after),
-        request=request,
-    )
+    audit.log("update", department, by=by, request=request, changes=audit.diff(before, after))
     return department
 
 
@@ -101,14 +88,8 @@ def assign_role(user, *, organisation: Organisation, role: Role, departments=(),
         membership.save(update_fields=["organisation", "role"])
     membership.departments.set(departments if role == Role.LIAISON else [])
     after = {"role": role, "departments": "、".join(sorted(d.name for d in membership.departments.all()))}
-    audit.record(
-        "update" if before["role"] else "create",
-        user=by,
-        organisation=organisation,
-        obj=membership,
-        changes=audit.diff(before, after),
-        request=request,
-    )
+    action = "update" if before["role"] else "create"
+    audit.log(action, membership, by=by, request=request, changes=audit.diff(before, after))
     return membership
 
 

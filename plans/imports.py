@@ -206,7 +206,7 @@ def discard_import(record: PlanImport, *, by, request=None) -> None:
     if record.plan_id:
         raise ValueError("a confirmed import cannot be discarded")
     upload_path(record).unlink(missing_ok=True)
-    audit.record("delete", user=by, organisation=record.organisation, obj=record, request=request)
+    audit.log("delete", record, by=by, request=request)
     record.delete()
 
 

@@ -180,6 +180,10 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def audit_organisation(self):
+        return self.plan.organisation
+
     # Status and traffic light are derived from what was recorded and today's date. The rule:
     # an item is done when its closing report is accepted (销号) or all its counted targets are
     # met; a done item is never overdue and never red.
@@ -330,6 +334,10 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def audit_organisation(self):
+        return self.item.plan.organisation
 
 
 class ProgressReport(models.Model):

@@ -185,7 +185,7 @@ def save_parsed_plan(
     if replace is not None:
         if replace.is_published:
             raise NotAllowed(gettext("已发布的工作要点不能被替换。"))
-        audit.record("delete", user=by, organisation=organisation, obj=replace, request=request)
+        audit.log("delete", replace, by=by, request=request)
         replace.delete()
     plan = Plan.objects.create(
         organisation=organisation,
@@ -254,14 +254,8 @@ def save_parsed_plan(
             for index, d in enumerate(departments)
         ]
     )
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=plan,
-        request=request,
-        changes={"sections": ["", str(len(sections))], "items": ["", str(len(items))]},
-    )
+    changes = {"sections": ["", str(len(sections))], "items": ["", str(len(items))]}
+    audit.log("create", plan, by=by, request=request, changes=changes)
     return plan
 
 
@@ -297,14 +291,7 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
                 url="/plans/my-department/",
                 email=True,
             )
-    audit.record(
-        "update",
-        user=by,
-        organisation=plan.organisation,
-        obj=plan,
-        request=request,
-        changes={"status": ["草稿", "已发布"]},
-    )
+    audit.log("update", plan, by=by, request=request, changes={"status": ["草稿", "已发布"]})
     return notified
 
 
@@ -312,7 +299,7 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
 def delete_plan(plan: Plan, *, by, request=None) -> None:
     if plan.is_published:
         raise NotAllowed(gettext("已发布的工作要点不能删除。"))
-    audit.record("delete", user=by, organisation=plan.organisation, obj=plan, request=request)
+    audit.log("delete", plan, by=by, request=request)
     plan.delete()
 
 
@@ -383,14 +370,8 @@ def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, r
         report=report,
     )
     _log_status_change(item, by=by)
-    audit.record(
-        "create",
-        user=by,
-        organisation=item.plan.organisation,
-        obj=report,
-        request=request,
-        changes={"item": ["", str(item)], "files": ["", str(len(files))]},
-    )
+    changes = {"item": ["", str(item)], "files": ["", str(len(files))]}
+    audit.log("create", report, by=by, request=request, changes=changes, organisation=item.audit_organisation)
     return report
 
 
@@ -441,14 +422,7 @@ def accept_closing(
     changes = {"accepted": ["", "销号"]}
     if unmet:
         changes |= {"unmet_targets": ["", unmet_text], "reason": ["", unmet_reason]}
-    audit.record(
-        "update",
-        user=by,
-        organisation=item.plan.organisation,
-        obj=item,
-        request=request,
-        changes=changes,
-    )
+    audit.log("update", item, by=by, request=request, changes=changes)
     _notify_departments(item, title=gettext("任务已销号：%(title)s") % {"title": item.title}, body=note)
     return item
 
@@ -461,14 +435,7 @@ def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
         raise NotAllowed(gettext("该任务没有待审核的办结报告。"))
     Item.objects.filter(pk=item.pk).update(closing_requested_at=None)
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.RETURNED, user=by, note=reason)
-    audit.record(
-        "update",
-        user=by,
-        organisation=item.plan.organisation,
-        obj=item,
-        request=request,
-        changes={"closing": ["待审核", f"退回：{reason}"]},
-    )
+    audit.log("update", item, by=by, request=request, changes={"closing": ["待审核", f"退回：{reason}"]})
     _notify_departments(
         item, title=gettext("办结报告被退回：%(title)s") % {"title": item.title}, body=reason, lead_only=True
     )
@@ -499,14 +466,7 @@ def urge(item: Item, *, by, note: str = "", request=None) -> int:
         item, title=gettext("催办：%(title)s") % {"title": item.title}, body=note or gettext("请尽快推进并报送进展。")
     )
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.URGED, user=by, note=note)
-    audit.record(
-        "update",
-        user=by,
-        organisation=item.plan.organisation,
-        obj=item,
-        request=request,
-        changes={"urged": ["", note or "催办"]},
-    )
+    audit.log("update", item, by=by, request=request, changes={"urged": ["", note or "催办"]})
     return count
 
 
@@ -552,14 +512,7 @@ def complete_milestone(milestone, *, by, done: bool = True, request=None):
     ItemEvent.objects.create(
         item=milestone.item, kind=ItemEvent.Kind.EDITED, user=by, note=f"节点“{milestone.title}”{state}"
     )
-    audit.record(
-        "update",
-        user=by,
-        organisation=milestone.item.plan.organisation,
-        obj=milestone,
-        request=request,
-        changes={"done": ["", state]},
-    )
+    audit.log("update", milestone, by=by, request=request, changes={"done": ["", state]})
     return milestone
 
 
@@ -582,5 +535,5 @@ def update_item(item: Item, *, by, data: dict, version: int, request=None) -> It
     with translation.override(None):  # timeline notes are stored in the source language
         note = "、".join(audit.field_label(Item, f) for f in changes)
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.EDITED, user=by, note=note)
-    audit.record("update", user=by, organisation=item.plan.organisation, obj=item, changes=changes, request=request)
+    audit.log("update", item, by=by, request=request, changes=changes)
     return item

@@ -346,14 +346,7 @@ def plan_export(request, pk: int):
     if fmt not in exports.FORMATS:
         raise Http404
     data, content_type = exports.breakdown(plan, fmt=fmt, by=request.user)
-    audit.record(
-        "export",
-        user=request.user,
-        organisation=request.organisation,
-        obj=plan,
-        request=request,
-        changes={"format": fmt, "rows": plan.items.count()},
-    )
+    audit.log("export", plan, by=request.user, request=request, changes={"format": fmt, "rows": plan.items.count()})
     return file_download(data, f"{plan.year}年任务分解表.{fmt}", content_type)
 
 
@@ -537,7 +530,7 @@ def milestone_add(request, pk: int):
         milestone = form.save(commit=False)
         milestone.item = item
         milestone.save()
-        audit.record("create", user=request.user, organisation=request.organisation, obj=milestone, request=request)
+        audit.log("create", milestone, by=request.user, request=request)
         messages.success(request, _("已添加节点。"))
     else:
         messages.error(request, _("节点名称和时间都要填写。"))

@@ -90,7 +90,7 @@ def _set_status(story: Story, status: str, *, by, request=None, note: str = "", 
     changes = {"status": [STATUS_LABELS[before], STATUS_LABELS[status]]}
     if note:
         changes["note"] = ["", note]
-    audit.record("update", user=by, organisation=story.organisation, obj=story, request=request, changes=changes)
+    audit.log("update", story, by=by, request=request, changes=changes)
     return story
 
 
@@ -113,14 +113,8 @@ def create_story(organisation, *, by, data: dict, request=None) -> Story:
         item=data.get("item"),
     )
     story.people.set([p for p in data.get("people", []) if p.organisation_id == organisation.id])
-    audit.record(
-        "create",
-        user=by,
-        organisation=organisation,
-        obj=story,
-        request=request,
-        changes={"title": ["", story.title], "people": ["", "、".join(p.name for p in story.people.all())]},
-    )
+    changes = {"title": ["", story.title], "people": ["", "、".join(p.name for p in story.people.all())]}
+    audit.log("create", story, by=by, request=request, changes=changes)
     return story
 
 
@@ -146,7 +140,7 @@ def update_story(story: Story, *, by, data: dict, version: int, request=None) ->
     story.refresh_from_db()
     story.people.set([p for p in data.get("people", []) if p.organisation_id == story.organisation_id])
     changes = audit.diff(before, audit.snapshot(story, ["title", "kind", "item"]))
-    audit.record("update", user=by, organisation=story.organisation, obj=story, request=request, changes=changes)
+    audit.log("update", story, by=by, request=request, changes=changes)
     return story
 
 
@@ -154,14 +148,7 @@ def update_story(story: Story, *, by, data: dict, version: int, request=None) ->
 def add_photo(story: Story, *, by, upload, caption: str = "", request=None) -> StoryPhoto:
     """`upload` was checked as an image by the form (core.files). Audits."""
     photo = StoryPhoto.objects.create(story=story, image=upload, caption=caption, uploaded_by=by)
-    audit.record(
-        "update",
-        user=by,
-        organisation=story.organisation,
-        obj=story,
-        request=request,
-        changes={"photos": ["", f"上传 {upload.name}"]},
-    )
+    audit.log("update", story, by=by, request=request, changes={"photos": ["", f"上传 {upload.name}"]})
     return photo
 
 
@@ -170,14 +157,7 @@ def delete_photo(photo: StoryPhoto, *, by, request=None) -> None:
     story = photo.story
     image = photo.image
     photo.delete()
-    audit.record(
-        "update",
-        user=by,
-        organisation=story.organisation,
-        obj=story,
-        request=request,
-        changes={"photos": [str(photo), ""]},
-    )
+    audit.log("update", story, by=by, request=request, changes={"photos": [str(photo), ""]})
     transaction.on_commit(lambda: image.delete(save=False))
 
 
@@ -188,7 +168,7 @@ def delete_story(story: Story, *, by, request=None) -> None:
     if story.status != Story.Status.DRAFT or story.published_at:
         raise NotAllowed(_("只能删除从未发布过的草稿。"))
     files = [p.image for p in story.photos.all()]
-    audit.record("delete", user=by, organisation=story.organisation, obj=story, request=request)
+    audit.log("delete", story, by=by, request=request)
     story.delete()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files])
 

@@ -25,14 +25,7 @@ def generate_draft(organisation, *, by, year: int, request=None) -> SummaryDraft
         draft.updated_by = by
         draft.version += 1
         draft.save(update_fields=["text", "generated_at", "updated_by", "version", "updated_at"])
-    audit.record(
-        "create" if created else "update",
-        user=by,
-        organisation=organisation,
-        obj=draft,
-        changes={"generated": True},
-        request=request,
-    )
+    audit.log("create" if created else "update", draft, by=by, request=request, changes={"generated": True})
     return draft
 
 
@@ -46,14 +39,7 @@ def save_draft(
         SummaryDraft, draft.pk, version, text=text, highlights=highlights, updated_by=by, updated_at=timezone.now()
     )
     draft.refresh_from_db()
-    audit.record(
-        "update",
-        user=by,
-        organisation=draft.organisation,
-        obj=draft,
-        changes={"text_chars": len(text), "highlights": len(highlights)},
-        request=request,
-    )
+    audit.log("update", draft, by=by, request=request, changes={"text_chars": len(text), "highlights": len(highlights)})
     return draft
 
 
@@ -64,14 +50,8 @@ def export_docx(organisation, *, by, year: int, request=None) -> bytes:
     text = draft.text if draft else summary.draft_text(data)
     highlights = draft.highlights if draft else []
     content = summary.summary_docx(data, text=text, highlights=highlights)
-    audit.record(
-        "export",
-        user=by,
-        organisation=organisation,
-        obj=draft,
-        object_type="reports.summarydraft",
-        changes={"year": year, "format": "docx"},
-        request=request,
-        username="" if by else "system",
-    )
+    changes = {"year": year, "format": "docx"}
+    subject = draft or SummaryDraft  # with no saved draft, the export is of the kind
+    username = "" if by else "system"
+    audit.log("export", subject, by=by, request=request, changes=changes, organisation=organisation, username=username)
     return content

@@ -124,6 +124,10 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def audit_organisation(self):
+        return self.material.organisation
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, related_name="choices", on_delete=models.CASCADE)
@@ -161,6 +165,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material} → {self.person}"
+
+    @property
+    def audit_organisation(self):
+        return self.material.organisation
 
     def is_complete(self, *, has_quiz: bool) -> bool:
         """Read, the quiz passed (if any), the reflection written (if required)."""

@@ -99,7 +99,7 @@ def create_material(organisation, *, by, data: dict, file=None, request=None) ->
         material.file_name = file.name[:200]
     material.save()
     _set_relations(material, data)
-    audit.record("create", user=by, organisation=organisation, obj=material, request=request)
+    audit.log("create", material, by=by, request=request)
     return material
 
 
@@ -121,14 +121,8 @@ def update_material(material: StudyMaterial, *, by, data: dict, version: int, fi
     material.save()
     material.refresh_from_db()
     _set_relations(material, data)
-    audit.record(
-        "update",
-        user=by,
-        organisation=material.organisation,
-        obj=material,
-        request=request,
-        changes=audit.diff(before, audit.snapshot(material, ["title", "publish_at", "due_at", "required"])),
-    )
+    changes = audit.changed(material, before, ["title", "publish_at", "due_at", "required"])
+    audit.log("update", material, by=by, request=request, changes=changes)
     if material.is_published:
         _freeze_audience(material)
         _sync_targets(material, by=by)
@@ -140,7 +134,7 @@ def delete_material(material: StudyMaterial, *, by, request=None) -> None:
     """Deletes the material, its assignments and points; withdraws it from plan targets. Audits."""
     for target in material.targets.all():
         withdraw_achievement(target, source=material, by=by)
-    audit.record("delete", user=by, organisation=material.organisation, obj=material, request=request)
+    audit.log("delete", material, by=by, request=request)
     material.delete()
 
 
@@ -197,14 +191,7 @@ def publish_material(material: StudyMaterial, *, by, request=None, now=None) -> 
     material.published_at = now
     material.save(update_fields=["status", "published_at", "updated_at"])
     _freeze_audience(material)
-    audit.record(
-        "update",
-        user=by,
-        organisation=material.organisation,
-        obj=material,
-        request=request,
-        changes={"status": ["草稿", "已发布"]},
-    )
+    audit.log("update", material, by=by, request=request, changes={"status": ["草稿", "已发布"]})
     _sync_targets(material, by=by)
     if material.publish_at <= now:
         announce_material(material, now=now)
@@ -235,7 +222,7 @@ def add_image(material: StudyMaterial, *, by, upload, request=None) -> StudyImag
     image = StudyImage(organisation=material.organisation, material=material, uploaded_by=by)
     image.image.save(upload.name, upload, save=False)
     image.save()
-    audit.record("create", user=by, organisation=material.organisation, obj=image, request=request)
+    audit.log("create", image, by=by, request=request)
     return image
 
 
@@ -248,20 +235,13 @@ def add_question(material: StudyMaterial, *, by, text: str, multiple: bool, choi
     Choice.objects.bulk_create(
         [Choice(question=question, text=t, correct=c, order=i) for i, (t, c) in enumerate(choices, start=1)]
     )
-    audit.record(
-        "create",
-        user=by,
-        organisation=material.organisation,
-        obj=question,
-        request=request,
-        changes={"material": ["", material.title]},
-    )
+    audit.log("create", question, by=by, request=request, changes={"material": ["", material.title]})
     return question
 
 
 @transaction.atomic
 def delete_question(question: Question, *, by, request=None) -> None:
-    audit.record("delete", user=by, organisation=question.material.organisation, obj=question, request=request)
+    audit.log("delete", question, by=by, request=request)
     question.delete()
 
 
@@ -305,13 +285,7 @@ def record_reading(session: ReadSession, *, finished: bool = False, now=None) ->
         assignment.read_at = now
         assignment.save(update_fields=["read_at"])
         _award(assignment, PointEntry.Kind.READ, now=now)
-        audit.record(
-            "update",
-            user=assignment.person.user,
-            organisation=assignment.material.organisation,
-            obj=assignment,
-            changes={"read": ["", "已读"]},
-        )
+        audit.log("update", assignment, by=assignment.person.user, changes={"read": ["", "已读"]})
     wait = max(0, settings.STUDY_MIN_READ_SECONDS - int((now - session.opened_at).total_seconds()))
     return {"read": assignment.read_at is not None, "wait": 0 if assignment.read_at else wait}
 
@@ -350,13 +324,8 @@ def submit_quiz(assignment: Assignment, *, answers: dict[int, set[int]], now=Non
         fields.append("quiz_passed_at")
         _award(assignment, PointEntry.Kind.QUIZ, now=now)
     assignment.save(update_fields=fields)
-    audit.record(
-        "update",
-        user=assignment.person.user,
-        organisation=assignment.material.organisation,
-        obj=assignment,
-        changes={"quiz": ["", f"{score} 分（{'通过' if passed else '未通过'}）"]},
-    )
+    changes = {"quiz": ["", f"{score} 分（{'通过' if passed else '未通过'}）"]}
+    audit.log("update", assignment, by=assignment.person.user, changes=changes)
     return score, passed
 
 
@@ -377,13 +346,7 @@ def submit_reflection(assignment: Assignment, *, text: str, now=None) -> Assignm
     assignment.save(update_fields=["reflection", "reflection_at"])
     if first:
         _award(assignment, PointEntry.Kind.REFLECTION, now=now)
-    audit.record(
-        "update",
-        user=assignment.person.user,
-        organisation=assignment.material.organisation,
-        obj=assignment,
-        changes={"reflection": ["", f"{len(text)} 字"]},
-    )
+    audit.log("update", assignment, by=assignment.person.user, changes={"reflection": ["", f"{len(text)} 字"]})
     return assignment
 
 
@@ -442,11 +405,5 @@ def remind_unread(*, now=None, organisation=None, material=None) -> int:
 
 
 def record_export(organisation, *, by, what: str, rows: int, filter: str = "", request=None) -> None:
-    audit.record(
-        "export",
-        user=by,
-        organisation=organisation,
-        object_type="study.studymaterial",
-        request=request,
-        changes={"export": what, "filter": filter, "rows": rows},
-    )
+    changes = {"export": what, "filter": filter, "rows": rows}
+    audit.log("export", StudyMaterial, by=by, request=request, changes=changes, organisation=organisation)

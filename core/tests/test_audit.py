@@ -48,3 +48,42 @@ def test_purge_keeps_180_days_and_audits_itself(org, settings):
 
 def test_diff_lists_only_changed_fields():
     assert audit.diff({"a": "1", "b": "2"}, {"a": "1", "b": "3", "c": "4"}) == {"b": ["2", "3"], "c": ["", "4"]}
+
+
+@pytest.mark.django_db
+def test_log_records_the_objects_own_organisation_unless_told(org, other_org, ufd_staff, person):
+    own = audit.log("update", person, by=ufd_staff, changes={"name": ["甲", "乙"]})
+    told = audit.log("update", person, by=ufd_staff, organisation=other_org)
+    none = audit.log("update", person, by=ufd_staff, organisation=None)
+
+    assert (own.organisation, own.user, own.object_type, own.object_id) == (
+        org,
+        ufd_staff,
+        "people.person",
+        str(person.pk),
+    )
+    assert own.changes == {"name": ["甲", "乙"]}
+    assert told.organisation == other_org
+    assert none.organisation is None
+
+
+@pytest.mark.django_db
+def test_log_takes_the_organisation_through_the_parent(org, ufd_staff):
+    """An account belongs to an organisation through its membership (`audit_organisation`)."""
+    from accounts.models import User
+
+    loose = User.objects.create(username="loose")
+
+    assert audit.log("password.change", ufd_staff, by=ufd_staff).organisation == org
+    assert audit.log("password.change", loose, by=loose).organisation is None
+
+
+@pytest.mark.django_db
+def test_log_with_a_model_class_records_the_kind_and_no_object(org, ufd_staff):
+    from people.models import Person
+
+    event = audit.log("export", Person, by=ufd_staff, changes={"rows": 3}, organisation=org)
+    anonymous = audit.log("export", Person, username="命令行")
+
+    assert (event.object_type, event.object_id, event.object_repr, event.organisation) == ("people.person", "", "", org)
+    assert (anonymous.organisation, anonymous.user, anonymous.username) == (None, None, "命令行")

@@ -36,11 +36,5 @@ class Command(BaseCommand):
         )
         for letter in letters:
             (directory / exports.letter_filename(letter)).write_bytes(exports.letter_document(letter))
-        audit.record(
-            "export",
-            organisation=organisation,
-            obj=plan,
-            username="manage.py",
-            changes={"letters": len(letters), "path": str(directory)},
-        )
+        audit.log("export", plan, changes={"letters": len(letters), "path": str(directory)}, username="manage.py")
         self.stdout.write(f"已导出 {plan.title} 目标责任书 {len(letters)} 份到 {directory}")

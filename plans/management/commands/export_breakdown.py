@@ -27,11 +27,6 @@ class Command(BaseCommand):
             raise CommandError(f"{organisation.name}没有 {year} 年的工作要点", returncode=2)
         data, _ = breakdown(plan, fmt=format)
         Path(output).write_bytes(data)
-        audit.record(
-            "export",
-            organisation=organisation,
-            obj=plan,
-            username="manage.py",
-            changes={"format": format, "rows": plan.items.count(), "path": output},
-        )
+        changes = {"format": format, "rows": plan.items.count(), "path": output}
+        audit.log("export", plan, changes=changes, username="manage.py")
         self.stdout.write(f"已导出 {plan.title} 任务分解表（{plan.items.count()} 项）到 {output}")
