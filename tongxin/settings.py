@@ -284,6 +284,8 @@ if S3_BUCKET:
 # PostgreSQL connections: kept open CONN_MAX_AGE seconds per worker, or with TONGXIN_DB_POOL_SIZE > 0
 # Django's own pool (psycopg_pool) of at most that many per process. Many nodes: PgBouncer in front.
 DB_POOL_SIZE = env_int("TONGXIN_DB_POOL_SIZE", 0)
+if env_bool("TONGXIN_PGBOUNCER", False):  # transaction pooling: no cursor may outlive a transaction
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
