@@ -158,7 +158,7 @@ def cluster(tmp_path_factory):
     if missing:
         if os.environ.get("TONGXIN_REQUIRE_MULTINODE") == "1":
             pytest.fail(f"multi-node test cannot run: {missing}")
-        pytest.skip(f"multi-node test needs {missing}")
+        pytest.skip(f"multi-node test skipped: {missing}")
     import psycopg
 
     tmp = tmp_path_factory.mktemp("multinode")
@@ -242,7 +242,17 @@ def cluster(tmp_path_factory):
             port = _free_port()
             app = start(
                 f"gunicorn-{node}",
-                [python, "-m", "gunicorn", "tongxin.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "tongxin.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--preload",
+                ],
                 node_env,
             )
             start(
@@ -279,11 +289,13 @@ def cluster(tmp_path_factory):
         for process in reversed(processes):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
         for process in processes:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
 
