@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres lint bench audit-deps bundle install-offline test-offline
+.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres test-multinode lint bench audit-deps bundle install-offline test-offline
 
 ## setup: create .venv and install pinned runtime dependencies and front-end assets (quick when nothing changed)
 setup: $(VENV)/.runtime assets
@@ -54,8 +54,9 @@ test: setup-dev
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "DATABASE_URL not set: PostgreSQL pass skipped"; fi
 
+# The multi-node test (two gunicorn nodes on PostgreSQL + Redis + an S3 fake) runs once, in the PostgreSQL pass.
 test-sqlite:
-	env -u DATABASE_URL $(VENV)/bin/pytest -q
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not multinode"
 
 test-postgres:
 	$(VENV)/bin/pytest -q
@@ -73,6 +74,10 @@ install-offline:
 ## test-offline: build the bundle, install and start it in a network namespace with no route out, log in (root; CI)
 test-offline: setup
 	deploy/offline/test-offline.sh
+
+## test-multinode: only the multi-node test (needs redis-server, PostgreSQL at DATABASE_URL or 127.0.0.1:5432, npm's s3rver)
+test-multinode: setup-dev
+	$(VENV)/bin/pytest -q -m multinode
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

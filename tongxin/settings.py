@@ -270,6 +270,44 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 HUEY["consumer"] = {"workers": env_int("TONGXIN_HUEY_WORKERS", 2), "worker_type": "thread"}
 
+# Several app nodes (README "Multi-node deployment"). With REDIS_URL: sessions are kept in the
+# database and read through the Redis cache (the security admin still lists and ends them), and
+# each periodic job is claimed once per scheduled minute in Redis (core.cluster), so every node may
+# run a consumer; TONGXIN_HUEY_PERIODIC=0 turns a node's scheduler off altogether. Login lockout
+# counters are database rows updated atomically, shared by every node as they are.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CACHES["default"]["KEY_PREFIX"] = "tongxin"
+    HUEY["huey_class"] = "core.cluster.ClusterHuey"
+HUEY["consumer"]["periodic"] = env_bool("TONGXIN_HUEY_PERIODIC", True)
+# Media on S3-compatible object storage (MinIO, Ceph, the college's store) when a bucket is named;
+# else files under TONGXIN_MEDIA_ROOT (a shared directory when there are several nodes). Files are
+# only ever read by the app's views after their access checks and streamed through them: the bucket
+# stays private and no URL of it reaches a browser.
+S3_BUCKET = env("TONGXIN_S3_BUCKET")
+if S3_BUCKET:
+    from urllib.parse import urlsplit
+
+    s3_endpoint = urlsplit(env("TONGXIN_S3_ENDPOINT_URL", "http://127.0.0.1:9000"))
+    MINIO_STORAGE_ENDPOINT = s3_endpoint.netloc
+    MINIO_STORAGE_USE_HTTPS = s3_endpoint.scheme == "https"
+    MINIO_STORAGE_ACCESS_KEY = env("TONGXIN_S3_ACCESS_KEY")
+    MINIO_STORAGE_SECRET_KEY = env("TONGXIN_S3_SECRET_KEY")
+    MINIO_STORAGE_REGION = env("TONGXIN_S3_REGION", "us-east-1")
+    MINIO_STORAGE_MEDIA_BUCKET_NAME = S3_BUCKET
+    MINIO_STORAGE_AUTO_CREATE_MEDIA_BUCKET = False
+    MINIO_STORAGE_AUTO_CREATE_MEDIA_POLICY = False  # never a public-read policy
+    MINIO_STORAGE_MEDIA_USE_PRESIGNED = True
+    STORAGES["default"] = {"BACKEND": "minio_storage.storage.MinioMediaStorage"}
+# PostgreSQL connections: kept open CONN_MAX_AGE seconds per worker, or with TONGXIN_DB_POOL_SIZE > 0
+# Django's own pool (psycopg_pool) of at most that many per process. Many nodes: PgBouncer in front.
+DB_POOL_SIZE = env_int("TONGXIN_DB_POOL_SIZE", 0)
+if env_bool("TONGXIN_PGBOUNCER", False):  # transaction pooling: no cursor may outlive a transaction
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
+
 # Study push: a read receipt counts after the page was open this long (or the end was reached
 # and at least TONGXIN_STUDY_MIN_FINISH_SECONDS passed since it was opened).
 STUDY_MIN_READ_SECONDS = env_int("TONGXIN_STUDY_MIN_READ_SECONDS", 30)
