@@ -16,7 +16,7 @@ from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
-from proposals import exports, forms, services
+from proposals import exports, forms, queries, services
 from proposals.models import (
     Answer,
     AnswerTemplate,
@@ -483,7 +483,7 @@ def supervision(request):
     today = timezone.localdate()
     base = Proposal.objects.for_org(request.organisation).select_related("lead_department", "submitter")
     context = {
-        "overdue": services.overdue_proposals(request.organisation, today)[:200],
+        "overdue": queries.overdue_proposals(request.organisation, today)[:200],
         "due_soon": base.due_soon(today).order_by("due_date", "id")[:200],
         "review": base.filter(status=Status.ANSWER_REVIEW).order_by("updated_at")[:200],
         "waiting": base.filter(status=Status.SUBMITTED).order_by("submitted_at")[:200],
@@ -496,9 +496,9 @@ def supervision(request):
 def figures(request):
     form = forms.FiguresForm(request.GET or None, organisation=request.organisation)
     values = form.values()
-    numbers = services.figures(request.organisation, **values)
+    numbers = queries.figures(request.organisation, **values)
     excellent = (
-        services.figures_queryset(request.organisation, **values)
+        queries.figures_queryset(request.organisation, **values)
         .filter(is_excellent=True)
         .select_related("submitter", "lead_department")
         .order_by("-answered_at", "-id")[:50]
@@ -617,7 +617,7 @@ def template_delete(request, pk: int):
 @role_required(STAFF)
 def outside_list(request):
     form = forms.YearForm(request.GET or None)
-    rows, total = services.outside_statistics(request.organisation, year=form.chosen_year)
+    rows, total = queries.outside_statistics(request.organisation, year=form.chosen_year)
     pending = (
         OutsideFiling.objects.for_org(request.organisation)
         .filter(verified_at__isnull=True)
@@ -635,7 +635,7 @@ def outside_list(request):
 def outside_export(request):
     form = forms.YearForm(request.GET or None)
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
-        rows, total = services.outside_statistics(request.organisation, year=form.chosen_year)
+        rows, total = queries.outside_statistics(request.organisation, year=form.chosen_year)
         data = exports.outside_statistics_xlsx(rows, total, year=form.chosen_year, user=request.user)
     audit.record(
         "export",
