@@ -35,7 +35,7 @@ from events.models import (
 from events.queries import attended_events, event_figures  # noqa: F401  (moved; old callers use services.*)
 from notifications.services import announce, notify
 from people.models import Person
-from people.services import group_members
+from people.queries import group_members
 from plans import services as plan_services
 
 EVENT_FIELDS = [
@@ -156,7 +156,7 @@ def update_event(event: Event, *, by, data: dict, version: int, request=None) ->
 
 def audience(event: Event) -> QuerySet:
     """The people the event's audience names: named people, whole categories and the members
-    of the chosen groups (read through `people.services.group_members`)."""
+    of the chosen groups (read through `people.queries.group_members`)."""
     condition = Q(pk__in=event.audience_people.values("pk"))
     categories = event.audience_categories
     if categories:
