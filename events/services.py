@@ -5,9 +5,7 @@ PostgreSQL; on SQLite every transaction starts IMMEDIATE, so writers queue) and 
 counted inside the transaction, so 50 people registering at once for 20 places leave exactly
 20 registered and 30 waiting.
 
-Documented functions for other modules: `link_feedback_to_suggestion(feedback, suggestion_ref=…)`
-(the proposals module's hook); the reads (`attended_events`, `event_figures`, ...) are in
-`events.queries`."""
+The reads other modules use (`attended_events`, `event_figures`, ...) are in `events.queries`."""
 
 from datetime import timedelta
 
@@ -611,28 +609,6 @@ def delete_feedback(feedback: EventFeedback, *, by, request=None) -> None:
         raise NotAllowed(gettext("该意见已转为建言，不能删除。"))
     audit.record("delete", user=by, organisation=feedback.event.organisation, obj=feedback, request=request)
     feedback.delete()
-
-
-@transaction.atomic
-def link_feedback_to_suggestion(
-    feedback: EventFeedback, *, suggestion_ref: int, by=None, request=None
-) -> EventFeedback:
-    """The hook for the proposals module: after it has created a suggestion from a feedback
-    line, it records the suggestion's id here (so the line shows “已转为建言” and cannot be
-    deleted). Events never imports proposals. Audits."""
-    if feedback.suggestion_ref:
-        raise NotAllowed(gettext("该意见已转为建言。"))
-    EventFeedback.objects.filter(pk=feedback.pk).update(suggestion_ref=suggestion_ref)
-    feedback.suggestion_ref = suggestion_ref
-    audit.record(
-        "update",
-        user=by,
-        organisation=feedback.event.organisation,
-        obj=feedback,
-        request=request,
-        changes={"suggestion_ref": ["", str(suggestion_ref)]},
-    )
-    return feedback
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ number of queries whatever the number of suggestions.
 - `year_counts(organisation, year)`: received, accepted, answered, adopted in a year.
 - `member_suggestions(person)`: a member's own suggestions and their state.
 - `person_proposals_panel(person, request)`: the person page's panel (registered in apps.py).
-- `member_proposal_count(person, year)`, `submitted_proposals_by_person(...)`: the five ones.
+- `submitted_proposals_by_person(...)`: the five ones' "submit a proposal".
 - `overdue_proposals(organisation)`: the supervision board's overdue suggestions.
 - `figures(organisation, year=…)`: the figures page (per type, category and department).
 - `outside_statistics(organisation, year=…)`: the yearly statistics of outside filings."""
@@ -111,16 +111,6 @@ def person_proposals_panel(person, request) -> dict:
 # --- For the five ones (fiveones): "submit a proposal" (提交一份议案) --------------------------
 
 
-def member_proposal_count(person, year: int) -> int:
-    """The five ones' "submit a proposal" (提交一份建言) count for `person` in `year`: their own
-    suggestions submitted that year (not drafts, not withdrawn; declined and merged ones still
-    count — they were submitted) plus their outside filings dated that year and verified by
-    staff. Co-signing does not count. Two queries."""
-    own = Proposal.objects.filter(submitter=person, submitted_at__year=year).counted().count()
-    outside = OutsideFiling.objects.filter(person=person, date__year=year).verified().count()
-    return own + outside
-
-
 @dataclass(frozen=True)
 class SubmittedProposal:
     """One record that fills the five ones' "proposal" slot. `kind` is "suggestion" (a
@@ -134,8 +124,11 @@ class SubmittedProposal:
 
 
 def submitted_proposals_by_person(*, organisation, year: int, person_ids=None) -> dict[int, list[SubmittedProposal]]:
-    """{person id: [SubmittedProposal, ...]}: the records `member_proposal_count` counts, for
-    every person of `organisation` (or only `person_ids`), oldest first. Two queries."""
+    """{person id: [SubmittedProposal, ...]}: the records that fill the five ones' "submit a
+    proposal" (提交一份建言) for every person of `organisation` (or only `person_ids`), oldest first:
+    their own suggestions submitted in `year` (not drafts, not withdrawn; declined and merged ones
+    still count — they were submitted) plus their outside filings dated that year and verified by
+    staff. Co-signing does not count. Two queries."""
     suggestions = (
         Proposal.objects.for_org(organisation).filter(submitted_at__year=year, submitter__isnull=False).counted()
     )
