@@ -10,6 +10,7 @@ import logging
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -31,6 +32,7 @@ from core import audit, jobs
 from core.bounded import LimitExceeded, run_bounded
 from core.models import BackgroundJob
 from orgs.models import Department, Organisation
+from orgs.services import department_lookup
 from people.models import (
     Category,
     Party,
@@ -429,9 +431,12 @@ def check_header(header: list) -> tuple[dict[int, str], list[Problem]]:
     return columns, problems
 
 
-def check_rows(header: list, rows, *, departments: dict[str, int], existing: dict[str, int], progress=None) -> Checked:
-    """Checks every row. `departments`: normalised name/short name/alias -> id; `existing`:
-    staff number -> person id in the organisation. `progress(done)` is called every 200 rows."""
+def check_rows(
+    header: list, rows, *, departments: Callable[[str], int | None], existing: dict[str, int], progress=None
+) -> Checked:
+    """Checks every row. `departments(name)`: the id of the department a name as written stands for
+    (name, short name or alias; `orgs.services.department_lookup`), or None; `existing`: staff
+    number -> person id in the organisation. `progress(done)` is called every 200 rows."""
     columns, problems = check_header(header)
     checked = Checked(problems=problems)
     if problems:
@@ -462,7 +467,7 @@ def check_rows(header: list, rows, *, departments: dict[str, int], existing: dic
     return checked
 
 
-def _check_row(number: int, cells: dict, departments: dict[str, int], problems: list[Problem]) -> Row:
+def _check_row(number: int, cells: dict, departments: Callable[[str], int | None], problems: list[Problem]) -> Row:
     def add(column, message):
         problems.append(Problem(number, column, message))
 
@@ -493,7 +498,7 @@ def _check_row(number: int, cells: dict, departments: dict[str, int], problems: 
             data[key] = None
 
     department = text.get("所在部门", "")
-    data["department"] = departments.get(normalise(department)) if department else None
+    data["department"] = departments(department) if department else None
     if department and data["department"] is None:
         add("所在部门", _("未知部门“%(name)s”，请使用部门管理中的名称、简称或别名") % {"name": department})
 
@@ -587,16 +592,6 @@ def template_rows() -> list[list]:
 # --- Saving an import -----------------------------------------------------------------------------------
 
 
-def department_directory(organisation) -> dict[str, int]:
-    """Normalised name, short name and alias -> department id."""
-    directory = {}
-    for department in Department.objects.for_org(organisation).prefetch_related("aliases"):
-        for name in [department.name, department.short_name, *department.alias_names]:
-            if name:
-                directory.setdefault(normalise(name), department.pk)
-    return directory
-
-
 # The preview reads the upload inside the web request: its child gets less time than a job's, so
 # a hostile file is cut off well before the web server's own worker timeout (30 s in gunicorn).
 PREVIEW_SECONDS = 15
@@ -610,7 +605,14 @@ def check_import(organisation, file, *, progress=None, seconds: int | None = Non
     header, rows = run_bounded(read_sheet, file, seconds=seconds)
     existing = dict(Person.objects.for_org(organisation).exclude(staff_number="").values_list("staff_number", "pk"))
     report = (lambda done: progress(done, len(rows))) if progress else None
-    return check_rows(header, rows, departments=department_directory(organisation), existing=existing, progress=report)
+    departments = department_lookup(organisation)
+    return check_rows(
+        header,
+        rows,
+        departments=lambda name: getattr(departments.get(name), "pk", None),
+        existing=existing,
+        progress=report,
+    )
 
 
 def _import_dir() -> Path:
@@ -876,14 +878,14 @@ def import_people(organisation, *, by, checked: Checked, source: str = "", reque
     _insert_rows(PersonChange, ["person", "user", "at", "changes", "note"], history)
 
     result = {"created": len(new_people), "updated": len(changed)}
-    audit.record(
+    audit.log(
         "import",
-        user=by,
-        username="" if by else "命令行",
+        by=by,
         organisation=organisation,
-        object_type="people.person",
         request=request,
         changes={"file": source, "rows": len(checked.rows)} | result,
+        username="" if by else "命令行",
+        object_type="people.person",
     )
     return result
 

@@ -4,11 +4,10 @@ liaisons of the handling departments."""
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from notifications import services as notifications
 from notifications.services import notify
 from orgs.models import Membership, Role
-from proposals.models import (
-    Proposal,
-)
+from proposals.models import Proposal
 
 
 def _submitter_users(proposal: Proposal) -> list:
@@ -43,19 +42,14 @@ def notify_staff(proposal: Proposal, title: str, body: str = "") -> None:
 
 
 def notify_departments(proposal: Proposal, title: str, body: str = "", *, lead_only: bool = False) -> int:
-    ids = [proposal.lead_department_id] if proposal.lead_department_id else []
+    """Tells the lead department's liaisons (and, unless `lead_only`, the support departments')."""
+    departments = [proposal.lead_department] if proposal.lead_department_id else []
     if not lead_only:
-        ids += [d.pk for d in proposal.support_departments.all()]
-    memberships = (
-        Membership.objects.filter(organisation=proposal.organisation_id, role=Role.LIAISON, departments__in=ids)
-        .select_related("user")
-        .distinct()
-    )
-    return notify(
-        [m.user for m in memberships],
+        departments += list(proposal.support_departments.all())
+    return notifications.notify_departments(
+        departments,
         organisation=proposal.organisation,
         title=f"{title}：{proposal.title[:40]}",
         body=body,
         url=reverse("proposals:handle", args=[proposal.pk]),
-        email=True,
     )
