@@ -126,7 +126,7 @@ def create_person(organisation, *, by, data: dict, request=None) -> Person:
         person.assigned_cadres.set(data["assigned_cadres"])
     person = _reload(person)
     changes = audit.diff({}, _snapshot(person))
-    audit.record("create", user=by, organisation=organisation, obj=person, request=request, changes=changes)
+    audit.log("create", person, by=by, organisation=organisation, request=request, changes=changes)
     _keep_history(person, by=by, changes=changes, note=gettext_noop("新建"))
     return person
 
@@ -149,28 +149,21 @@ def update_person(person: Person, *, by, data: dict, version: int, request=None,
         person.assigned_cadres.set(data["assigned_cadres"])
     person = _reload(person)
     changes = audit.diff(before, _snapshot(person) | {"assigned_cadres": _cadre_names(person)})
-    audit.record("update", user=by, organisation=person.organisation, obj=person, request=request, changes=changes)
+    audit.log("update", person, by=by, request=request, changes=changes)
     _keep_history(person, by=by, changes=changes, note=note)
     return person
 
 
 @transaction.atomic
 def delete_person(person: Person, *, by, request=None) -> None:
-    audit.record(
-        "delete",
-        user=by,
-        organisation=person.organisation,
-        obj=person,
-        request=request,
-        changes={k: [v, ""] for k, v in _snapshot(person).items() if v},
-    )
+    audit.log("delete", person, by=by, request=request, changes={k: [v, ""] for k, v in _snapshot(person).items() if v})
     person.delete()
 
 
 def record_view(person: Person, *, by, request=None, purpose: str = "") -> None:
     """Every read of a person's record is audited; an unmasked read carries its purpose."""
     changes = {"purpose": purpose, "unmasked": "手机、邮箱"} if purpose else {}
-    audit.record("view", user=by, organisation=person.organisation, obj=person, request=request, changes=changes)
+    audit.log("view", person, by=by, request=request, changes=changes)
 
 
 # --- Parties, posts, awards, study abroad, consent -----------------------------------------
@@ -183,7 +176,7 @@ def add_record(person: Person, *, form, kind_label: str, by, request=None):
     record.person = person
     record.save()
     changes = {kind_label: ["", str(record)]}
-    audit.record("update", user=by, organisation=person.organisation, obj=person, request=request, changes=changes)
+    audit.log("update", person, by=by, request=request, changes=changes)
     _keep_history(person, by=by, changes=changes)
     return record
 
@@ -213,7 +206,7 @@ def remove_record(record, *, kind_label: str, by, request=None) -> None:
     else:
         changes = {kind_label: [str(record), ""]}
         record.delete()
-    audit.record("update", user=by, organisation=person.organisation, obj=person, request=request, changes=changes)
+    audit.log("update", person, by=by, request=request, changes=changes)
     _keep_history(person, by=by, changes=changes)
     if withdrawn:
         for hook in list(_CONSENT_WITHDRAWN_HOOKS):
@@ -228,11 +221,11 @@ def create_group(organisation, *, by, name: str, filter: dict | None = None, req
     """A saved-filter group when `filter` is given, else an empty static group. Audits."""
     kind = Group.Kind.SAVED if filter is not None else Group.Kind.STATIC
     group = Group.objects.create(organisation=organisation, name=name, kind=kind, filter=filter or {}, created_by=by)
-    audit.record(
+    audit.log(
         "create",
-        user=by,
+        group,
+        by=by,
         organisation=organisation,
-        obj=group,
         request=request,
         changes={"name": ["", name], "kind": ["", group.get_kind_display()], "filter": ["", str(filter or "")]},
     )
@@ -243,33 +236,19 @@ def create_group(organisation, *, by, name: str, filter: dict | None = None, req
 def add_to_group(group: Group, *, people, by, request=None) -> int:
     people = [p for p in people if p.organisation_id == group.organisation_id]
     group.members.add(*people)
-    audit.record(
-        "update",
-        user=by,
-        organisation=group.organisation,
-        obj=group,
-        request=request,
-        changes={"members": ["", f"加入 {len(people)} 人"]},
-    )
+    audit.log("update", group, by=by, request=request, changes={"members": ["", f"加入 {len(people)} 人"]})
     return len(people)
 
 
 @transaction.atomic
 def remove_from_group(group: Group, *, person: Person, by, request=None) -> None:
     group.members.remove(person)
-    audit.record(
-        "update",
-        user=by,
-        organisation=group.organisation,
-        obj=group,
-        request=request,
-        changes={"members": [person.name, ""]},
-    )
+    audit.log("update", group, by=by, request=request, changes={"members": [person.name, ""]})
 
 
 @transaction.atomic
 def delete_group(group: Group, *, by, request=None) -> None:
-    audit.record("delete", user=by, organisation=group.organisation, obj=group, request=request)
+    audit.log("delete", group, by=by, request=request)
     group.delete()
 
 
@@ -284,11 +263,11 @@ def record_contact(person: Person, *, by, data: dict, request=None) -> ContactRe
         recorded_by=by,
         **{k: data[k] for k in ("date", "met_by", "method", "raised", "follow_up_needed", "follow_up")},
     )
-    audit.record(
+    audit.log(
         "create",
-        user=by,
+        record,
+        by=by,
         organisation=person.organisation,
-        obj=record,
         request=request,
         changes={"person": ["", person.name], "method": ["", record.get_method_display()]},
     )
@@ -303,11 +282,11 @@ def record_outcome(record: ContactRecord, *, by, outcome: str, close: bool, requ
     if close and record.closed_at is None:
         record.closed_at = timezone.now()
     record.save(update_fields=["outcome", "closed_at"])
-    audit.record(
+    audit.log(
         "update",
-        user=by,
+        record,
+        by=by,
         organisation=record.person.organisation,
-        obj=record,
         request=request,
         changes=audit.diff(before, {"outcome": outcome, "closed": "是" if record.closed_at else "否"}),
     )
@@ -325,11 +304,11 @@ def propose_change(person: Person, *, by, changes: dict, request=None) -> Profil
         pending = ProfileChangeRequest(person=person, requested_by=by)
     pending.changes = changes
     pending.save()
-    audit.record(
+    audit.log(
         "create",
-        user=by,
+        pending,
+        by=by,
         organisation=person.organisation,
-        obj=pending,
         request=request,
         changes={LABELS.get(f, f): [mask_value(f, a), mask_value(f, b)] for f, (a, b) in changes.items()},
     )
@@ -370,11 +349,11 @@ def reject_change(change: ProfileChangeRequest, *, by, reason: str, request=None
     change.status = ProfileChangeRequest.Status.REJECTED
     change.reviewed_by, change.reviewed_at, change.reason = by, timezone.now(), reason
     change.save(update_fields=["status", "reviewed_by", "reviewed_at", "reason"])
-    audit.record(
+    audit.log(
         "update",
-        user=by,
+        change,
+        by=by,
         organisation=change.person.organisation,
-        obj=change,
         request=request,
         changes={"status": ["待审核", "已退回"], "reason": ["", reason]},
     )
@@ -403,12 +382,12 @@ def record_export(organisation, *, by, what: str, filter: str, rows: int, purpos
     changes = {"export": what, "filter": filter, "rows": rows}
     if purpose:
         changes |= {"purpose": purpose, "unmasked": "手机、邮箱"}
-    audit.record(
+    audit.log(
         "export",
-        user=by,
-        username="" if by else "命令行",
+        by=by,
         organisation=organisation,
-        object_type="people.person",
         request=request,
         changes=changes,
+        username="" if by else "命令行",
+        object_type="people.person",
     )

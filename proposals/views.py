@@ -388,13 +388,13 @@ def export_xlsx(request):
     proposals = _inbox_queryset(request, form).prefetch_related("support_departments")
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
         data, count = exports.proposal_list_xlsx(proposals, user=request.user)
-    audit.record(
+    audit.log(
         "export",
-        user=request.user,
+        by=request.user,
         organisation=request.organisation,
-        object_type="proposals.proposal",
         request=request,
         changes={"rows": count, "filters": request.GET.urlencode()},
+        object_type="proposals.proposal",
     )
     return file_download(data, f"建言献策清单{timezone.localdate():%Y%m%d}.xlsx", exports.XLSX)
 
@@ -467,11 +467,11 @@ def export_docx(request, pk: int):
     proposal = _with_related(_get_proposal_for_user(request, pk))
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
         data = exports.handling_form_docx(proposal)
-    audit.record(
+    audit.log(
         "export",
-        user=request.user,
+        proposal,
+        by=request.user,
         organisation=request.organisation,
-        obj=proposal,
         request=request,
         changes={"format": "docx"},
     )
@@ -637,13 +637,13 @@ def outside_export(request):
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
         rows, total = queries.outside_statistics(request.organisation, year=form.chosen_year)
         data = exports.outside_statistics_xlsx(rows, total, year=form.chosen_year, user=request.user)
-    audit.record(
+    audit.log(
         "export",
-        user=request.user,
+        by=request.user,
         organisation=request.organisation,
-        object_type="proposals.outsidefiling",
         request=request,
         changes={"year": form.chosen_year, "rows": len(rows)},
+        object_type="proposals.outsidefiling",
     )
     return file_download(data, f"{form.chosen_year}年履职统计表.xlsx", exports.XLSX)
 

@@ -16,6 +16,7 @@ Reads (figures, the overdue list, the outside filings' statistics, what other ap
 show) are in `proposals.queries`. Below are the names the views, forms, tasks and the demo use."""
 
 from core.concurrency import StaleEdit
+from core.exceptions import NotAllowed
 from proposals.services.answer_templates import delete_template, save_template
 from proposals.services.drafts import (
     MAX_ATTACHMENTS,
@@ -40,7 +41,6 @@ from proposals.services.rules import (
     SUBMITTER,
     SUPPORT,
     TRANSITIONS,
-    NotAllowed,
     allowed_actions,
     liaison_department_ids,
     roles_of,

@@ -3,9 +3,7 @@
 from django.db import transaction
 
 from core import audit
-from proposals.models import (
-    AnswerTemplate,
-)
+from proposals.models import AnswerTemplate
 
 
 @transaction.atomic
@@ -16,11 +14,11 @@ def save_template(organisation, *, by, data: dict, template: AnswerTemplate | No
     for field in ("title", "outcome", "text"):
         setattr(template, field, data[field])
     template.save()
-    audit.record(
+    audit.log(
         "update" if before else "create",
-        user=by,
+        template,
+        by=by,
         organisation=organisation,
-        obj=template,
         request=request,
         changes=audit.diff(before, audit.snapshot(template, ["title", "outcome", "text"])),
     )
@@ -29,5 +27,5 @@ def save_template(organisation, *, by, data: dict, template: AnswerTemplate | No
 
 @transaction.atomic
 def delete_template(template: AnswerTemplate, *, by, request=None) -> None:
-    audit.record("delete", user=by, organisation=template.organisation, obj=template, request=request)
+    audit.log("delete", template, by=by, request=request)
     template.delete()

@@ -2,23 +2,17 @@
 submitting (also on a member's behalf), withdrawing, and co-signers confirming."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from core import audit
-from core.concurrency import StaleEdit
+from core.concurrency import update_if_unchanged
+from core.exceptions import NotAllowed
 from notifications.services import notify
-from proposals.models import (
-    Attachment,
-    CoSigner,
-    Proposal,
-    ProposalEvent,
-    Status,
-)
+from proposals.models import Attachment, CoSigner, Proposal, ProposalEvent, Status
 from proposals.services.notices import notify_staff
-from proposals.services.rules import AUTHOR, NotAllowed, check_transition, lock, roles_of
+from proposals.services.rules import AUTHOR, check_transition, lock, roles_of
 from proposals.services.workflow import step
 
 DRAFT_FIELDS = ["kind", "category", "title", "content", "source"]
@@ -80,11 +74,11 @@ def save_draft(
         return existing, False
     _set_cosigners(proposal, cosigners)
     _add_files(proposal, files, by=by)
-    audit.record(
+    audit.log(
         "create",
-        user=by,
+        proposal,
+        by=by,
         organisation=organisation,
-        obj=proposal,
         request=request,
         changes=audit.diff({}, audit.snapshot(proposal, ["kind", "category", "title", "submitter"])),
     )
@@ -100,25 +94,17 @@ def update_draft(
     proposal = lock(proposal)
     if proposal.status != Status.DRAFT or AUTHOR not in roles_of(proposal, by):
         raise NotAllowed(gettext("只能修改自己的草稿。"))
-    if proposal.version != version:
-        raise StaleEdit
     before = audit.snapshot(proposal, DRAFT_FIELDS)
-    _fill(proposal, data)
-    proposal.version = F("version") + 1
-    proposal.save()
+    values = {field: data[field] for field in DRAFT_FIELDS if field in data}
+    update_if_unchanged(Proposal, proposal.pk, version, updated_at=timezone.now(), **values)
     proposal.refresh_from_db()
     _set_cosigners(proposal, cosigners)
     for attachment in proposal.attachments.filter(pk__in=[a.pk for a in remove]):
         attachment.file.delete(save=False)
         attachment.delete()
     _add_files(proposal, files, by=by)
-    audit.record(
-        "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
-        request=request,
-        changes=audit.diff(before, audit.snapshot(proposal, DRAFT_FIELDS)),
+    audit.log(
+        "update", proposal, by=by, request=request, changes=audit.diff(before, audit.snapshot(proposal, DRAFT_FIELDS))
     )
     return proposal
 
@@ -129,7 +115,7 @@ def delete_draft(proposal: Proposal, *, by, request=None) -> None:
     proposal = lock(proposal)
     if proposal.status != Status.DRAFT or AUTHOR not in roles_of(proposal, by):
         raise NotAllowed(gettext("只能删除自己的草稿。"))
-    audit.record("delete", user=by, organisation=proposal.organisation, obj=proposal, request=request)
+    audit.log("delete", proposal, by=by, request=request)
     for attachment in proposal.attachments.all():
         attachment.file.delete(save=False)
     proposal.delete()
@@ -222,14 +208,7 @@ def confirm_cosign(proposal: Proposal, *, by, agree: bool, request=None) -> CoSi
     cosigner.save(update_fields=["confirmed_at", "declined_at"])
     label = gettext_noop("确认联名") if agree else gettext_noop("谢绝联名")
     ProposalEvent.objects.create(proposal=proposal, action="cosign", label=label, user=by, note=cosigner.person.name)
-    audit.record(
-        "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
-        request=request,
-        changes={"cosigner": ["", f"{cosigner.person.name} {label}"]},
-    )
+    audit.log("update", proposal, by=by, request=request, changes={"cosigner": ["", f"{cosigner.person.name} {label}"]})
     notify(
         [proposal.submitter.user],
         organisation=proposal.organisation,

@@ -10,10 +10,7 @@ from core import audit
 from core.concurrency import update_if_unchanged
 from notifications.services import notify
 from orgs.models import Membership, Role
-from proposals.models import (
-    OutsideFiling,
-    OutsideFilingFile,
-)
+from proposals.models import OutsideFiling, OutsideFilingFile
 
 FILING_FIELDS = ["kind", "body", "level", "date", "title", "case_number", "status", "note"]
 
@@ -32,11 +29,11 @@ def create_outside_filing(organisation, *, by, person, data: dict, files=(), req
         organisation=organisation, person=person, created_by=by, **{f: data[f] for f in FILING_FIELDS if f in data}
     )
     _add_filing_files(filing, files)
-    audit.record(
+    audit.log(
         "create",
-        user=by,
+        filing,
+        by=by,
         organisation=organisation,
-        obj=filing,
         request=request,
         changes=audit.diff({}, audit.snapshot(filing, FILING_FIELDS)),
     )
@@ -68,13 +65,8 @@ def update_outside_filing(
     )
     filing = OutsideFiling.objects.get(pk=filing.pk)
     _add_filing_files(filing, files)
-    audit.record(
-        "update",
-        user=by,
-        organisation=filing.organisation,
-        obj=filing,
-        request=request,
-        changes=audit.diff(before, audit.snapshot(filing, FILING_FIELDS)),
+    audit.log(
+        "update", filing, by=by, request=request, changes=audit.diff(before, audit.snapshot(filing, FILING_FIELDS))
     )
     return filing
 
@@ -89,11 +81,10 @@ def verify_outside_filing(filing: OutsideFiling, *, by, verified: bool, note: st
     filing.verified_by = by if verified else None
     filing.save(update_fields=["verified_at", "verified_by", "updated_at"])
     after = "已核实" if verified else "待核实"
-    audit.record(
+    audit.log(
         "update",
-        user=by,
-        organisation=filing.organisation,
-        obj=filing,
+        filing,
+        by=by,
         request=request,
         changes={"verified": [before, after]} | ({"note": ["", note]} if note else {}),
     )

@@ -5,15 +5,10 @@ from django.db import transaction
 from django.utils.translation import gettext, gettext_noop
 
 from core import audit
-from proposals.models import (
-    ANSWERED_STATES,
-    HANDLING,
-    Proposal,
-    ProposalEvent,
-    ProposalNote,
-)
+from core.exceptions import NotAllowed
+from proposals.models import ANSWERED_STATES, HANDLING, Proposal, ProposalEvent, ProposalNote
 from proposals.services.notices import notify_departments, notify_submitter
-from proposals.services.rules import LEAD, STAFF, SUPPORT, NotAllowed, acting_department, lock, roles_of
+from proposals.services.rules import LEAD, STAFF, SUPPORT, acting_department, lock, roles_of
 
 
 @transaction.atomic
@@ -30,7 +25,7 @@ def add_note(proposal: Proposal, *, by, text: str, request=None) -> ProposalNote
         is_input=SUPPORT in roles and LEAD not in roles,
         text=text,
     )
-    audit.record("create", user=by, organisation=proposal.organisation, obj=note, request=request)
+    audit.log("create", note, by=by, organisation=proposal.organisation, request=request)
     if note.is_input:
         notify_departments(
             proposal,
@@ -73,7 +68,7 @@ def set_flags(proposal: Proposal, *, by, excellent: bool, published: bool, reque
     # Stored in Chinese (the source language); ProposalEvent.display_label translates each part.
     text = "；".join(f"{'设为' if after == '是' else '取消'}{label}" for label, (_, after) in changes.items())
     ProposalEvent.objects.create(proposal=proposal, action="flags", label=text, user=by, is_public=bool(gained))
-    audit.record("update", user=by, organisation=proposal.organisation, obj=proposal, request=request, changes=changes)
+    audit.log("update", proposal, by=by, request=request, changes=changes)
     if gained:
         what = gettext("、").join(gettext("评为优秀建言") if g == "优秀建言" else gettext("公开") for g in gained)
         notify_submitter(proposal, gettext("被%(what)s") % {"what": what})
@@ -91,12 +86,5 @@ def urge_proposal(proposal: Proposal, *, by, note: str = "", request=None) -> in
     ProposalEvent.objects.create(
         proposal=proposal, action="urge", label=gettext_noop("催办"), user=by, note=note, is_public=False
     )
-    audit.record(
-        "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
-        request=request,
-        changes={"urged": ["", note or "催办"]},
-    )
+    audit.log("update", proposal, by=by, request=request, changes={"urged": ["", note or "催办"]})
     return count

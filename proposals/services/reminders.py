@@ -10,9 +10,7 @@ from django.utils.translation import gettext
 
 from notifications.services import notify
 from orgs.models import Membership, Role
-from proposals.models import (
-    Proposal,
-)
+from proposals.models import Proposal
 
 
 def remind_overdue(*, today: date | None = None, organisation=None) -> int:

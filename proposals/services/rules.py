@@ -16,13 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import NotAllowed
 from orgs.models import Role
-from proposals.models import (
-    OBJECTION_DAYS,
-    Answer,
-    Proposal,
-    Status,
-)
+from proposals.models import OBJECTION_DAYS, Answer, Proposal, Status
 
 DUE_DAYS = 30  # default handling time from assignment
 REHANDLE_DAYS = 15  # handling time after an unsatisfied rating
@@ -36,10 +32,6 @@ ROLE_LABELS = {
     LEAD: _("主办部门"),
     SUPPORT: _("协办部门"),
 }
-
-
-class NotAllowed(Exception):
-    """The action is not open to this user or in this state; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext, gettext_noop
 
 from core import audit
+from core.exceptions import NotAllowed
 from plans import services as plan_services
-from proposals.models import (
-    ADOPTED_OUTCOMES,
-    Proposal,
-    ProposalEvent,
-    ProposalTarget,
-    Status,
-)
-from proposals.services.rules import STAFF, NotAllowed, roles_of
+from proposals.models import ADOPTED_OUTCOMES, Proposal, ProposalEvent, ProposalTarget, Status
+from proposals.services.rules import STAFF, roles_of
 
 
 def _counts_for(link: ProposalTarget, proposal: Proposal) -> bool:
@@ -61,11 +56,10 @@ def link_target(proposal: Proposal, *, by, target, basis: str, request=None) -> 
         note=f"{target.text}（{link.get_basis_display()}）",
         is_public=False,
     )
-    audit.record(
+    audit.log(
         "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
+        proposal,
+        by=by,
         request=request,
         changes={"target": ["", f"{target.text}（{link.get_basis_display()}）"]},
     )
@@ -78,12 +72,5 @@ def unlink_target(link: ProposalTarget, *, by, request=None) -> None:
     if STAFF not in roles_of(proposal, by):
         raise NotAllowed(gettext("只有统战部可以取消关联。"))
     plan_services.withdraw_achievement(link.target, source=proposal, by=by)
-    audit.record(
-        "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
-        request=request,
-        changes={"target": [link.target.text, ""]},
-    )
+    audit.log("update", proposal, by=by, request=request, changes={"target": [link.target.text, ""]})
     link.delete()

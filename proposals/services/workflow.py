@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from core import audit
+from core.exceptions import NotAllowed
 from proposals.models import (
     OBJECTION_DAYS,
     Answer,
@@ -27,7 +28,6 @@ from proposals.services.notices import notify_departments, notify_staff, notify_
 from proposals.services.rules import (
     DUE_DAYS,
     REHANDLE_DAYS,
-    NotAllowed,
     Transition,
     acting_department,
     check_transition,
@@ -72,11 +72,10 @@ def step(
         note=note,
         is_public=public,
     )
-    audit.record(
+    audit.log(
         "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
+        proposal,
+        by=by,
         request=request,
         changes={"status": [Status(before).label, Status(to).label], "action": ["", transition.label]}
         | (changes or {}),
@@ -275,11 +274,10 @@ def object_to_assignment(proposal: Proposal, *, by, reason: str, request=None) -
     proposal.version = F("version") + 1
     proposal.save(update_fields=["status", "version", "updated_at", "lead_department", "assigned_at", "due_date"])
     proposal.refresh_from_db()
-    audit.record(
+    audit.log(
         "update",
-        user=by,
-        organisation=proposal.organisation,
-        obj=proposal,
+        proposal,
+        by=by,
         request=request,
         changes={"status": [Status.ASSIGNED.label, Status.ACCEPTED.label], "objection": ["", reason]},
     )
