@@ -45,7 +45,7 @@ from proposals.services.rules import (
     liaison_department_ids,
     roles_of,
 )
-from proposals.services.targets import link_target, sync_targets, unlink_target
+from proposals.services.targets import link_target, unlink_target
 from proposals.services.workflow import (
     accept_proposal,
     answer_proposal,
@@ -97,7 +97,6 @@ __all__ = [
     "set_flags",
     "submit_on_behalf",
     "submit_proposal",
-    "sync_targets",
     "unlink_target",
     "update_draft",
     "update_outside_filing",
