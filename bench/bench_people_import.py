@@ -82,7 +82,7 @@ def main() -> int:
         from accounts.models import User
         from orgs import services as org_services
         from orgs.models import Organisation
-        from people import services
+        from people import imports
         from people.models import Person
 
         org = Organisation.objects.create(name="基准学院", slug="bench")
@@ -94,10 +94,10 @@ def main() -> int:
         failed = False
         for label in ("新增", "更新"):
             wall, cpu = time.perf_counter(), time.process_time()
-            checked = services.check_import(org, io.BytesIO(data))
+            checked = imports.check_import(org, io.BytesIO(data))
             checked_cpu = time.process_time()
             assert checked.ok, checked.problems[:3]
-            result = services.import_people(org, by=user, checked=checked, source="bench.xlsx")
+            result = imports.import_people(org, by=user, checked=checked, source="bench.xlsx")
             total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
             print(
                 f"{ROWS:,} 行导入（{label}）：CPU {total_cpu:.2f} s（读取与检查 {checked_cpu - cpu:.2f} s，"

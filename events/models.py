@@ -298,11 +298,8 @@ class EventPhoto(models.Model):
 
 
 class EventFeedback(models.Model):
-    """Feedback raised at the event (意见建议).
-
-    `suggestion_ref` is the hook for the proposals module: when it turns a line into a
-    suggestion it calls `events.services.link_feedback_to_suggestion(feedback, suggestion_ref=…)`
-    with the suggestion's id; events never imports proposals."""
+    """Feedback raised at the event (意见建议). `suggestion_ref` holds the id of the suggestion a line
+    became; a line with one is kept (it cannot be deleted)."""
 
     event = models.ForeignKey(Event, related_name="feedback", on_delete=models.CASCADE)
     text = models.TextField(_("意见建议"))

@@ -5,9 +5,7 @@ PostgreSQL; on SQLite every transaction starts IMMEDIATE, so writers queue) and 
 counted inside the transaction, so 50 people registering at once for 20 places leave exactly
 20 registered and 30 waiting.
 
-Documented functions for other modules: `link_feedback_to_suggestion(feedback, suggestion_ref=…)`
-(the proposals module's hook); the reads (`attended_events`, `event_figures`, ...) are in
-`events.queries`."""
+The reads other modules use (`attended_events`, `event_figures`, ...) are in `events.queries`."""
 
 from datetime import timedelta
 
@@ -35,7 +33,7 @@ from events.models import (
 from events.queries import attended_events, event_figures  # noqa: F401  (moved; old callers use services.*)
 from notifications.services import announce, notify
 from people.models import Person
-from people.services import group_members
+from people.queries import group_members
 from plans import services as plan_services
 
 EVENT_FIELDS = [
@@ -143,7 +141,7 @@ def update_event(event: Event, *, by, data: dict, version: int, request=None) ->
 
 def audience(event: Event) -> QuerySet:
     """The people the event's audience names: named people, whole categories and the members
-    of the chosen groups (read through `people.services.group_members`)."""
+    of the chosen groups (read through `people.queries.group_members`)."""
     condition = Q(pk__in=event.audience_people.values("pk"))
     categories = event.audience_categories
     if categories:
@@ -520,21 +518,6 @@ def delete_feedback(feedback: EventFeedback, *, by, request=None) -> None:
         raise NotAllowed(gettext("该意见已转为建言，不能删除。"))
     audit.log("delete", feedback, by=by, request=request)
     feedback.delete()
-
-
-@transaction.atomic
-def link_feedback_to_suggestion(
-    feedback: EventFeedback, *, suggestion_ref: int, by=None, request=None
-) -> EventFeedback:
-    """The hook for the proposals module: after it has created a suggestion from a feedback
-    line, it records the suggestion's id here (so the line shows “已转为建言” and cannot be
-    deleted). Events never imports proposals. Audits."""
-    if feedback.suggestion_ref:
-        raise NotAllowed(gettext("该意见已转为建言。"))
-    EventFeedback.objects.filter(pk=feedback.pk).update(suggestion_ref=suggestion_ref)
-    feedback.suggestion_ref = suggestion_ref
-    audit.log("update", feedback, by=by, request=request, changes={"suggestion_ref": ["", str(suggestion_ref)]})
-    return feedback
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from events.queries import EventType, checked_in_events_by_person
 from fiveones.models import SLOTS, Entry, Slot
 from people.models import Category, Group, Party, PartyMembership, Person, PersonCategory
-from people.services import group_members
+from people.queries import group_members
 from proposals.queries import submitted_proposals_by_person
 
 EVENT_SLOTS = {EventType.LECTURE: Slot.REPORT, EventType.VISIT: Slot.SITE, EventType.RESEARCH: Slot.RESEARCH}

@@ -8,13 +8,17 @@ Functions other apps call (documented, stable):
   for `kind` (e-mail by default; WeCom/DingTalk by @mention through a robot marked for personal
   notices), deferred to the end of the user's quiet hours, and by e-mail only in the daily digest
   for users who chose it.
+- `notify_departments(departments, *, organisation, title, body="", url="")`: `notify` with e-mail
+  to the liaisons of the departments (plans and proposals tell the handling departments this way).
 - `announce(organisation, *, key, context)`: a group announcement (`TemplateKey`: a new event, a
   study push, a deadline) to every active robot of the organisation marked for announcements.
   Call it after commit. `context` holds the template's placeholders (title, date, url…).
 """
 
 import logging
+import operator
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -256,6 +260,24 @@ def notify(
             )
     _queue(deliveries)
     return len(users)
+
+
+def notify_departments(departments, *, organisation, title: str, body: str = "", url: str = "") -> int:
+    """Tells the liaisons of `departments` (`Department.liaisons`, each user once, only those of
+    `organisation`) in the app and on the channels they chose, as `notify(..., email=True)`.
+    Returns how many users were told. One query for the liaisons."""
+    departments = [d for d in departments if d is not None]
+    if not departments:
+        return 0
+    liaisons = reduce(operator.or_, (d.liaisons for d in departments))
+    return notify(
+        liaisons.filter(membership__organisation=organisation).distinct(),
+        organisation=organisation,
+        title=title,
+        body=body,
+        url=url,
+        email=True,
+    )
 
 
 def announce(organisation, *, key: str, context: dict) -> list[Delivery]:

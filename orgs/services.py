@@ -1,5 +1,7 @@
 """Organisation, department and role services. Each writes the audit log."""
 
+import unicodedata
+
 from django.db import transaction
 
 from core import audit
@@ -8,28 +10,37 @@ from orgs.models import Department, DepartmentAlias, Membership, Organisation, R
 DEPARTMENT_FIELDS = ["name", "short_name", "sort_order", "is_active"]
 
 
-def _normalise(name: str) -> str:
-    return "".join(name.split())
+def _fold(name: str) -> str:
+    """A name as compared: spaces dropped, full-width forms folded (党委 统战部（一） = 党委统战部(一))."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
-def find_department(organisation: Organisation, name: str) -> Department | None:
-    """The department called `name` (its name, short name or an alias), or None."""
-    wanted = _normalise(name)
-    if not wanted:
-        return None
-    for department in Department.objects.for_org(organisation).prefetch_related("aliases"):
-        names = [department.name, department.short_name, *department.alias_names]
-        if wanted in {_normalise(n) for n in names if n}:
-            return department
-    return None
+class DepartmentLookup:
+    """The organisation's departments by every name they go by — name, short name, aliases — read
+    once (`department_lookup`). `get(name)` is the department a name as written stands for (spaces
+    and character width ignored; when two departments share a name the first in sort order has it);
+    `spec()` is what the plan parser's `plans.parsing.resolve_departments` takes, which also
+    matches loosely (prefixes such as 党委, a part of a name)."""
+
+    def __init__(self, departments):
+        self.departments = list(departments)
+        self._by_name: dict[str, Department] = {}
+        for department in self.departments:
+            for name in [department.name, department.short_name, *department.alias_names]:
+                if _fold(name):
+                    self._by_name.setdefault(_fold(name), department)
+
+    def get(self, name: str) -> Department | None:
+        return self._by_name.get(_fold(name))
+
+    def spec(self) -> list[tuple[str, list[str]]]:
+        """(name, [short name and aliases]) for every department."""
+        return [(d.name, [n for n in [d.short_name, *d.alias_names] if n]) for d in self.departments]
 
 
-def department_directory(organisation: Organisation) -> list[tuple[str, list[str]]]:
-    """(name, [short name and aliases]) for every department, as the plan parser takes it."""
-    return [
-        (d.name, [n for n in [d.short_name, *d.alias_names] if n])
-        for d in Department.objects.for_org(organisation).prefetch_related("aliases")
-    ]
+def department_lookup(organisation: Organisation) -> DepartmentLookup:
+    """The one resolver of department names for imports, parsed plans and lookups. Two queries."""
+    return DepartmentLookup(Department.objects.for_org(organisation).prefetch_related("aliases"))
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@ Contact data is masked unless the caller asks for it unmasked (UFD staff with a 
 
 import io
 
-from people.imports import HEADERS
-from people.models import source_text
+from people.imports import HEADERS, template_rows
+from people.models import Category, Party, source_text
 
 
 def _month(value) -> str:
@@ -96,8 +96,6 @@ TEMPLATE_ROWS = 2000  # rows of the template sheet that carry the drop-down list
 
 def template_choices() -> dict[str, list[str]]:
     """The drop-down lists of the import template, by column: exactly what the import accepts."""
-    from people.models import Category, Party
-
     return {
         "性别": ["男", "女"],
         "民主党派": [source_text(label) for _code, label in Party.choices],
@@ -140,8 +138,6 @@ def import_template() -> bytes:
     """The import template: the header in row 1 of the first sheet, notes on a second sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
-
-    from people.imports import template_rows
 
     workbook = Workbook()
     sheet = workbook.active

@@ -3,8 +3,10 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.files import EXCEL, check_upload
 from orgs.models import Department, Role
 from people.models import (
     Award,
@@ -337,10 +339,6 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def clean_file(self):
-        from django.core.exceptions import ValidationError
-
-        from core.files import EXCEL, check_upload
-
         upload = self.cleaned_data["file"]
         try:
             check_upload(upload, kinds=(EXCEL,), max_mb=10)

@@ -1,6 +1,6 @@
 """The registry of people (统战对象). Never stored: religion, ethnicity, ID-card number.
 
-Other modules read the registry through two documented query functions in `people.services`:
+Other modules read the registry through two documented query functions in `people.queries`:
 `group_members(group)` (whom an event or a study push targets) and `people_with_consent(org)`
 (whom the publicity module may name)."""
 
@@ -388,7 +388,7 @@ class GroupQuerySet(models.QuerySet):
 
 class Group(models.Model):
     """A set of people to target: a saved list filter (its members change with the registry)
-    or a static list built by hand. Read members with `people.services.group_members`."""
+    or a static list built by hand. Read members with `people.queries.group_members`."""
 
     class Kind(models.TextChoices):
         STATIC = "static", _("固定名单")

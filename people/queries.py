@@ -3,11 +3,29 @@
 - `pending_change_count(organisation)`: members' profile change requests waiting for review.
 - `follow_ups(organisation, user, limit)`: open contact follow-ups (the user's own, and the count
   of all of the organisation's).
-- `registry_composition(organisation)`: how many people, by category and by party.
+- `registry_composition(organisation)`: how many people, by category, party and post (the home
+  pages, 统战对象统计 and the year-end summary).
+- `group_members(group)`: whom an event or a study push targets.
+- `people_with_consent(organisation)`: whom publicity may name.
+- `open_follow_ups(user)`, `contact_figures(organisation, year=…)`: the contact log's pages.
+- `phones_of_users(users)`: for notices that @-mention people in a WeCom/DingTalk group.
 """
 
-from people import services
-from people.models import ContactRecord, Person, ProfileChangeRequest
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
+
+from people.forms import PersonFilterForm
+from people.models import (
+    Category,
+    ContactRecord,
+    Group,
+    Party,
+    PartyMembership,
+    Person,
+    PersonCategory,
+    ProfileChangeRequest,
+    PublicPost,
+)
 
 
 def pending_change_count(organisation) -> int:
@@ -29,13 +47,6 @@ def follow_ups(organisation, user, *, limit: int = 10) -> dict:
     }
 
 
-def registry_composition(organisation) -> dict:
-    """The registry at a glance, by the figures page's own definitions (`services.registry_summary`,
-    so the home pages and 统战对象统计 never disagree): {"total", "returned", "by_category": [(label, n)],
-    "by_party": [(label, n)], "by_post": [(label, n)]}. Five queries."""
-    return services.registry_summary(organisation)
-
-
 def phones_of_users(users) -> dict:
     """{user id: (name, phone)} of the registry people linked to `users` who have a phone, for
     notices that @-mention them in a WeCom/DingTalk group. One query."""
@@ -48,3 +59,80 @@ def people_with_staff_number(staff_number: str):
     if not staff_number:
         return []
     return list(Person.objects.filter(staff_number=staff_number).select_related("organisation")[:5])
+
+
+def people_with_consent(organisation) -> QuerySet:
+    """People of `organisation` with a publicity consent given and not withdrawn."""
+    return Person.objects.for_org(organisation).with_consent()
+
+
+def group_members(group: Group) -> QuerySet:
+    """The people a group targets, as a QuerySet of Person in the group's organisation.
+    A saved-filter group is evaluated now (people added to the registry later are included);
+    a static group is its hand-picked members."""
+    people = Person.objects.for_org(group.organisation)
+    if group.kind == Group.Kind.STATIC:
+        return people.filter(static_groups=group)
+    data = QueryDict(mutable=True)
+    for key, value in group.filter.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    form = PersonFilterForm(data, organisation=group.organisation)
+    return form.filter(people)
+
+
+def open_follow_ups(user) -> QuerySet:
+    """The follow-ups `user` recorded that are not closed yet, oldest first."""
+    return (
+        ContactRecord.objects.open_follow_ups().filter(recorded_by=user).select_related("person").order_by("date", "id")
+    )
+
+
+def contact_figures(organisation, *, year: int) -> dict:
+    """Contacts per person in `year` (most first) and the people not contacted in `year`."""
+    people = (
+        Person.objects.for_org(organisation)
+        .select_related("department")
+        .annotate(contacts_in_year=Count("contacts", filter=Q(contacts__date__year=year)))
+    )
+    contacted = [p for p in people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name")]
+    not_contacted = list(people.filter(contacts_in_year=0))
+    return {
+        "year": year,
+        "contacted": contacted,
+        "not_contacted": not_contacted,
+        "contact_count": sum(p.contacts_in_year for p in contacted),
+        "people_count": len(contacted) + len(not_contacted),
+    }
+
+
+def registry_composition(organisation) -> dict:
+    """The registry at a glance, one definition for the figures page, the home pages and the year-end
+    summary: {"total", "returned", "by_category": [(label, n)], "by_party": [(label, n)],
+    "by_post": [(label, n)]}. Five queries."""
+    people = Person.objects.for_org(organisation)
+    by_category = dict(
+        PersonCategory.objects.filter(person__organisation=organisation)
+        .values_list("category")
+        .annotate(n=Count("person", distinct=True))
+    )
+    by_party = dict(
+        PartyMembership.objects.filter(person__organisation=organisation)
+        .values_list("party")
+        .annotate(n=Count("person", distinct=True))
+    )
+    by_post = dict(
+        PublicPost.objects.filter(person__organisation=organisation)
+        .values_list("kind")
+        .annotate(n=Count("person", distinct=True))
+    )
+    # 留学回国人员 by its one definition (category or a study record, once per person), so the tile
+    # and the by-category row are the same number.
+    returned = people.returned_scholars().count()
+    by_category[Category.RETURNED_SCHOLAR] = returned
+    return {
+        "total": people.count(),
+        "returned": returned,
+        "by_category": [(label, by_category.get(code, 0)) for code, label in Category.choices],
+        "by_party": [(label, by_party.get(code, 0)) for code, label in Party.choices],
+        "by_post": [(label, by_post.get(code, 0)) for code, label in PublicPost.Kind.choices],
+    }

@@ -14,7 +14,7 @@ from core.exports import write_xlsx
 from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
-from people import exports, services
+from people import exports, imports, queries, services
 from people.forms import (
     RECORD_FORMS,
     AddToGroupForm,
@@ -287,9 +287,9 @@ def figures(request):
     except ValueError:
         year = this_year
     year = min(max(year, 2000), this_year + 1)
-    context = services.contact_figures(request.organisation, year=year)
+    context = queries.contact_figures(request.organisation, year=year)
     context["years"] = list(range(this_year, this_year - 5, -1))
-    context["summary"] = services.registry_summary(request.organisation)
+    context["summary"] = queries.registry_composition(request.organisation)
     return render(request, "people/figures.html", context)
 
 
@@ -309,7 +309,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            checked = services.check_import(request.organisation, upload, seconds=services.PREVIEW_SECONDS)
+            checked = imports.check_import(request.organisation, upload, seconds=imports.PREVIEW_SECONDS)
         except (services.ImportFileError, services.LimitExceeded) as error:
             form.add_error("file", error.message)
             return render(request, "people/import.html", {"form": form})
@@ -319,7 +319,7 @@ def import_upload(request):
         token = ""
         if checked.ok:
             upload.seek(0)
-            token = services.keep_upload(upload)
+            token = imports.keep_upload(upload)
             request.session[IMPORT_TOKENS] = [*request.session.get(IMPORT_TOKENS, [])[-4:], token]
         context = {"form": form, "checked": checked, "token": token, "source": upload.name, "rows": checked.rows[:200]}
         return render(request, "people/import_preview.html", context)
@@ -330,11 +330,11 @@ def import_upload(request):
 @require_POST
 def import_confirm(request):
     token = request.POST.get("token", "")
-    if token not in request.session.get(IMPORT_TOKENS, []) or services.upload_path(token) is None:
+    if token not in request.session.get(IMPORT_TOKENS, []) or imports.upload_path(token) is None:
         messages.error(request, _("上传的文件已失效，请重新上传。"))
         return redirect("people:import")
     request.session[IMPORT_TOKENS] = [t for t in request.session[IMPORT_TOKENS] if t != token]
-    job = services.start_import(
+    job = imports.start_import(
         request.organisation, by=request.user, token=token, source=request.POST.get("source", "")[:200]
     )
     return redirect("core:job-status", pk=job.pk)
@@ -385,7 +385,7 @@ def _get_group_for_user(request, pk: int) -> Group:
 @role_required(STAFF)
 def group_detail(request, pk: int):
     group = _get_group_for_user(request, pk)
-    page = Paginator(_listed(services.group_members(group)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_listed(queries.group_members(group)), PAGE_SIZE).get_page(request.GET.get("page"))
     describe = ""
     if group.kind == Group.Kind.SAVED:
         describe = PersonFilterForm(group.filter, organisation=request.organisation).describe()
@@ -443,7 +443,7 @@ def contact_list(request):
         "page": page,
         "assigned": assigned,
         "open_only": open_only,
-        "follow_ups": services.open_follow_ups(request.user),
+        "follow_ups": queries.open_follow_ups(request.user),
     }
     return render(request, "people/contact_list.html", context)
 

@@ -15,7 +15,6 @@ from core import audit, jobs
 from core.bounded import LimitExceeded, run_bounded
 from orgs import services as org_services
 from orgs.models import Department, DepartmentAlias
-from orgs.services import department_directory
 from plans import services
 from plans.models import PlanImport
 from plans.parsing import ParseError, edits, parse_plan, resolve_departments
@@ -40,9 +39,9 @@ def all_department_names(parsed: dict) -> list[str]:
 
 def resolve_names(organisation, names: list[str]) -> dict[str, Department | None]:
     """Each name as written → its Department (by name, short name or alias), or None."""
-    resolution = resolve_departments(names, department_directory(organisation))
-    by_name = {d.name: d for d in Department.objects.for_org(organisation)}
-    return {name: by_name.get(resolution.resolved.get(name, "")) for name in names}
+    lookup = org_services.department_lookup(organisation)
+    resolution = resolve_departments(names, lookup.spec())
+    return {name: lookup.get(resolution.resolved.get(name, "")) for name in names}
 
 
 def start_import(organisation, *, by, data: bytes, filename: str, year: int | None) -> PlanImport:

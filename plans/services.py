@@ -5,12 +5,13 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
-from notifications.services import notify
+from notifications.services import notify, notify_departments
 from orgs.models import Department, Membership, Role
 from plans.models import (
     Achievement,
@@ -443,16 +444,12 @@ def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
 
 
 def _notify_departments(item: Item, *, title: str, body: str = "", lead_only: bool = False) -> int:
-    departments = [item.lead_department] if lead_only else item.departments()
-    ids = [d.pk for d in departments if d]
-    memberships = Membership.objects.filter(role=Role.LIAISON, departments__in=ids).select_related("user").distinct()
-    return notify(
-        [m.user for m in memberships],
+    return notify_departments(
+        [item.lead_department] if lead_only else item.departments(),
         organisation=item.plan.organisation,
         title=title,
         body=body,
-        url=f"/plans/items/{item.pk}/",
-        email=True,
+        url=reverse("plans:item-detail", args=[item.pk]),
     )
 
 

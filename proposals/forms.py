@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
@@ -303,8 +304,6 @@ class ProposalFilterForm(forms.Form):
             return queryset
         data = self.cleaned_data
         if data["q"]:
-            from django.db.models import Q
-
             queryset = queryset.filter(
                 Q(title__icontains=data["q"]) | Q(case_number=data["q"]) | Q(submitter__name=data["q"])
             )

@@ -6,17 +6,31 @@ number of queries whatever the number of suggestions.
 - `year_counts(organisation, year)`: received, accepted, answered, adopted in a year.
 - `member_suggestions(person)`: a member's own suggestions and their state.
 - `person_proposals_panel(person, request)`: the person page's panel (registered in apps.py).
-- `member_proposal_count(person, year)`, `submitted_proposals_by_person(...)`: the five ones.
-- `services.overdue_proposals(organisation)`: older."""
+- `submitted_proposals_by_person(...)`: the five ones' "submit a proposal".
+- `overdue_proposals(organisation)`: the supervision board's overdue suggestions.
+- `figures(organisation, year=…)`: the figures page (per type, category and department).
+- `outside_statistics(organisation, year=…)`: the yearly statistics of outside filings."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from proposals.models import ADOPTED_OUTCOMES, HANDLING, Outcome, OutsideFiling, Proposal, Status
+from proposals.models import (
+    ADOPTED_OUTCOMES,
+    HANDLING,
+    SATISFIED_RATINGS,
+    Category,
+    FilingKind,
+    FilingStatus,
+    Kind,
+    Outcome,
+    OutsideFiling,
+    Proposal,
+    Status,
+)
 
 
 def staff_attention(organisation, today: date) -> dict:
@@ -97,16 +111,6 @@ def person_proposals_panel(person, request) -> dict:
 # --- For the five ones (fiveones): "submit a proposal" (提交一份议案) --------------------------
 
 
-def member_proposal_count(person, year: int) -> int:
-    """The five ones' "submit a proposal" (提交一份建言) count for `person` in `year`: their own
-    suggestions submitted that year (not drafts, not withdrawn; declined and merged ones still
-    count — they were submitted) plus their outside filings dated that year and verified by
-    staff. Co-signing does not count. Two queries."""
-    own = Proposal.objects.filter(submitter=person, submitted_at__year=year).counted().count()
-    outside = OutsideFiling.objects.filter(person=person, date__year=year).verified().count()
-    return own + outside
-
-
 @dataclass(frozen=True)
 class SubmittedProposal:
     """One record that fills the five ones' "proposal" slot. `kind` is "suggestion" (a
@@ -120,8 +124,11 @@ class SubmittedProposal:
 
 
 def submitted_proposals_by_person(*, organisation, year: int, person_ids=None) -> dict[int, list[SubmittedProposal]]:
-    """{person id: [SubmittedProposal, ...]}: the records `member_proposal_count` counts, for
-    every person of `organisation` (or only `person_ids`), oldest first. Two queries."""
+    """{person id: [SubmittedProposal, ...]}: the records that fill the five ones' "submit a
+    proposal" (提交一份建言) for every person of `organisation` (or only `person_ids`), oldest first:
+    their own suggestions submitted in `year` (not drafts, not withdrawn; declined and merged ones
+    still count — they were submitted) plus their outside filings dated that year and verified by
+    staff. Co-signing does not count. Two queries."""
     suggestions = (
         Proposal.objects.for_org(organisation).filter(submitted_at__year=year, submitter__isnull=False).counted()
     )
@@ -175,8 +182,6 @@ def year_department_answers(organisation, year: int, department_id: int, today=N
 def year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
     """The handling funnel of suggestions submitted in `year`: 收到 → 立案 → 答复 → 采纳（含部分采纳）.
     The stage names are the keys callers look up; they translate them where they show them. One query."""
-    from proposals.services import FIGURES, figures_queryset
-
     total = figures_queryset(organisation, year=year).aggregate(**FIGURES)
     return [
         ("收到", total["submitted"]),
@@ -195,3 +200,151 @@ def year_adopted_titles(organisation, year: int, limit: int = 50) -> list[str]:
         .order_by("-is_excellent", "submitted_at")
         .values_list("title", flat=True)[:limit]
     )
+
+
+# --- Overdue handling ---------------------------------------------------------------------------
+
+
+def overdue_proposals(organisation, today: date | None = None):
+    """Suggestions with a department, past their due date and not answered (the plan's
+    supervision board shows them). Ordered by due date; lead department and submitter joined."""
+    return (
+        Proposal.objects.for_org(organisation)
+        .overdue(today)
+        .select_related("lead_department", "submitter")
+        .order_by("due_date", "id")
+    )
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    label: str
+    submitted: int = 0
+    accepted: int = 0
+    answered: int = 0
+    timed: int = 0  # with a first answer measured against a due date
+    on_time: int = 0
+    adopted: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> str:
+        return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+    @property
+    def adoption_rate(self) -> str:
+        return self._rate(self.adopted, self.answered)
+
+    @property
+    def satisfaction_rate(self) -> str:
+        return self._rate(self.satisfied, self.rated)
+
+    @property
+    def on_time_rate(self) -> str:
+        return self._rate(self.on_time, self.timed)
+
+
+FIGURES = {
+    "submitted": Count("id"),
+    "accepted": Count("id", filter=Q(accepted_at__isnull=False)),
+    "answered": Count("id", filter=~Q(outcome="")),
+    "timed": Count("id", filter=Q(answered_on_time__isnull=False)),
+    "on_time": Count("id", filter=Q(answered_on_time=True)),
+    "adopted": Count("id", filter=Q(outcome__in=ADOPTED_OUTCOMES)),
+    "rated": Count("id", filter=~Q(rating="")),
+    "satisfied": Count("id", filter=Q(rating__in=SATISFIED_RATINGS)),
+}
+
+
+def figures_queryset(organisation, *, year: int, kind: str = "", category: str = "", department=None):
+    queryset = Proposal.objects.for_org(organisation).counted().filter(submitted_at__year=year)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if category:
+        queryset = queryset.filter(category=category)
+    if department is not None:
+        queryset = queryset.filter(lead_department=department)
+    return queryset
+
+
+def figures(organisation, *, year: int, kind: str = "", category: str = "", department=None) -> dict:
+    """Per year (and optional type, category, lead department): submitted, accepted, answered on
+    time, adoption rate ((采纳+部分采纳)/answered) and satisfaction rate ((满意+基本满意)/rated),
+    in total and by type, by category and by department. Four queries, whatever the volume."""
+    queryset = figures_queryset(organisation, year=year, kind=kind, category=category, department=department)
+    total = FigureRow(gettext("合计"), **queryset.aggregate(**FIGURES))
+
+    def grouped(field, labels):
+        rows = {row.pop(field): row for row in queryset.order_by().values(field).annotate(**FIGURES)}
+        return [FigureRow(label, **rows[key]) for key, label in labels if key in rows]
+
+    department_rows = (
+        queryset.order_by()
+        .values("lead_department__sort_order", "lead_department__name")
+        .annotate(**FIGURES)
+        .order_by(  # departments first in their order, "未交办" last, on SQLite and PostgreSQL alike
+            F("lead_department__sort_order").asc(nulls_last=True), F("lead_department__name").asc(nulls_last=True)
+        )
+    )
+    by_department = []
+    for row in department_rows:
+        row.pop("lead_department__sort_order")
+        by_department.append(FigureRow(row.pop("lead_department__name") or gettext("未交办"), **row))
+    return {
+        "total": total,
+        "by_kind": grouped("kind", Kind.choices),
+        "by_category": grouped("category", Category.choices),
+        "by_department": by_department,
+    }
+
+
+# --- Outside filings: the yearly statistics ------------------------------------------------------
+
+
+@dataclass
+class FilingRow:
+    name: str
+    department: str
+    by_kind: dict
+    by_status: dict
+    total: int
+    unverified: int
+    files: int
+
+
+def outside_statistics(organisation, *, year: int) -> tuple[list[FilingRow], FilingRow]:
+    """The yearly statistics form: per person, verified filings counted by type and by how far
+    they got (提交/立案/答复/采纳/获领导批示), the ones still to verify, and the proof files;
+    plus the college's totals. Two queries."""
+    verified = Q(verified_at__isnull=False)
+    aggregates = {f"k_{k}": Count("id", filter=verified & Q(kind=k), distinct=True) for k in FilingKind.values}
+    aggregates |= {f"s_{s}": Count("id", filter=verified & Q(status=s), distinct=True) for s in FilingStatus.values}
+    aggregates |= {
+        "total": Count("id", filter=verified, distinct=True),
+        "unverified": Count("id", filter=~verified, distinct=True),
+        "files": Count("files", distinct=True),
+    }
+    queryset = OutsideFiling.objects.for_org(organisation).filter(date__year=year)
+
+    def row(name, department, values):
+        return FilingRow(
+            name=name,
+            department=department or "",
+            by_kind={k: values[f"k_{k}"] for k in FilingKind.values},
+            by_status={s: values[f"s_{s}"] for s in FilingStatus.values},
+            total=values["total"],
+            unverified=values["unverified"],
+            files=values["files"],
+        )
+
+    rows = [
+        row(values.pop("person__name"), values.pop("person__department__name"), values)
+        for values in queryset.values("person__name", "person__department__name", "person")
+        .annotate(**aggregates)
+        .order_by("person__name", "person")
+    ]
+    return rows, row(gettext("全院合计"), "", queryset.aggregate(**aggregates))

@@ -3,6 +3,8 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from proposals.services import remind_overdue
+
 log = logging.getLogger(__name__)
 
 
@@ -10,8 +12,6 @@ log = logging.getLogger(__name__)
 def remind_overdue_proposals() -> int:
     """Daily at 08:10: reminds each lead department of suggestions overdue or due within 3 days.
     Also `manage.py remind_overdue_proposals`."""
-    from proposals.services import remind_overdue
-
     try:
         return remind_overdue()
     except Exception:

@@ -16,7 +16,7 @@ from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
 from people.models import Person
-from proposals import exports, forms, services
+from proposals import exports, forms, queries, services
 from proposals.models import (
     Answer,
     AnswerTemplate,
@@ -388,13 +388,13 @@ def export_xlsx(request):
     proposals = _inbox_queryset(request, form).prefetch_related("support_departments")
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
         data, count = exports.proposal_list_xlsx(proposals, user=request.user)
-    audit.record(
+    audit.log(
         "export",
-        user=request.user,
+        by=request.user,
         organisation=request.organisation,
-        object_type="proposals.proposal",
         request=request,
         changes={"rows": count, "filters": request.GET.urlencode()},
+        object_type="proposals.proposal",
     )
     return file_download(data, f"建言献策清单{timezone.localdate():%Y%m%d}.xlsx", exports.XLSX)
 
@@ -467,11 +467,11 @@ def export_docx(request, pk: int):
     proposal = _with_related(_get_proposal_for_user(request, pk))
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
         data = exports.handling_form_docx(proposal)
-    audit.record(
+    audit.log(
         "export",
-        user=request.user,
+        proposal,
+        by=request.user,
         organisation=request.organisation,
-        obj=proposal,
         request=request,
         changes={"format": "docx"},
     )
@@ -483,7 +483,7 @@ def supervision(request):
     today = timezone.localdate()
     base = Proposal.objects.for_org(request.organisation).select_related("lead_department", "submitter")
     context = {
-        "overdue": services.overdue_proposals(request.organisation, today)[:200],
+        "overdue": queries.overdue_proposals(request.organisation, today)[:200],
         "due_soon": base.due_soon(today).order_by("due_date", "id")[:200],
         "review": base.filter(status=Status.ANSWER_REVIEW).order_by("updated_at")[:200],
         "waiting": base.filter(status=Status.SUBMITTED).order_by("submitted_at")[:200],
@@ -496,9 +496,9 @@ def supervision(request):
 def figures(request):
     form = forms.FiguresForm(request.GET or None, organisation=request.organisation)
     values = form.values()
-    numbers = services.figures(request.organisation, **values)
+    numbers = queries.figures(request.organisation, **values)
     excellent = (
-        services.figures_queryset(request.organisation, **values)
+        queries.figures_queryset(request.organisation, **values)
         .filter(is_excellent=True)
         .select_related("submitter", "lead_department")
         .order_by("-answered_at", "-id")[:50]
@@ -617,7 +617,7 @@ def template_delete(request, pk: int):
 @role_required(STAFF)
 def outside_list(request):
     form = forms.YearForm(request.GET or None)
-    rows, total = services.outside_statistics(request.organisation, year=form.chosen_year)
+    rows, total = queries.outside_statistics(request.organisation, year=form.chosen_year)
     pending = (
         OutsideFiling.objects.for_org(request.organisation)
         .filter(verified_at__isnull=True)
@@ -635,15 +635,15 @@ def outside_list(request):
 def outside_export(request):
     form = forms.YearForm(request.GET or None)
     with override(settings.LANGUAGE_CODE):  # official documents stay Chinese
-        rows, total = services.outside_statistics(request.organisation, year=form.chosen_year)
+        rows, total = queries.outside_statistics(request.organisation, year=form.chosen_year)
         data = exports.outside_statistics_xlsx(rows, total, year=form.chosen_year, user=request.user)
-    audit.record(
+    audit.log(
         "export",
-        user=request.user,
+        by=request.user,
         organisation=request.organisation,
-        object_type="proposals.outsidefiling",
         request=request,
         changes={"year": form.chosen_year, "rows": len(rows)},
+        object_type="proposals.outsidefiling",
     )
     return file_download(data, f"{form.chosen_year}年履职统计表.xlsx", exports.XLSX)
 

@@ -2,7 +2,7 @@
 on seed item 9 (强化宣传教育 … 推出专题报道), written by `ufd` and approved by `leader`."""
 
 from orgs.models import Role
-from people.services import people_with_consent
+from people.queries import people_with_consent
 from plans.models import Item, Target
 from publicity import services
 from publicity.models import Story

@@ -29,7 +29,7 @@ from notifications.models import Kind
 from notifications.services import notify
 from orgs.models import Role
 from people.models import Person
-from people.services import people_with_consent
+from people.queries import people_with_consent
 from plans import services as plan_services
 from publicity.models import Story, StoryPhoto
 

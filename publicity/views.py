@@ -12,7 +12,7 @@ from core.concurrency import STALE_MESSAGE
 from orgs.access import role_required
 from orgs.models import Organisation, Role
 from people.models import Person
-from people.services import people_with_consent
+from people.queries import people_with_consent
 from publicity import services
 from publicity.forms import PhotoForm, ReturnForm, ReviewForm, StoryFilterForm, StoryForm, UnpublishForm
 from publicity.models import Story, StoryPhoto

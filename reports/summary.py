@@ -27,7 +27,7 @@ def ledger(organisation, year: int) -> dict:
     from budget.queries import execution
     from events.queries import year_events_by_month, year_held_events
     from fiveones.queries import year_completion
-    from people.services import registry_summary
+    from people.queries import registry_composition
     from plans.queries import year_plan, year_plan_outline, year_section_progress
     from proposals.queries import year_adopted_titles, year_proposal_funnel
 
@@ -50,7 +50,7 @@ def ledger(organisation, year: int) -> dict:
         "months": year_events_by_month(organisation, year),
         "funnel": year_proposal_funnel(organisation, year),
         "adopted": year_adopted_titles(organisation, year),
-        "registry": registry_summary(organisation),
+        "registry": registry_composition(organisation),
         "contacts": _contact_count(organisation, year),
         "results": year_results(organisation, year),
         "budget": execution(organisation, year),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from notifications.services import notify
 from people.models import Person
-from people.services import group_members
+from people.queries import group_members
 from plans.services import record_achievement, withdraw_achievement
 from study.models import (
     DAILY_CAPS,
@@ -140,7 +140,7 @@ def delete_material(material: StudyMaterial, *, by, request=None) -> None:
 
 def audience(material: StudyMaterial) -> QuerySet:
     """The people the material is pushed to: named people, whole categories, group members
-    (read through `people.services.group_members`)."""
+    (read through `people.queries.group_members`)."""
     condition = Q(pk__in=material.audience_people.values("pk"))
     if material.audience_categories:
         condition |= Q(category_links__category__in=material.audience_categories)

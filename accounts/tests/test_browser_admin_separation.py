@@ -110,11 +110,11 @@ def test_owner_restarts_a_killed_import(live_server, page, ufd_staff, org, setti
 
     from core import jobs
     from core.models import BackgroundJob
-    from people import services
+    from people import imports
     from people.tests.xlsx import row, workbook_bytes
 
     settings.MEDIA_ROOT = tmp_path
-    token = services.keep_upload(SimpleUploadedFile("名单.xlsx", workbook_bytes([row(姓名="甲", 工号="K1")])))
+    token = imports.keep_upload(SimpleUploadedFile("名单.xlsx", workbook_bytes([row(姓名="甲", 工号="K1")])))
     job = jobs.create_job(
         "导入统战对象", user=ufd_staff, organisation=org, task="people.import", params={"token": token, "source": "x"}
     )

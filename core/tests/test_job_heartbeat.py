@@ -17,7 +17,7 @@ from conftest import make_user
 from core import jobs
 from core.models import AuditEvent, BackgroundJob
 from orgs.models import Role
-from people import services
+from people import imports as people_imports
 from people.models import Person
 from people.tests.xlsx import row, workbook_bytes
 
@@ -32,10 +32,10 @@ def _media(settings, tmp_path):
 
 def _killed_import(org, user, rows=2):
     """An import whose worker died mid-save: running, total reached, heartbeat 11 minutes old."""
-    token = services.keep_upload(
+    token = people_imports.keep_upload(
         SimpleUploadedFile("名单.xlsx", workbook_bytes([row(姓名=f"成员{n}", 工号=f"K{n}") for n in range(rows)]))
     )
-    job = services.start_import(org, by=user, token=token, source="名单.xlsx")
+    job = people_imports.start_import(org, by=user, token=token, source="名单.xlsx")
     BackgroundJob.objects.filter(pk=job.pk).update(
         status="running", progress=rows, total=rows, heartbeat_at=timezone.now() - timedelta(minutes=11)
     )
@@ -75,7 +75,7 @@ def test_the_owner_restarts_a_killed_import_and_it_completes(
     assert response.url == reverse("core:job-status", args=[new.pk])
     assert (new.status, new.message) == ("done", "导入完成：新增 3 人，更新 0 人。")
     assert Person.objects.filter(organisation=org).count() == 3
-    assert services.upload_path(token) is None  # the file of phones is gone after the import
+    assert people_imports.upload_path(token) is None  # the file of phones is gone after the import
     # Restarted once only; the old page points to the new job.
     old_page = client.get(reverse("core:job-status", args=[job.pk])).content.decode()
     assert RESTART_BUTTON not in old_page
@@ -94,7 +94,7 @@ def test_only_the_owner_may_restart(client, ufd_staff, org, ufd_department):
 def test_a_restart_without_the_file_says_so(client, ufd_staff, org):
     job, token = _killed_import(org, ufd_staff)
     jobs.fail_stale_jobs()
-    services.upload_path(token).unlink()
+    people_imports.upload_path(token).unlink()
     client.force_login(ufd_staff)
     page = client.post(reverse("core:job-status", args=[job.pk]), follow=True).content.decode()
     assert "上传的文件已删除" in page
@@ -102,19 +102,19 @@ def test_a_restart_without_the_file_says_so(client, ufd_staff, org):
 
 
 def test_kept_uploads_are_deleted_after_24_hours(settings, tmp_path):
-    fresh = services.keep_upload(SimpleUploadedFile("a.xlsx", b"PK fresh"))
-    stale = services.keep_upload(SimpleUploadedFile("b.xlsx", b"PK never confirmed"))
+    fresh = people_imports.keep_upload(SimpleUploadedFile("a.xlsx", b"PK fresh"))
+    stale = people_imports.keep_upload(SimpleUploadedFile("b.xlsx", b"PK never confirmed"))
     plan_upload = tmp_path / "plan-imports" / "7.upload"
     plan_upload.parent.mkdir()
     plan_upload.write_bytes(b"%PDF-")
     day_ago = time.time() - 25 * 3600
-    os.utime(services.upload_path(stale), (day_ago, day_ago))
+    os.utime(people_imports.upload_path(stale), (day_ago, day_ago))
     os.utime(plan_upload, (day_ago, day_ago))
 
     call_command("purge_uploads")
 
-    assert services.upload_path(fresh) is not None
-    assert services.upload_path(stale) is None
+    assert people_imports.upload_path(fresh) is not None
+    assert people_imports.upload_path(stale) is None
     assert not plan_upload.exists()
 
 

@@ -133,17 +133,15 @@ def test_load_demo_is_idempotent(capsys):
 
 @pytest.mark.django_db
 def test_demo_aliases_resolve(capsys):
-    from orgs.services import find_department
+    from orgs.services import department_lookup
 
     call_command("load_demo")
-    org = Organisation.objects.get(slug="demo")
-    assert {
-        alias: find_department(org, alias).name for alias in ["统战部", "宣传部", "组织部", "人事处", "学工处"]
-    } == {
+    lookup = department_lookup(Organisation.objects.get(slug="demo"))
+    assert {alias: lookup.get(alias).name for alias in ["统战部", "宣传部", "组织部", "人事处", "学工处"]} == {
         "统战部": "党委统战部",
         "宣传部": "党委宣传部",
         "组织部": "党委组织部",
         "人事处": "人事劳资处",
         "学工处": "学生工作处",
     }
-    assert find_department(org, "不存在的部门") is None
+    assert lookup.get("不存在的部门") is None

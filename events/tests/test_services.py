@@ -406,19 +406,7 @@ def test_reminder_task_runs_the_service(org, make_member):
     assert Registration.objects.get().reminded_at is not None
 
 
-# --- Feedback hook, figures, audit ------------------------------------------------------------
-
-
-def test_feedback_can_be_linked_to_a_suggestion_later(org, ufd_staff):
-    event = past_event(org)
-    feedback = services.add_feedback(event, by=ufd_staff, text="建议增加青年教师座谈", raised_by="李老师")
-    services.link_feedback_to_suggestion(feedback, suggestion_ref=42, by=ufd_staff)
-    feedback.refresh_from_db()
-    assert feedback.suggestion_ref == 42
-    with pytest.raises(services.NotAllowed):
-        services.delete_feedback(feedback, by=ufd_staff)
-    with pytest.raises(services.NotAllowed):
-        services.link_feedback_to_suggestion(feedback, suggestion_ref=43)
+# --- Figures, audit ---------------------------------------------------------------------------
 
 
 def test_event_figures_by_type_and_department(org, ufd_department, student_department, ufd_staff):

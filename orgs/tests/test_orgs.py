@@ -25,27 +25,38 @@ def ufd(college):
     return department
 
 
-def test_find_department_by_name_short_name_alias_and_spacing(college, ufd):
-    assert services.find_department(college, "党委统战部") == ufd
-    assert services.find_department(college, "统战部") == ufd
-    assert services.find_department(college, "统一战线工作部") == ufd
-    # Scraped documents break words with spaces.
-    assert services.find_department(college, "党委 统战 部") == ufd
+def test_department_lookup_by_name_short_name_alias_spacing_and_width(college, ufd):
+    lookup = services.department_lookup(college)
+    assert lookup.get("党委统战部") == ufd
+    assert lookup.get("统战部") == ufd
+    assert lookup.get("统一战线工作部") == ufd
+    # Scraped documents break words with spaces; spreadsheets mix full- and half-width brackets.
+    assert lookup.get("党委 统战 部") == ufd
+    centre = DepartmentFactory(organisation=college, name="信息中心(网络中心)")
+    assert services.department_lookup(college).get("信息中心（网络中心）") == centre
 
 
-def test_find_department_unknown_blank_or_in_another_organisation(college, ufd):
+def test_department_lookup_unknown_blank_or_in_another_organisation(college, ufd):
     other = OrganisationFactory(name="乙学院", slug="yi")
     DepartmentFactory(organisation=other, name="宣传部")
-    assert services.find_department(college, "宣传部") is None
-    assert services.find_department(college, "") is None
-    assert services.find_department(college, "   ") is None
-    assert services.find_department(other, "统战部") is None
+    lookup = services.department_lookup(college)
+    assert lookup.get("宣传部") is None
+    assert lookup.get("") is None
+    assert lookup.get("   ") is None
+    assert services.department_lookup(other).get("统战部") is None
 
 
-def test_department_directory_lists_short_names_and_aliases(college, ufd):
+def test_department_lookup_spec_lists_short_names_and_aliases(college, ufd):
     DepartmentFactory(organisation=college, name="学生工作处", short_name="")
-    directory = dict(services.department_directory(college))
-    assert directory == {"党委统战部": ["统战部", "统一战线工作部"], "学生工作处": []}
+    spec = dict(services.department_lookup(college).spec())
+    assert spec == {"党委统战部": ["统战部", "统一战线工作部"], "学生工作处": []}
+
+
+def test_department_lookup_reads_in_two_queries(college, ufd, django_assert_num_queries):
+    DepartmentFactory(organisation=college, name="学生工作处", short_name="学工处")
+    with django_assert_num_queries(2):
+        lookup = services.department_lookup(college)
+    assert [lookup.get(n).name for n in ("学工处", "统战部")] == ["学生工作处", "党委统战部"]
 
 
 def test_department_names_unique_within_an_organisation_only(college, ufd):

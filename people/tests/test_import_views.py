@@ -123,9 +123,9 @@ def test_confirm_checks_again_and_saves_nothing_if_the_registry_changed(
 def test_a_token_from_another_session_is_refused(client, ufd_staff, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from people import services
+    from people import imports
 
-    token = services.keep_upload(SimpleUploadedFile("x.xlsx", workbook_bytes(GOOD)))
+    token = imports.keep_upload(SimpleUploadedFile("x.xlsx", workbook_bytes(GOOD)))
     client.force_login(ufd_staff)
     response = client.post(reverse("people:import-confirm"), {"token": token})
     assert response.url == reverse("people:import")

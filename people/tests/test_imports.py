@@ -16,7 +16,7 @@ def check(rows, header=None, existing=None):
     return check_rows(
         header or HEADERS,
         [(n, r) for n, r in enumerate(rows, start=2)],
-        departments=DEPARTMENTS,
+        departments=DEPARTMENTS.get,
         existing=existing or {},
     )
 
@@ -209,7 +209,7 @@ def test_read_sheet_reads_real_excel_date_cells_and_skips_blank_rows():
     workbook.save(buffer)
     header, rows = read_sheet(io.BytesIO(buffer.getvalue()))
     assert [number for number, _ in rows] == [2, 4]
-    checked = check_rows(header, rows, departments={}, existing={})
+    checked = check_rows(header, rows, departments={}.get, existing={})
     assert checked.problems == []
     assert checked.rows[0].data["birth_month"] == date(1980, 5, 1)
     assert checked.rows[0].data["party_join_month"] == date(2001, 7, 1)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from notifications.models import Notification
 from orgs.models import Role
-from people import services
+from people import queries, services
 from people.models import ContactRecord, Person, ProfileChangeRequest
 from people.tests.factories import PersonFactory
 
@@ -155,11 +155,11 @@ def test_figures_count_contacts_per_person_per_year_and_the_uncontacted(client, 
         ContactRecord.objects.create(person=a, date=d, met_by="王", method="talk")
     ContactRecord.objects.create(person=b, date=date(year, 3, 1), met_by="王", method="phone")
     ContactRecord.objects.create(person=c, date=date(year - 1, 3, 1), met_by="王", method="phone")
-    figures = services.contact_figures(org, year=year)
+    figures = queries.contact_figures(org, year=year)
     assert [(p.name, p.contacts_in_year) for p in figures["contacted"]] == [("甲", 2), ("乙", 1)]
     assert [p.name for p in figures["not_contacted"]] == ["丙"]
     assert figures["contact_count"] == 3
-    last_year = services.contact_figures(org, year=year - 1)
+    last_year = queries.contact_figures(org, year=year - 1)
     assert [p.name for p in last_year["not_contacted"]] == ["乙"]
     client.force_login(ufd_staff)
     page = client.get(reverse("people:figures"), {"year": year}).content.decode()

@@ -81,20 +81,3 @@ def find_markers(text: str) -> list[Marker]:
             continue
         found.append(Marker(match.start(), match.end(), kind, number, raw.rstrip()))
     return found
-
-
-def marker_text(kind: str, number: int) -> str:
-    """The canonical marker of a kind (used when rendering a plan back to text)."""
-    from .numerals import CIRCLED as CIRCLED_CHARS
-    from .numerals import int_to_cn
-
-    cn = int_to_cn(number)
-    return {
-        PART: f"第{cn}部分 ",
-        CN_DUN: f"{cn}、",
-        CN_PAREN: f"（{cn}）",
-        ARABIC: f"{number}.",
-        AR_PAREN: f"（{number}）",
-        CIRCLED: CIRCLED_CHARS[number - 1] if 0 < number <= 20 else f"（{number}）",
-        INLINE: f"{cn}是",
-    }.get(kind, f"{number}.")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.models import Organisation
-from people import services
+from people import imports
 
 
 class Command(BaseCommand):
@@ -21,10 +21,10 @@ class Command(BaseCommand):
             raise CommandError(f"没有代码为“{org}”的组织")
         try:
             with open(path, "rb") as file:
-                checked = services.check_import(organisation, file)
+                checked = imports.check_import(organisation, file)
         except OSError as error:
             raise CommandError(f"无法读取文件：{error}")
-        except (services.ImportFileError, services.LimitExceeded) as error:
+        except (imports.ImportFileError, imports.LimitExceeded) as error:
             raise CommandError(error.message)
         except Exception:
             raise CommandError("无法读取此 Excel 文件，请另存为 .xlsx 后重试")
@@ -37,5 +37,5 @@ class Command(BaseCommand):
             counts = f"新增 {checked.new_count} 人，更新 {checked.updated_count} 人"
             self.stdout.write(f"检查通过（未保存）：共 {len(checked.rows)} 行，{counts}。")
             return
-        result = services.import_people(organisation, by=None, checked=checked, source=str(path))
+        result = imports.import_people(organisation, by=None, checked=checked, source=str(path))
         self.stdout.write(f"导入完成：新增 {result['created']} 人，更新 {result['updated']} 人。")
