@@ -45,6 +45,11 @@ ACTIONS = {
     "2fa.recovery_codes": _("生成恢复码"),
     "2fa.reset": _("重置两步验证"),
     "session.end": _("结束登录会话"),
+    "api.call": _("接口调用"),
+    "api.token.create": _("创建接口令牌"),
+    "api.token.revoke": _("吊销接口令牌"),
+    "webhook.create": _("添加 Webhook 地址"),
+    "webhook.delete": _("删除 Webhook 地址"),
 }
 
 

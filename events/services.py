@@ -33,6 +33,8 @@ from events.models import (
     Registration,
 )
 from events.queries import attended_events, event_figures  # noqa: F401  (moved; old callers use services.*)
+from integrations import services as webhooks
+from integrations.models import EventType
 from notifications.services import announce, notify
 from people.models import Person
 from people.services import group_members
@@ -661,6 +663,11 @@ def mark_held(event: Event, *, by, request=None) -> Event:
         plan_services.record_achievement(target, source=event, by=by, label=event.title)
     audit.record(
         "update", user=by, organisation=event.organisation, obj=event, request=request, changes={"held": ["", "已举办"]}
+    )
+    webhooks.emit(
+        event.organisation_id,
+        EventType.EVENT_HELD,
+        {"event_id": event.pk, "title": event.title, "held_at": now.isoformat()},
     )
     return event
 

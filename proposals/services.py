@@ -33,6 +33,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged
+from integrations import services as webhooks
+from integrations.models import EventType
 from notifications.services import notify
 from orgs.models import Membership, Role
 from plans import services as plan_services
@@ -761,6 +763,17 @@ def _release(
         proposal.closed_at = now
         fields.append("closed_at")
     to = Status.CLOSED if final else Status.ANSWERED
+    webhooks.emit(
+        proposal.organisation_id,
+        EventType.PROPOSAL_ANSWERED,
+        {
+            "proposal_id": proposal.pk,
+            "kind": proposal.kind,
+            "category": proposal.category,
+            "status": str(to),
+            "outcome": answer.outcome,
+        },
+    )
     text = gettext("办理结果：%(outcome)s。") % {"outcome": answer.get_outcome_display()} + (
         gettext("这是重新办理后的最终答复，建言已办结。") if final else gettext("请查看答复并评价。")
     )
