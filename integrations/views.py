@@ -5,7 +5,7 @@ from django.contrib import messages as flash
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from integrations import services
 from integrations.forms import EndpointForm, TokenForm
@@ -37,10 +37,8 @@ def overview(request):
 
 @never_cache
 @role_required(ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_POST
 def token_create(request):
-    if request.method == "GET":
-        return redirect("integrations:overview")
     form = TokenForm(request.POST, organisation=request.organisation)
     if not form.is_valid():
         return _page(request, token_form=form)
@@ -67,10 +65,8 @@ def token_revoke(request, pk: int):
 
 @never_cache
 @role_required(ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_POST
 def endpoint_create(request):
-    if request.method == "GET":
-        return redirect("integrations:overview")
     form = EndpointForm(request.POST)
     if not form.is_valid():
         return _page(request, endpoint_form=form)
