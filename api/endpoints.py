@@ -9,6 +9,7 @@ from typing import Annotated
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Path, Query
 from ninja import Status as Reply
 from ninja.security import HttpBearer
@@ -79,7 +80,7 @@ api = NinjaAPI(
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request, exc: RateLimited):
-    response = api.create_response(request, {"detail": "请求过于频繁，请稍后再试。"}, status=429)
+    response = api.create_response(request, {"detail": gettext("请求过于频繁，请稍后再试。")}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -106,14 +107,14 @@ def _token(request, scope: str):
             request=request,
             result=AuditEvent.Result.DENIED,
         )
-        raise ScopeMissing(f"令牌没有权限范围 {scope}。")
+        raise ScopeMissing(gettext("令牌没有权限范围 %(scope)s。") % {"scope": scope})
     return token
 
 
 def _writer(request, scope: str):
     token = _token(request, scope)
     if token.acts_as is None or not token.acts_as.is_active:
-        raise ScopeMissing("该令牌没有设置写入时代表的账号，不能写入。")
+        raise ScopeMissing(gettext("该令牌没有设置写入时代表的账号，不能写入。"))
     return token
 
 

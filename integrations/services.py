@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import audit
 from core.exceptions import NotAllowed
@@ -36,10 +37,10 @@ def create_token(organisation, *, by, name: str, scopes: list[str], acts_as=None
     token is shown once and never stored (only its SHA-256). Audits."""
     unknown = set(scopes) - set(Scope.values)
     if unknown:
-        raise NotAllowed(f"未知的权限范围：{'、'.join(sorted(unknown))}")
+        raise NotAllowed(gettext("未知的权限范围：%(scopes)s") % {"scopes": "、".join(sorted(unknown))})
     membership = getattr(acts_as, "membership", None) if acts_as else None
     if acts_as is not None and (membership is None or membership.organisation_id != organisation.pk):
-        raise NotAllowed("代表的账号必须属于本单位。")
+        raise NotAllowed(gettext("代表的账号必须属于本单位。"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = IntegrationToken.objects.create(
         organisation=organisation,
