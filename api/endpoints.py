@@ -113,7 +113,8 @@ def _token(request, scope: str):
 
 def _writer(request, scope: str):
     token = _token(request, scope)
-    if token.acts_as is None or not token.acts_as.is_active:
+    membership = getattr(token.acts_as, "membership", None) if token.acts_as else None
+    if membership is None or not token.acts_as.is_active or membership.organisation_id != token.organisation_id:
         raise ScopeMissing(gettext("该令牌没有设置写入时代表的账号，不能写入。"))
     return token
 

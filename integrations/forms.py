@@ -41,3 +41,9 @@ class EndpointForm(forms.Form):
     event_types = forms.MultipleChoiceField(
         label=_("订阅事件"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("须以 http:// 或 https:// 开头"))
+        return url

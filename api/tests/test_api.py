@@ -245,3 +245,14 @@ def test_token_acting_as_another_organisations_account_is_refused(sysadmin, othe
         integration_services.create_token(
             org, by=sysadmin, name="x", scopes=[Scope.PLANS_WRITE], acts_as=other_personas[Role.LIAISON]
         )
+
+
+def test_write_as_an_account_that_left_the_organisation_is_403(client, make_token, liaison, other_org, org):
+    item = _plan_with_items(org)[0]
+    _token, raw = make_token(scopes=[Scope.PLANS_WRITE], acts_as=liaison)
+    liaison.membership.organisation = other_org
+    liaison.membership.save()
+    response = client.post(
+        f"/api/v1/items/{item.pk}/reports", {"text": "进展"}, content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 403

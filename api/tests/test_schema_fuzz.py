@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -28,7 +30,18 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def fuzz_token(org, sysadmin, ufd_staff, ufd_department):
+def _keep_connection():
+    """The WSGI handler closes the database connection after each request, which would end the
+    test's transaction on PostgreSQL; Django's test client does the same as this for its requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_token(org, sysadmin, ufd_staff, ufd_department, _keep_connection):
     """Rows with small ids (1…) so generated ids hit real objects too, and a token of every scope."""
     section = SectionFactory(plan=PlanFactory(organisation=org))
     item = ItemFactory(section=section, lead_department=ufd_department)

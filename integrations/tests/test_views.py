@@ -79,3 +79,14 @@ def test_admin_deletes_an_endpoint(client, sysadmin, org):
 def test_staff_cannot_open_the_page(client, ufd_staff):
     client.force_login(ufd_staff)
     assert client.get(reverse("integrations:overview")).status_code == 403
+
+
+def test_endpoint_url_must_be_http_or_https(client, sysadmin):
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("integrations:endpoint-create"),
+        {"name": "OA", "url": "ftp://oa.example.edu.cn/hook", "event_types": ["event.held"]},
+    )
+    assert response.status_code == 200
+    assert "url" in response.context["endpoint_form"].errors
+    assert WebhookEndpoint.objects.count() == 0
