@@ -256,3 +256,27 @@ def test_write_as_an_account_that_left_the_organisation_is_403(client, make_toke
         f"/api/v1/items/{item.pk}/reports", {"text": "进展"}, content_type="application/json", **bearer(raw)
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/v1/plans/{plan}/items", "/api/v1/events", "/api/v1/proposals"])
+def test_lists_run_a_bounded_number_of_queries(client, make_token, org, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _token, raw = make_token()
+    items = _plan_with_items(org, 1)
+    submitter = PersonFactory(organisation=org)
+    EventFactory(organisation=org)
+    make_proposal(org, submitter, Status.SUBMITTED)
+    url = path.format(plan=items[0].plan_id)
+    client.get(url, **bearer(raw))  # the token's last use is noted once a minute: not in the count
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url, **bearer(raw)).status_code == 200
+    section = items[0].section
+    for _ in range(15):
+        TargetFactory(item=ItemFactory(section=section))
+        EventFactory(organisation=org)
+        make_proposal(org, submitter, Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url, **bearer(raw)).status_code == 200
+    assert len(many) == len(one)
