@@ -49,6 +49,11 @@ ACTIONS = {
     "login.sso.failed": _("统一身份认证登录失败"),
     "login.local_refused": _("拒绝本地密码登录"),
     "account.sso_provisioned": _("统一身份认证开通账号"),
+    "api.call": _("接口调用"),
+    "api.token.create": _("创建接口令牌"),
+    "api.token.revoke": _("吊销接口令牌"),
+    "webhook.create": _("添加 Webhook 地址"),
+    "webhook.delete": _("删除 Webhook 地址"),
 }
 
 

@@ -29,6 +29,7 @@ ENTRIES = [
     (gettext_noop("年度工作总结"), "reports:summary", {Role.UFD_STAFF, Role.LEADER}),
     (gettext_noop("账号管理"), "accounts:user-list", {Role.SYSADMIN}),
     (gettext_noop("部门管理"), "accounts:department-list", {Role.SYSADMIN}),
+    (gettext_noop("系统对接"), "integrations:overview", {Role.SYSADMIN}),
     (gettext_noop("角色分配"), "accounts:role-list", {Role.SECADMIN}),
     (gettext_noop("安全策略"), "accounts:policy", {Role.SECADMIN}),
     (gettext_noop("审计日志"), "accounts:audit-log", {Role.AUDITADMIN}),

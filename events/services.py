@@ -31,6 +31,8 @@ from events.models import (
     Registration,
 )
 from events.queries import attended_events, event_figures  # noqa: F401  (moved; old callers use services.*)
+from integrations import services as webhooks
+from integrations.models import EventType
 from notifications.services import announce, notify
 from people.models import Person
 from people.queries import group_members
@@ -545,6 +547,11 @@ def mark_held(event: Event, *, by, request=None) -> Event:
     for target in event.targets.select_related("item"):
         plan_services.record_achievement(target, source=event, by=by, label=event.title)
     audit.log("update", event, by=by, request=request, changes={"held": ["", "已举办"]})
+    webhooks.emit(
+        event.organisation_id,
+        EventType.EVENT_HELD,
+        {"event_id": event.pk, "title": event.title, "held_at": now.isoformat()},
+    )
     return event
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from integrations import services as webhooks
+from integrations.models import EventType
 from notifications.services import notify, notify_departments
 from orgs.models import Department, Membership, Role
 from plans.models import (
@@ -124,6 +126,11 @@ def refresh_progress(item: Item, *, by=None) -> Item:
             kind=ItemEvent.Kind.STATUS,
             user=by,
             note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
+        )
+        webhooks.emit(
+            item.plan.organisation_id,
+            EventType.ITEM_STATUS,
+            {"item_id": item.pk, "title": item.title, "from": str(before), "to": str(after)},
         )
     return item
 
@@ -386,6 +393,11 @@ def _log_status_change(item: Item, *, by) -> None:
             kind=ItemEvent.Kind.STATUS,
             user=by,
             note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
+        )
+        webhooks.emit(
+            item.plan.organisation_id,
+            EventType.ITEM_STATUS,
+            {"item_id": item.pk, "title": item.title, "from": str(before), "to": str(after)},
         )
 
 

@@ -64,12 +64,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    "ninja",
     # Tongxin, lowest first: an app imports only from apps above it in this list.
     "core",
     "orgs",
     "accounts",
     "people",
     "notifications",
+    "integrations",
     "plans",
     "events",
     "proposals",
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "budget",
     "reports",
     "dashboard",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +350,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tongxin@localhost")
 WEBHOOK_TIMEOUT = env_int("TONGXIN_WEBHOOK_TIMEOUT", 5)
 DELIVERY_RETRY_SECONDS = env_int("TONGXIN_DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_MAX_ATTEMPTS = env_int("TONGXIN_DELIVERY_MAX_ATTEMPTS", 5)
+# The API for other systems (api/, integrations/): calls per token per minute, and the page size.
+API_RATE_PER_MINUTE = env_int("TONGXIN_API_RATE_PER_MINUTE", 120)
+NINJA_PAGINATION_PER_PAGE = env_int("TONGXIN_API_PAGE_SIZE", 50)
+NINJA_PAGINATION_MAX_LIMIT = env_int("TONGXIN_API_MAX_LIMIT", 200)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )

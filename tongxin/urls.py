@@ -1,6 +1,8 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from api.endpoints import api
+
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
@@ -15,6 +17,8 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("budget/", include("budget.urls")),
     path("reports/", include("reports.urls")),
+    path("integrations/", include("integrations.urls")),
+    path("api/v1/", api.urls),
     path("", include("core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.tests.matrix import ACCOUNTS_MATRIX, ACCOUNTS_URL_KWARGS, SECURITY_MATRIX, security_url_kwargs
+from api.tests.matrix import API_MATRIX, api_url_kwargs
 from assessment.tests.matrix import ASSESSMENT_MATRIX, assessment_url_kwargs
 from budget.tests.matrix import BUDGET_MATRIX, budget_url_kwargs
 from events.tests.matrix import EVENTS_MATRIX, events_url_kwargs
@@ -110,6 +111,7 @@ MATRIX = {
     **BUDGET_MATRIX,
     **REPORTS_MATRIX,
     **ACCOUNTS_MATRIX,
+    **API_MATRIX,
 }
 
 
@@ -161,6 +163,7 @@ def url_kwargs(personas, ufd_department, person, org, settings, tmp_path):
         **assessment_url_kwargs(org, personas),
         **budget_url_kwargs(org, personas),
         **ACCOUNTS_URL_KWARGS,
+        **api_url_kwargs(org, personas),
     }
 
 
@@ -168,6 +171,8 @@ def _expected(name, who, *, other_org=False, object_url=False):
     allowed, method = MATRIX[name]
     if method == "redirect":
         return 302
+    if allowed == "anyone":  # the API ignores sessions: one status for everyone
+        return method
     if allowed == "owner":
         if who == ANON:
             return 302

@@ -102,7 +102,7 @@ def test_leader_home_in_english(client, org, leader, ufd_department):
 @pytest.mark.parametrize(
     "role_fixture, menu",
     [
-        ("sysadmin", ["Accounts", "Departments"]),
+        ("sysadmin", ["Accounts", "Departments", "Integrations"]),
         ("secadmin", ["Roles", "Security policy"]),
         ("auditor", ["Audit log"]),
     ],

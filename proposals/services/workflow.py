@@ -13,6 +13,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from core import audit
 from core.exceptions import NotAllowed
+from integrations import services as webhooks
+from integrations.models import EventType
 from proposals.models import (
     OBJECTION_DAYS,
     Answer,
@@ -317,6 +319,17 @@ def _release(
         proposal.closed_at = now
         fields.append("closed_at")
     to = Status.CLOSED if final else Status.ANSWERED
+    webhooks.emit(
+        proposal.organisation_id,
+        EventType.PROPOSAL_ANSWERED,
+        {
+            "proposal_id": proposal.pk,
+            "kind": proposal.kind,
+            "category": proposal.category,
+            "status": str(to),
+            "outcome": answer.outcome,
+        },
+    )
     text = gettext("办理结果：%(outcome)s。") % {"outcome": answer.get_outcome_display()} + (
         gettext("这是重新办理后的最终答复，建言已办结。") if final else gettext("请查看答复并评价。")
     )
