@@ -3,6 +3,7 @@ the edit started from and is refused when someone else saved in between. Nothing
 silently; the view answers 409 with the user's input kept."""
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 STALE_MESSAGE = _("保存失败：此{what}已被他人修改。请刷新页面查看最新内容后再修改，您填写的内容仍保留在下方。")
@@ -14,6 +15,10 @@ class StaleEdit(Exception):
 
 def update_if_unchanged(model, pk, version: int, **values) -> None:
     """Writes `values` and bumps `version`, but only if the row still has `version`; otherwise
-    raises StaleEdit and writes nothing. Runs as one UPDATE, so two racing saves cannot both win."""
+    raises StaleEdit and writes nothing. Runs as one UPDATE, so two racing saves cannot both win.
+    An `auto_now` field (`updated_at`) is set too, as `save()` would."""
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False):
+            values.setdefault(field.attname, timezone.now())
     if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1, **values):
         raise StaleEdit
