@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from core.exceptions import NotAllowed
 from events.models import (
     CalendarFeed,
     Event,
@@ -55,10 +56,6 @@ EVENT_FIELDS = [
     "external_places",
 ]
 REMINDER_HOURS = 25
-
-
-class NotAllowed(Exception):
-    """The action is refused in this state; the message (Chinese) says why."""
 
 
 class RegistrationRefused(NotAllowed):

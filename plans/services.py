@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from core.exceptions import NotAllowed
 from notifications.services import notify
 from orgs.models import Department, Membership, Role
 from plans.models import (
@@ -26,10 +27,6 @@ from plans.models import (
 )
 
 ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
-
-
-class NotAllowed(Exception):
-    """The action is not open to this user or in this state; the message says why."""
 
 
 # --- Achievements: the one way other modules feed the plan ---------------------------------

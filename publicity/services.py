@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (views catch services.StaleEdit)
+from core.exceptions import NotAllowed
 from notifications.models import Kind
 from notifications.services import notify
 from orgs.models import Role
@@ -42,10 +43,6 @@ URL_SCHEMES = {"http", "https", "mailto"}
 BLOCK_TAG = re.compile(r"<\s*(p|h3|h4|ul|ol|blockquote)\b", re.IGNORECASE)
 
 STATUS_LABELS = {value: str(label) for value, label in Story.Status.choices}
-
-
-class NotAllowed(Exception):
-    """The action is refused in this state or for this user; the message (Chinese) says why."""
 
 
 def sanitise(text: str) -> str:

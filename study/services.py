@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import NotAllowed
 from notifications.services import notify
 from people.models import Person
 from people.services import group_members
@@ -41,10 +42,6 @@ TAGS = {
     "a", "img", "table", "thead", "tbody", "tr", "th", "td", "hr", "span", "sub", "sup",
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"}}
-
-
-class NotAllowed(Exception):
-    """The action is not possible now (message in Chinese)."""
 
 
 def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
