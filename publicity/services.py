@@ -18,13 +18,13 @@ import re
 import nh3
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (views catch services.StaleEdit)
+from core.concurrency import StaleEdit, bump_version, update_if_unchanged  # noqa: F401  (views catch services.StaleEdit)
 from core.exceptions import NotAllowed
 from notifications.models import Kind
 from notifications.services import notify
@@ -80,7 +80,7 @@ def _reviewers(organisation, *, exclude=None):
 def _set_status(story: Story, status: str, *, by, request=None, note: str = "", **fields) -> Story:
     before = story.status
     values = {"status": status, **fields}
-    Story.objects.filter(pk=story.pk).update(version=F("version") + 1, **values)
+    bump_version(Story, story.pk, **values)
     for name, value in values.items():
         setattr(story, name, value)
     story.version += 1
