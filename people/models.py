@@ -65,6 +65,10 @@ class Party(models.TextChoices):
 
 
 class PersonQuerySet(OrgScopedQuerySet):
+    def of_user(self, user) -> "Person | None":
+        """The person record a login belongs to, or None."""
+        return self.filter(user=user).first()
+
     def returned_scholars(self):
         """The one definition of a returned overseas scholar (留学回国人员), used by every list, count
         and export: a person in the 留学回国人员 category OR with at least one study-abroad record,
