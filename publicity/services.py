@@ -32,6 +32,7 @@ from orgs.models import Role
 from people.models import Person
 from people.services import people_with_consent
 from plans import services as plan_services
+from publicity.access import can_review
 from publicity.models import Story, StoryPhoto
 
 # The rich text a story may hold: no images (photos are uploaded separately), no styles, no
@@ -217,11 +218,6 @@ def submit_story(story: Story, *, by, request=None) -> Story:
         kind=Kind.PUBLICITY,
     )
     return story
-
-
-def can_review(story: Story, user, role: str) -> bool:
-    """A leader, or a UFD user who is not the author."""
-    return role == Role.LEADER or (role == Role.UFD_STAFF and story.author_id != user.pk)
 
 
 @transaction.atomic
