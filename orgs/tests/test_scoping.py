@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from core.concurrency import StaleEdit, update_if_unchanged
+from core.concurrency import StaleEdit, bump_version, update_if_unchanged
 from orgs.models import OrgScopedModel
 from orgs.tests.factories import OrganisationFactory
 from people.models import ContactRecord, Group
@@ -60,6 +60,15 @@ def test_a_stale_version_is_refused_and_nothing_is_written(colleges):
         update_if_unchanged(Group, group.pk, 1, name="第二次")
     group.refresh_from_db()
     assert (group.name, group.version) == ("第一次", 2)
+
+
+def test_a_status_change_makes_an_edit_begun_before_it_stale(colleges):
+    group = Group.objects.create(organisation=colleges[0], name="九三")
+    bump_version(Group, group.pk, kind=Group.Kind.SAVED)
+    with pytest.raises(StaleEdit):
+        update_if_unchanged(Group, group.pk, 1, name="改名")
+    group.refresh_from_db()
+    assert (group.name, group.kind, group.version) == ("九三", Group.Kind.SAVED, 2)
 
 
 def test_the_scoped_models_share_the_fields():
