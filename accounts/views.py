@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import forms, services, sso
+from accounts import access, forms, services, sso
 from accounts.models import AuditLookup, PasswordResetRequest, User
 from accounts.pseudonyms import pseudonymise
 from core.models import AuditEvent
@@ -80,10 +80,6 @@ def password_change(request):
 # --- System admin: users and departments -------------------------------------------------
 
 
-def _get_user_for_admin(request, pk: int) -> User:
-    return get_object_or_404(User, pk=pk, membership__organisation=request.organisation)
-
-
 @role_required(Role.SYSADMIN)
 def user_list(request):
     users = (
@@ -117,7 +113,7 @@ def user_create(request):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int):
-    user = _get_user_for_admin(request, pk)
+    user = access.get_user_for_admin(request, pk)
     initial = {"name": user.name, "email": user.email, "staff_number": user.staff_number, "is_active": user.is_active}
     form = forms.UserEditForm(request.POST or None, initial=initial, target=user)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +138,7 @@ def user_edit(request, pk: int):
 def user_password(request, pk: int):
     """三员分立: the system admin asks for a reset; a security admin approves; the one-time link
     goes to the account's own e-mail. The system admin never sets or sees a password."""
-    user = _get_user_for_admin(request, pk)
+    user = access.get_user_for_admin(request, pk)
     if request.method == "POST":
         try:
             services.request_password_reset(user, by=request.user, organisation=request.organisation, request=request)
@@ -189,7 +185,7 @@ def department_create(request):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def department_edit(request, pk: int):
-    department = get_object_or_404(Department, pk=pk, organisation=request.organisation)
+    department = access.get_department_for_admin(request, pk)
     initial = {
         "name": department.name,
         "short_name": department.short_name,
@@ -236,7 +232,7 @@ def role_list(request):
 @role_required(Role.SECADMIN)
 @require_http_methods(["GET", "POST"])
 def role_edit(request, pk: int):
-    target = _get_user_for_admin(request, pk)
+    target = access.get_user_for_admin(request, pk)
     membership = target.membership
     initial = {"role": membership.role, "departments": list(membership.departments.all())}
     form = forms.RoleForm(
@@ -291,7 +287,7 @@ def reset_requests(request):
 @role_required(Role.SECADMIN)
 @require_POST
 def reset_decide(request, pk: int):
-    reset = get_object_or_404(PasswordResetRequest, pk=pk, user__membership__organisation=request.organisation)
+    reset = access.get_reset_request(request, pk)
     approve = request.POST.get("decision") == "approve"
     try:
         services.decide_password_reset(reset, by=request.user, approve=approve, request=request)
@@ -378,7 +374,7 @@ def lookup_requests(request):
 @role_required(Role.SECADMIN)
 @require_POST
 def lookup_decide(request, pk: int):
-    lookup = get_object_or_404(AuditLookup, pk=pk, organisation=request.organisation)
+    lookup = access.get_audit_lookup(request, pk)
     approve = request.POST.get("decision") == "approve"
     try:
         services.decide_lookup(lookup, by=request.user, approve=approve, request=request)

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
+
 TWO = Decimal("0.01")
 
 
@@ -35,13 +37,7 @@ class Grade(models.TextChoices):
     FAIL = "fail", _("不合格")
 
 
-class SchemeQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
-
-class Scheme(models.Model):
-    organisation = models.ForeignKey("orgs.Organisation", related_name="+", on_delete=models.PROTECT)
+class Scheme(OrgScopedModel):
     year = models.PositiveIntegerField(_("年度"))
     title = models.CharField(_("名称"), max_length=200)
     letter_preamble = models.TextField(_("责任书前言"), blank=True)
@@ -55,9 +51,6 @@ class Scheme(models.Model):
     max_adjustment = models.DecimalField(_("单项加扣分上限"), max_digits=6, decimal_places=2, default=Decimal("5"))
     published_at = models.DateTimeField(_("结果发布时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = SchemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -118,9 +111,8 @@ class Indicator(models.Model):
         return self.metric != Metric.MANUAL
 
 
-class DepartmentAssessmentQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(scheme__organisation=organisation)
+class DepartmentAssessmentQuerySet(OrgScopedQuerySet):
+    org_lookup = "scheme__organisation"
 
 
 class DepartmentAssessment(models.Model):

@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from assessment.models import (
     Statement,
 )
 from core import audit
-from core.concurrency import update_if_unchanged
+from core.concurrency import bump_version, update_if_unchanged
 from notifications.services import notify
 from orgs.models import Department, Membership, Role
 
@@ -181,7 +180,7 @@ def _bump_version(assessment: DepartmentAssessment, version: int | None) -> None
     """Optimistic concurrency (core.concurrency): refuses a stale edit, else bumps the version.
     Runs inside the caller's transaction, so a later ValidationError undoes the bump too."""
     if version is None:
-        DepartmentAssessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+        bump_version(DepartmentAssessment, assessment.pk)
     else:
         update_if_unchanged(DepartmentAssessment, assessment.pk, version)
     assessment.version = DepartmentAssessment.objects.values_list("version", flat=True).get(pk=assessment.pk)

@@ -6,15 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment import exports, forms, services
+from assessment import access, exports, forms, services
 from assessment.models import (
     Adjustment,
     Appeal,
     DepartmentAssessment,
     Indicator,
-    ResponsibilityLetter,
     Scheme,
-    SelfFile,
 )
 from core import audit
 from core.concurrency import STALE_MESSAGE, StaleEdit
@@ -28,21 +26,6 @@ READERS = (Role.UFD_STAFF, Role.LEADER)
 
 def _error_text(error: ValidationError) -> str:
     return "；".join(error.messages)
-
-
-def _get_scheme(request, pk: int) -> Scheme:
-    return get_object_or_404(Scheme.objects.for_org(request.organisation), pk=pk)
-
-
-def _assessments(request):
-    queryset = DepartmentAssessment.objects.for_org(request.organisation).select_related("scheme", "department")
-    if request.membership.role == Role.LIAISON:
-        queryset = queryset.filter(department__in=request.membership.departments.all())
-    return queryset
-
-
-def _get_assessment(request, pk: int) -> DepartmentAssessment:
-    return get_object_or_404(_assessments(request), pk=pk)
 
 
 def _download(data: bytes, filename: str, content_type: str):
@@ -97,7 +80,7 @@ def _ranked(scheme):
 
 @role_required(*READERS)
 def scheme_detail(request, pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     indicators = list(scheme.indicators.all())
     assessments = sorted(_ranked(scheme), key=lambda a: (a.rank is None, a.rank or 0, a.department.sort_order))
     context = {
@@ -116,7 +99,7 @@ def scheme_detail(request, pk: int):
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request, pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     form = forms.SchemeForm(request.POST or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
         services.update_scheme(scheme, by=request.user, data=form.cleaned_data, request=request)
@@ -128,7 +111,7 @@ def scheme_edit(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def indicator_add(request, pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     form = forms.IndicatorForm(request.POST)
     if form.is_valid():
         services.add_indicator(scheme, by=request.user, data=form.cleaned_data, request=request)
@@ -141,7 +124,7 @@ def indicator_add(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def indicator_delete(request, pk: int, indicator_pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, scheme=scheme)
     try:
         services.delete_indicator(indicator, by=request.user, request=request)
@@ -154,7 +137,7 @@ def indicator_delete(request, pk: int, indicator_pk: int):
 @role_required(*STAFF)
 @require_POST
 def scheme_open(request, pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     count = services.open_assessments(scheme, by=request.user, request=request)
     messages.success(request, _("已通知 %(n)s 个部门开展自评。") % {"n": count})
     return redirect("assessment:scheme-detail", pk=scheme.pk)
@@ -163,7 +146,7 @@ def scheme_open(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def scheme_publish(request, pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     try:
         services.publish_results(scheme, by=request.user, request=request)
         messages.success(request, _("考核结果已发布，各部门已收到通知。"))
@@ -176,7 +159,7 @@ def scheme_publish(request, pk: int):
 def export_xlsx(request, pk: int):
     from people.services import watermark
 
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     assessments = sorted(_ranked(scheme), key=lambda a: (a.rank is None, a.rank or 0, a.department.sort_order))
     data = exports.scoring_xlsx(scheme, assessments, watermark=watermark(request.user))
     audit.log("export", scheme, by=request.user, request=request, changes={"format": "xlsx", "rows": len(assessments)})
@@ -185,7 +168,7 @@ def export_xlsx(request, pk: int):
 
 @role_required(*READERS)
 def export_docx(request, pk: int):
-    scheme = _get_scheme(request, pk)
+    scheme = access.get_scheme(request, pk)
     assessments = sorted(_ranked(scheme), key=lambda a: (a.rank is None, a.rank or 0, a.department.sort_order))
     data = exports.results_docx(scheme, assessments)
     audit.log("export", scheme, by=request.user, request=request, changes={"format": "docx"})
@@ -232,7 +215,7 @@ def _department_context(request, assessment):
 @role_required(*READERS)
 @require_http_methods(["GET", "POST"])
 def department(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     if request.method == "POST" and request.membership.role != Role.UFD_STAFF:
         raise PermissionDenied
     context = _department_context(request, assessment)
@@ -294,7 +277,7 @@ def department(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def adjustment_add(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     form = forms.AdjustmentForm(request.POST, maximum=assessment.scheme.max_adjustment)
     if form.is_valid():
         services.add_adjustment(
@@ -314,7 +297,7 @@ def adjustment_add(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def adjustment_delete(request, pk: int, line_pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     line = get_object_or_404(Adjustment, pk=line_pk, assessment=assessment)
     services.delete_adjustment(line, by=request.user, request=request)
     messages.success(request, _("加扣分已删除。"))
@@ -324,7 +307,7 @@ def adjustment_delete(request, pk: int, line_pk: int):
 @role_required(*STAFF)
 @require_POST
 def appeal_decide(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     appeal = get_object_or_404(Appeal, assessment=assessment)
     form = forms.AppealDecisionForm(request.POST)
     if form.is_valid():
@@ -349,7 +332,7 @@ def appeal_decide(request, pk: int):
 
 @role_required(Role.LIAISON)
 def mine(request):
-    assessments = _assessments(request).order_by("-scheme__year", "department__sort_order")
+    assessments = access.assessments_for(request).order_by("-scheme__year", "department__sort_order")
     letters = services.department_letters(request.membership.departments.values_list("pk", flat=True))
     return render(request, "assessment/mine.html", {"assessments": assessments, "letters": letters})
 
@@ -357,7 +340,7 @@ def mine(request):
 @role_required(Role.LIAISON)
 @require_http_methods(["GET", "POST"])
 def self_assess(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     context = _department_context(request, assessment)
     form = forms.SelfAssessmentForm(
         request.POST or None,
@@ -402,7 +385,7 @@ def self_assess(request, pk: int):
 @role_required(Role.LIAISON)
 @require_POST
 def self_submit(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     try:
         services.submit_self_assessment(assessment, by=request.user, request=request)
         messages.success(request, _("自评已提交统战部。"))
@@ -414,7 +397,7 @@ def self_submit(request, pk: int):
 @role_required(Role.LIAISON)
 @require_POST
 def file_add(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     form = forms.EvidenceFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -431,15 +414,14 @@ def file_add(request, pk: int):
 
 @role_required(Role.UFD_STAFF, Role.LEADER, Role.LIAISON)
 def file_download(request, pk: int):
-    record = get_object_or_404(SelfFile.objects.select_related("assessment"), pk=pk)
-    _get_assessment(request, record.assessment_id)
+    record = access.get_self_file(request, pk)
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)
 
 
 @role_required(Role.LIAISON)
 @require_POST
 def appeal(request, pk: int):
-    assessment = _get_assessment(request, pk)
+    assessment = access.get_assessment(request, pk)
     form = forms.AppealForm(request.POST)
     if form.is_valid():
         try:
@@ -455,32 +437,17 @@ def appeal(request, pk: int):
 # --- Responsibility letters ------------------------------------------------------------------------
 
 
-def _get_plan(request, pk: int) -> Plan:
-    return get_object_or_404(Plan.objects.for_org(request.organisation), pk=pk)
-
-
-def _letters(request):
-    queryset = ResponsibilityLetter.objects.filter(plan__organisation=request.organisation).select_related(
-        "plan", "plan__organisation", "department"
-    )
-    if request.membership.role == Role.LIAISON:
-        queryset = queryset.filter(department__in=request.membership.departments.all()).exclude(
-            status=ResponsibilityLetter.Status.DRAFT
-        )
-    return queryset
-
-
 @role_required(*STAFF)
 def letters(request, plan_pk: int):
-    plan = _get_plan(request, plan_pk)
-    rows = list(_letters(request).filter(plan=plan))
+    plan = access.get_plan(request, plan_pk)
+    rows = list(access.letters_for(request).filter(plan=plan))
     return render(request, "assessment/letters.html", {"plan": plan, "letters": rows, "scan_form": forms.ScanForm()})
 
 
 @role_required(*STAFF)
 @require_POST
 def letters_generate(request, plan_pk: int):
-    plan = _get_plan(request, plan_pk)
+    plan = access.get_plan(request, plan_pk)
     try:
         count = services.generate_letters(plan, by=request.user, request=request)
         messages.success(request, _("已生成 %(n)s 份目标责任书草稿。") % {"n": count})
@@ -492,15 +459,17 @@ def letters_generate(request, plan_pk: int):
 @role_required(*STAFF)
 @require_POST
 def letters_issue(request, plan_pk: int):
-    plan = _get_plan(request, plan_pk)
-    count = services.issue_letters(list(_letters(request).filter(plan=plan)), by=request.user, request=request)
+    plan = access.get_plan(request, plan_pk)
+    count = services.issue_letters(
+        list(access.letters_for(request).filter(plan=plan)), by=request.user, request=request
+    )
     messages.success(request, _("已下达 %(n)s 份目标责任书。") % {"n": count})
     return redirect("assessment:letters", plan_pk=plan.pk)
 
 
 @role_required(Role.UFD_STAFF, Role.LIAISON)
 def letter_docx(request, pk: int):
-    letter = get_object_or_404(_letters(request), pk=pk)
+    letter = access.get_letter(request, pk)
     data = exports.letter_document(letter)
     audit.log("export", letter, by=request.user, request=request, changes={"format": "docx"})
     return _download(data, exports.letter_filename(letter), DOCX)
@@ -509,7 +478,7 @@ def letter_docx(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def letter_sign(request, pk: int):
-    letter = get_object_or_404(_letters(request), pk=pk)
+    letter = access.get_letter(request, pk)
     form = forms.ScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -526,7 +495,7 @@ def letter_sign(request, pk: int):
 
 @role_required(Role.UFD_STAFF, Role.LIAISON)
 def letter_scan(request, pk: int):
-    letter = get_object_or_404(_letters(request), pk=pk)
+    letter = access.get_letter(request, pk)
     if not letter.signed_file:
         raise Http404
     return FileResponse(letter.signed_file.open("rb"), as_attachment=True, filename=letter.signed_name)

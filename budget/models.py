@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel
+
 
 class Category(models.TextChoices):
     ACTIVITIES = "activities", _("活动经费")
@@ -18,13 +20,7 @@ class Category(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class BudgetLineQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
-
-class BudgetLine(models.Model):
-    organisation = models.ForeignKey("orgs.Organisation", related_name="+", on_delete=models.PROTECT)
+class BudgetLine(OrgScopedModel):
     year = models.PositiveIntegerField(_("年度"))
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     name = models.CharField(_("预算项目"), max_length=200)
@@ -40,10 +36,6 @@ class BudgetLine(models.Model):
     note = models.CharField(_("备注"), max_length=300, blank=True)
     alerted_80_at = models.DateTimeField(null=True, blank=True)
     alerted_100_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)  # core.concurrency: a stale edit is refused
-
-    objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "category", "name"]

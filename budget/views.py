@@ -2,13 +2,13 @@ import io
 
 from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from budget import exports, forms, queries, services
-from budget.models import BudgetLine, Expense
+from budget import access, exports, forms, queries, services
+from budget.models import BudgetLine
 from core import audit
 from core.concurrency import STALE_MESSAGE
 from orgs.access import role_required
@@ -24,16 +24,6 @@ def _year(request) -> int:
     except ValueError:
         year = timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def _get_line(request, pk: int) -> BudgetLine:
-    return get_object_or_404(BudgetLine.objects.for_org(request.organisation).select_related("item"), pk=pk)
-
-
-def _get_expense(request, pk: int) -> Expense:
-    return get_object_or_404(
-        Expense.objects.filter(line__organisation=request.organisation).select_related("line"), pk=pk
-    )
 
 
 @role_required(*READERS)
@@ -64,7 +54,7 @@ def line_create(request):
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def line_edit(request, pk: int):
-    line = _get_line(request, pk)
+    line = access.get_line(request, pk)
     form = forms.LineEditForm(
         request.POST or None,
         organisation=request.organisation,
@@ -91,7 +81,7 @@ def line_edit(request, pk: int):
 
 @role_required(*READERS)
 def line_detail(request, pk: int):
-    line = _get_line(request, pk)
+    line = access.get_line(request, pk)
     expenses = list(line.expenses.select_related("event", "item", "created_by"))
     spent = sum((e.amount for e in expenses), services.ZERO)
     rate = queries.rate(spent, line.amount)
@@ -109,7 +99,7 @@ def line_detail(request, pk: int):
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def expense_create(request, pk: int):
-    line = _get_line(request, pk)
+    line = access.get_line(request, pk)
     form = forms.ExpenseForm(request.POST or None, request.FILES or None, line=line)
     if request.method == "POST" and form.is_valid():
         services.record_expense(
@@ -128,7 +118,7 @@ def expense_create(request, pk: int):
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def expense_edit(request, pk: int):
-    expense = _get_expense(request, pk)
+    expense = access.get_expense(request, pk)
     line = expense.line
     form = forms.ExpenseEditForm(
         request.POST or None, request.FILES or None, line=line, initial=forms.ExpenseEditForm.initial_for(expense)
@@ -160,7 +150,7 @@ def expense_edit(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def expense_delete(request, pk: int):
-    expense = _get_expense(request, pk)
+    expense = access.get_expense(request, pk)
     line_pk = expense.line_id
     services.delete_expense(expense, by=request.user, request=request)
     messages.success(request, _("支出已删除。"))
@@ -169,7 +159,7 @@ def expense_delete(request, pk: int):
 
 @role_required(*READERS)
 def receipt(request, pk: int):
-    expense = _get_expense(request, pk)
+    expense = access.get_expense(request, pk)
     return FileResponse(expense.receipt.open("rb"), as_attachment=True, filename=expense.receipt_name)
 
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
 from people.models import Category
 
 
@@ -34,10 +35,7 @@ class EventType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class EventQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
+class EventQuerySet(OrgScopedQuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
 
@@ -52,13 +50,12 @@ class EventQuerySet(models.QuerySet):
         return self.published().filter(Q(invitations__person=person) | Q(registrations__person=person)).distinct()
 
 
-class Event(models.Model):
+class Event(OrgScopedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
         CANCELLED = "cancelled", _("已取消")
 
-    organisation = models.ForeignKey("orgs.Organisation", related_name="events", on_delete=models.PROTECT)
     title = models.CharField(_("活动名称"), max_length=200)
     type = models.CharField(_("类型"), max_length=20, choices=EventType.choices, default=EventType.SYMPOSIUM)
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
@@ -102,10 +99,7 @@ class Event(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     held_at = models.DateTimeField(_("确认举办时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
 

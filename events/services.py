@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from core.concurrency import StaleEdit, bump_version, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from core.exceptions import NotAllowed
 from events.models import (
     CalendarFeed,
     Event,
@@ -55,10 +56,6 @@ EVENT_FIELDS = [
     "external_places",
 ]
 REMINDER_HOURS = 25
-
-
-class NotAllowed(Exception):
-    """The action is refused in this state; the message (Chinese) says why."""
 
 
 class RegistrationRefused(NotAllowed):
@@ -182,7 +179,7 @@ def publish_event(event: Event, *, by, request=None) -> int:
     """Draft → published; sends the invitations. Returns the number invited."""
     if _lock(event).status != Event.Status.DRAFT:
         raise NotAllowed(gettext("只有草稿状态的活动可以发布。"))
-    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED, version=F("version") + 1)
+    bump_version(Event, event.pk, status=Event.Status.PUBLISHED)
     event.status = Event.Status.PUBLISHED
     event.version += 1
     audit.log("update", event, by=by, request=request, changes={"status": ["草稿", "已发布"]})
@@ -219,9 +216,7 @@ def cancel_event(event: Event, *, by, reason: str = "", request=None) -> Event:
             email=True,
         )
     plan_services.withdraw_all_achievements(event, by=by)
-    Event.objects.filter(pk=event.pk).update(
-        status=Event.Status.CANCELLED, held_at=None, cancel_reason=reason[:200], version=F("version") + 1
-    )
+    bump_version(Event, event.pk, status=Event.Status.CANCELLED, held_at=None, cancel_reason=reason[:200])
     event.refresh_from_db()
     audit.log("update", event, by=by, request=request, changes={"status": [before, "已取消"], "reason": ["", reason]})
     return event
@@ -538,7 +533,7 @@ def mark_held(event: Event, *, by, request=None) -> Event:
     if not event.minutes.strip():
         raise NotAllowed(gettext("请先录入会议纪要，再确认举办。"))
     now = timezone.now()
-    Event.objects.filter(pk=event.pk).update(held_at=now, version=F("version") + 1)
+    bump_version(Event, event.pk, held_at=now)
     event.held_at = now
     event.version += 1
     active = event.registrations.active()
@@ -561,7 +556,7 @@ def unmark_held(event: Event, *, by, request=None) -> Event:
     locked = _lock(event)
     if not locked.is_held:
         raise NotAllowed(gettext("该活动尚未确认举办。"))
-    Event.objects.filter(pk=event.pk).update(held_at=None, version=F("version") + 1)
+    bump_version(Event, event.pk, held_at=None)
     event.held_at = None
     event.version = locked.version + 1
     event.registrations.update(outcome=Registration.Outcome.PENDING)

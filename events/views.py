@@ -19,7 +19,7 @@ from core import audit
 from core.concurrency import STALE_MESSAGE
 from core.exports import write_docx_table, write_xlsx
 from core.http import file_download
-from events import exports, services
+from events import access, exports, services
 from events.forms import (
     CancelForm,
     CheckInForm,
@@ -39,21 +39,6 @@ from people.models import Person
 STAFF = Role.UFD_STAFF
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _get_event_for_user(request, pk: int) -> Event:
-    return get_object_or_404(Event.objects.for_org(request.organisation).select_related("department"), pk=pk)
-
-
-def _my_person(request) -> Person | None:
-    return Person.objects.for_org(request.organisation).filter(user=request.user).first()
-
-
-def _get_event_for_member(request, pk: int, person: Person | None) -> Event:
-    """A published event the member is invited to (or registered for); 404 otherwise."""
-    if person is None:
-        raise Http404
-    return get_object_or_404(Event.objects.for_org(request.organisation).invited(person), pk=pk)
 
 
 def _registrations(event: Event):
@@ -109,7 +94,7 @@ def event_create(request):
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     form = EventForm(request.POST or None, organisation=request.organisation, instance=event)
     context = {"form": form, "title": gettext("编辑 %(title)s") % {"title": event.title}, "event": event}
     if request.method == "POST" and form.is_valid():
@@ -132,7 +117,7 @@ def event_edit(request, pk: int):
 @role_required(STAFF, Role.LEADER)
 def event_detail(request, pk: int):
     """Leaders read it without the buttons, the QR code, the exports and the public link."""
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     registrations = list(_registrations(event))
     by_status = {s: [r for r in registrations if r.status == s] for s in Registration.Status.values}
     context = {
@@ -169,7 +154,7 @@ def _act(request, action, success: str):
 @role_required(STAFF)
 @require_POST
 def event_publish(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     _act(
         request,
         lambda: services.publish_event(event, by=request.user, request=request),
@@ -181,7 +166,7 @@ def event_publish(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def event_invite(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     _act(
         request,
         lambda: services.send_invitations(event, by=request.user, request=request),
@@ -193,7 +178,7 @@ def event_invite(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def event_cancel(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -208,7 +193,7 @@ def event_cancel(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def event_delete(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     services.delete_event(event, by=request.user, request=request)
     messages.success(request, gettext("已删除活动“%(title)s”。") % {"title": event.title})
     return redirect("events:list")
@@ -217,7 +202,7 @@ def event_delete(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def event_mark_held(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     _act(
         request,
         lambda: services.mark_held(event, by=request.user, request=request),
@@ -229,7 +214,7 @@ def event_mark_held(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def event_unmark_held(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     _act(
         request,
         lambda: services.unmark_held(event, by=request.user, request=request),
@@ -243,7 +228,7 @@ def event_unmark_held(request, pk: int):
 
 @role_required(STAFF)
 def attendance(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     registrations = list(_registrations(event).filter(status=Registration.Status.REGISTERED))
     context = {
         "event": event,
@@ -258,7 +243,7 @@ def attendance(request, pk: int):
 @require_POST
 def external_remove(request, pk: int, external: int):
     """Removes a sign-up made through the public link; the place goes to the waiting list."""
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     target = get_object_or_404(event.external_registrations, pk=external)
     services.remove_external(target, by=request.user, request=request)
     messages.success(request, _("已移除校外报名：{external}。").format(external=target))
@@ -268,7 +253,7 @@ def external_remove(request, pk: int, external: int):
 @role_required(STAFF)
 @require_POST
 def checkin_toggle(request, pk: int, registration: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     reg = get_object_or_404(event.registrations.select_related("person__department"), pk=registration)
     form = CheckInForm(request.POST)
     status = 200
@@ -290,7 +275,7 @@ def checkin_toggle(request, pk: int, registration: int):
 @role_required(STAFF)
 @require_GET
 def checkin_qr(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     buffer = io.BytesIO()
     segno.make(checkin_url(event), error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
@@ -300,7 +285,7 @@ def checkin_qr(request, pk: int):
 
 @role_required(STAFF)
 def checkin_poster(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     return render(request, "events/poster.html", {"event": event, "checkin_url": checkin_url(event)})
 
 
@@ -310,7 +295,7 @@ def checkin_poster(request, pk: int):
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def event_report(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     initial = {"minutes": event.minutes, "attendance_count": event.attendance_count, "version": event.version}
     form = ReportForm(request.POST or None, initial=initial)
     status = 200
@@ -348,7 +333,7 @@ def event_report(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def photo_add(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         services.add_photo(
@@ -367,7 +352,7 @@ def photo_add(request, pk: int):
 @role_required(STAFF)
 @require_GET
 def photo_file(request, pk: int, photo: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     item = get_object_or_404(EventPhoto, pk=photo, event=event)
     content_type = mimetypes.guess_type(item.image.name)[0] or "application/octet-stream"
     return file_download(item.image.open("rb"), item.image.name.rsplit("/", 1)[-1], content_type, inline=True)
@@ -376,7 +361,7 @@ def photo_file(request, pk: int, photo: int):
 @role_required(STAFF)
 @require_POST
 def photo_delete(request, pk: int, photo: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     item = get_object_or_404(EventPhoto, pk=photo, event=event)
     services.delete_photo(item, by=request.user, request=request)
     messages.success(request, gettext("照片已删除。"))
@@ -386,7 +371,7 @@ def photo_delete(request, pk: int, photo: int):
 @role_required(STAFF)
 @require_POST
 def feedback_add(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     form = FeedbackForm(request.POST)
     if form.is_valid():
         services.add_feedback(event, by=request.user, request=request, **form.cleaned_data)
@@ -399,7 +384,7 @@ def feedback_add(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def feedback_delete(request, pk: int, feedback: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     item = get_object_or_404(EventFeedback, pk=feedback, event=event)
     _act(request, lambda: services.delete_feedback(item, by=request.user, request=request), gettext("已删除。"))
     return redirect("events:report", pk=event.pk)
@@ -428,7 +413,7 @@ def _subtitle(event: Event) -> str:
 @role_required(STAFF)
 @require_GET
 def signin_xlsx(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     rows = _export_rows(event, exports.signin_rows)
     content = write_xlsx(rows, title=f"{event.title}签到表", watermark=_watermark(request.user), widths=[8, 14, 28, 30])
     _audit_export(request, event, "签到表.xlsx", len(rows) - 1)
@@ -438,7 +423,7 @@ def signin_xlsx(request, pk: int):
 @role_required(STAFF)
 @require_GET
 def signin_docx(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     rows = _export_rows(event, exports.signin_rows)
     content = write_docx_table(
         rows, title=f"{event.title}签到表", subtitle=_subtitle(event), widths_cm=[1.5, 3.5, 6, 5], landscape=False
@@ -450,7 +435,7 @@ def signin_docx(request, pk: int):
 @role_required(STAFF)
 @require_GET
 def attendance_xlsx(request, pk: int):
-    event = _get_event_for_user(request, pk)
+    event = access.get_event_for_user(request, pk)
     rows = _export_rows(event, exports.attendance_rows, status=None)
     content = write_xlsx(
         rows, title=f"{event.title}参加人员名单", watermark=_watermark(request.user), widths=[8, 14, 28, 12, 20, 10]
@@ -463,9 +448,9 @@ def attendance_xlsx(request, pk: int):
 @require_GET
 def event_ics(request, pk: int):
     if request.membership.role == STAFF:
-        event = _get_event_for_user(request, pk)
+        event = access.get_event_for_user(request, pk)
     else:
-        event = _get_event_for_member(request, pk, _my_person(request))
+        event = access.get_event_for_member(request, pk, access.my_person(request))
     _audit_export(request, event, "日历.ics", 1)
     return _download(exports.event_ics(event), f"{event.title}.ics", "text/calendar; charset=utf-8")
 
@@ -499,7 +484,7 @@ def _my_registrations(person: Person | None) -> dict[int, Registration]:
 
 @role_required(Role.MEMBER)
 def member_list(request):
-    person = _my_person(request)
+    person = access.my_person(request)
     events = []
     if person is not None:
         events = list(
@@ -515,7 +500,7 @@ def member_list(request):
 
 @role_required(Role.MEMBER)
 def member_mine(request):
-    person = _my_person(request)
+    person = access.my_person(request)
     registrations, feed_url = [], ""
     if person is not None:
         registrations = list(
@@ -532,7 +517,7 @@ def member_mine(request):
 @role_required(Role.MEMBER)
 @require_POST
 def member_feed_reset(request):
-    person = _my_person(request)
+    person = access.my_person(request)
     if person is None:
         raise Http404
     services.reset_calendar_feed(person, by=request.user, request=request)
@@ -542,8 +527,8 @@ def member_feed_reset(request):
 
 @role_required(Role.MEMBER)
 def member_detail(request, pk: int):
-    person = _my_person(request)
-    event = _get_event_for_member(request, pk, person)
+    person = access.my_person(request)
+    event = access.get_event_for_member(request, pk, person)
     registration = Registration.objects.filter(event=event, person=person).first()
     position = None
     if registration is not None and registration.status == Registration.Status.WAITING:
@@ -569,8 +554,8 @@ def member_detail(request, pk: int):
 @role_required(Role.MEMBER)
 @require_POST
 def member_register(request, pk: int):
-    person = _my_person(request)
-    event = _get_event_for_member(request, pk, person)
+    person = access.my_person(request)
+    event = access.get_event_for_member(request, pk, person)
     try:
         registration = services.register(event, person=person, by=request.user, request=request)
     except services.RegistrationRefused as error:
@@ -586,8 +571,8 @@ def member_register(request, pk: int):
 @role_required(Role.MEMBER)
 @require_POST
 def member_cancel(request, pk: int):
-    person = _my_person(request)
-    event = _get_event_for_member(request, pk, person)
+    person = access.my_person(request)
+    event = access.get_event_for_member(request, pk, person)
     registration = get_object_or_404(Registration, event=event, person=person)
     try:
         services.cancel_registration(registration, by=request.user, request=request)
@@ -601,8 +586,8 @@ def member_cancel(request, pk: int):
 @role_required(Role.MEMBER)
 @require_POST
 def member_decline(request, pk: int):
-    person = _my_person(request)
-    event = _get_event_for_member(request, pk, person)
+    person = access.my_person(request)
+    event = access.get_event_for_member(request, pk, person)
     try:
         services.decline(event, person=person, by=request.user, request=request)
     except services.NotAllowed as error:
@@ -620,7 +605,7 @@ def member_checkin(request, pk: int, token: str):
     event = get_object_or_404(Event.objects.for_org(request.organisation), pk=pk)
     if not constant_time_compare(token, event.checkin_token):
         raise Http404
-    person = _my_person(request)
+    person = access.my_person(request)
     if request.method == "POST" and person is not None:
         try:
             _, message = services.check_in_by_qr(event, person=person, by=request.user, request=request)

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
+
 
 class Slot(models.TextChoices):
     BOOK = "book", _("读一本好书")
@@ -33,10 +35,7 @@ def proof_path(instance, filename):
     return f"fiveones/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
 
 
-class EntryQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
+class EntryQuerySet(OrgScopedQuerySet):
     def pending(self):
         return self.filter(status=Entry.Status.PENDING)
 
@@ -44,7 +43,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(status=Entry.Status.VERIFIED)
 
 
-class Entry(models.Model):
+class Entry(OrgScopedModel):
     """A self-reported five-ones entry with its proof, waiting for (or past) UFD verification."""
 
     class Status(models.TextChoices):
@@ -52,7 +51,6 @@ class Entry(models.Model):
         VERIFIED = "verified", _("已核实")
         REJECTED = "rejected", _("未通过")
 
-    organisation = models.ForeignKey("orgs.Organisation", related_name="+", on_delete=models.PROTECT)
     person = models.ForeignKey("people.Person", related_name="five_ones_entries", on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     slot = models.CharField(_("项目"), max_length=10, choices=Slot.choices)
@@ -70,7 +68,6 @@ class Entry(models.Model):
     )
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EntryQuerySet.as_manager()
 

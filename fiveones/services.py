@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import NotAllowed
 from fiveones.models import SELF_REPORTED, Completion, Entry, TargetLink
 from fiveones.queries import ledgers, members
 from notifications.services import notify
@@ -20,10 +21,6 @@ from orgs.models import Membership, Organisation, Role
 from plans.services import record_achievement, targets_for_org, withdraw_achievement
 
 log = logging.getLogger(__name__)
-
-
-class NotAllowed(Exception):
-    """The action is not possible in the entry's current state (message in Chinese)."""
 
 
 def _staff_users(organisation):

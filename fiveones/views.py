@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,25 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exports import write_xlsx
 from core.http import file_download
-from fiveones import services
+from fiveones import access, services
 from fiveones.exports import ledger_rows
 from fiveones.forms import EntryForm, RejectForm, TargetLinkForm, YearForm
 from fiveones.models import SELF_REPORTED, Entry, Slot, TargetLink
 from fiveones.queries import completion_figures, ledgers, member_ledger
 from orgs.access import role_required
 from orgs.models import Role
-from people.models import Person
 
 STAFF = Role.UFD_STAFF
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _my_person(request) -> Person | None:
-    return Person.objects.for_org(request.organisation).filter(user=request.user).first()
-
-
-def _get_entry_for_staff(request, pk: int) -> Entry:
-    return get_object_or_404(Entry.objects.for_org(request.organisation).select_related("person"), pk=pk)
 
 
 # --- Members ------------------------------------------------------------------------------------
@@ -37,7 +28,7 @@ def _get_entry_for_staff(request, pk: int) -> Entry:
 def card(request):
     """The member's own five ones card for a year: each slot, what fills it, what is missing."""
     form = YearForm(request.GET)
-    person = _my_person(request)
+    person = access.my_person(request)
     ledger = member_ledger(person, form.selected_year) if person else None
     context = {"form": form, "person": person, "ledger": ledger, "self_reported": [s.value for s in SELF_REPORTED]}
     return render(request, "fiveones/card.html", context)
@@ -47,7 +38,7 @@ def card(request):
 @require_http_methods(["GET", "POST"])
 def report(request, slot: str):
     """One tap from the card: report a book, an outside talk or visit, a research report."""
-    person = _my_person(request)
+    person = access.my_person(request)
     if person is None or slot not in SELF_REPORTED:
         raise Http404
     year = timezone.localdate().year
@@ -71,10 +62,7 @@ def report(request, slot: str):
 @role_required(Role.MEMBER)
 @require_POST
 def entry_delete(request, pk: int):
-    person = _my_person(request)
-    entry = get_object_or_404(Entry.objects.filter(person=person), pk=pk) if person else None
-    if entry is None:
-        raise Http404
+    entry = access.get_own_entry(request, pk)
     try:
         services.delete_entry(entry, by=request.user, request=request)
         messages.success(request, _("已撤回。"))
@@ -87,11 +75,7 @@ def entry_delete(request, pk: int):
 @require_GET
 def proof(request, pk: int):
     """The proof of an entry: its member, or UFD staff of the organisation."""
-    entries = Entry.objects.for_org(request.organisation)
-    if request.membership.role == Role.MEMBER:
-        person = _my_person(request)
-        entries = entries.filter(person=person) if person else entries.none()
-    entry = get_object_or_404(entries, pk=pk)
+    entry = access.get_entry_for_user(request, pk)
     return file_download(entry.proof.open("rb"), entry.proof_name)
 
 
@@ -142,7 +126,7 @@ def queue(request):
 @role_required(STAFF)
 @require_POST
 def verify(request, pk: int):
-    entry = _get_entry_for_staff(request, pk)
+    entry = access.get_entry_for_staff(request, pk)
     try:
         services.verify_entry(entry, by=request.user, request=request)
         messages.success(request, _("已核实：%(person)s %(entry)s") % {"person": entry.person.name, "entry": entry})
@@ -154,7 +138,7 @@ def verify(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def reject(request, pk: int):
-    entry = _get_entry_for_staff(request, pk)
+    entry = access.get_entry_for_staff(request, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写未通过的原因。"))
@@ -207,7 +191,7 @@ def target_link(request):
 @role_required(STAFF)
 @require_POST
 def target_unlink(request, pk: int):
-    link = get_object_or_404(TargetLink.objects.filter(organisation=request.organisation), pk=pk)
+    link = access.get_target_link_for_staff(request, pk)
     year = link.year
     services.unlink_target(link, by=request.user, request=request)
     messages.success(request, _("已取消关联。"))

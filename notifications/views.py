@@ -1,14 +1,14 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications import messages, services
+from notifications import access, messages, services
 from notifications.forms import PreferencesForm, RobotForm, TemplateForm
-from notifications.models import PERSONAL_CHANNELS, Delivery, MessageTemplate, Notification, Robot
+from notifications.models import PERSONAL_CHANNELS, Delivery, Notification, Robot
 from orgs.access import role_required
 from orgs.models import Role
 
@@ -28,7 +28,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_open(request, pk: int):
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification = access.get_own_notification(request, pk)
     services.mark_read(request.user, notification.pk)
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}):
@@ -78,10 +78,6 @@ def preferences(request):
 # --- UFD staff: robots, templates, delivery log -------------------------------------------------
 
 
-def _get_robot_for_user(request, pk: int) -> Robot:
-    return get_object_or_404(Robot, pk=pk, organisation=request.organisation)
-
-
 @role_required(STAFF)
 def robot_list(request):
     robots = Robot.objects.filter(organisation=request.organisation)
@@ -90,7 +86,7 @@ def robot_list(request):
 
 @role_required(STAFF)
 def robot_form(request, pk: int | None = None):
-    robot = _get_robot_for_user(request, pk) if pk else None
+    robot = access.get_robot_for_user(request, pk) if pk else None
     initial = {f: getattr(robot, f) for f in services.ROBOT_FIELDS} if robot else None
     form = RobotForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +101,7 @@ def robot_form(request, pk: int | None = None):
 @role_required(STAFF)
 @require_POST
 def robot_delete(request, pk: int):
-    robot = _get_robot_for_user(request, pk)
+    robot = access.get_robot_for_user(request, pk)
     services.delete_robot(robot, by=request.user, request=request)
     flash.success(request, _("已删除群机器人。"))
     return redirect("notifications:robots")
@@ -114,7 +110,7 @@ def robot_delete(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def robot_test(request, pk: int):
-    robot = _get_robot_for_user(request, pk)
+    robot = access.get_robot_for_user(request, pk)
     services.test_robot(robot, by=request.user, request=request)
     flash.success(request, _("测试消息已发出，结果见发送记录。"))
     return redirect("notifications:deliveries")
@@ -129,7 +125,7 @@ def template_list(request):
 @role_required(STAFF)
 def template_edit(request, pk: int):
     """Edit one message template; 预览 renders it with sample values without saving."""
-    template = get_object_or_404(MessageTemplate, pk=pk, organisation=request.organisation)
+    template = access.get_template_for_user(request, pk)
     form = TemplateForm(request.POST or None, key=template.key, initial={"text": template.text})
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -165,7 +161,7 @@ def delivery_list(request):
 @role_required(STAFF)
 @require_POST
 def delivery_retry(request, pk: int):
-    delivery = get_object_or_404(Delivery, pk=pk, organisation=request.organisation, status=Delivery.Status.FAILED)
+    delivery = access.get_failed_delivery(request, pk)
     services.retry_delivery(delivery, by=request.user, request=request)
     flash.success(request, _("已重新发送。"))
     return redirect("notifications:deliveries")

@@ -23,9 +23,31 @@ class Organisation(models.Model):
         return self.name
 
 
-class DepartmentQuerySet(models.QuerySet):
+class OrgScopedQuerySet(models.QuerySet):
+    """The one `for_org`. A queryset whose rows reach their organisation through a relation
+    (an item through its plan) names the path in `org_lookup`."""
+
+    org_lookup = "organisation"
+
     def for_org(self, organisation):
-        return self.filter(organisation=organisation)
+        return self.filter(**{self.org_lookup: organisation})
+
+
+class OrgScopedModel(models.Model):
+    """A record that belongs to one organisation (tenant) and is edited through a form: the
+    organisation, a `version` for optimistic locking (core.concurrency.update_if_unchanged bumps
+    it), and when it was created and last saved. `Model.objects.for_org(org)` scopes a query.
+    Subclasses with their own queryset subclass OrgScopedQuerySet."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("组织"), related_name="+", on_delete=models.PROTECT)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class Department(models.Model):
@@ -37,7 +59,7 @@ class Department(models.Model):
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
 
-    objects = DepartmentQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "name"]

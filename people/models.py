@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import DigestField, EncryptedEmailField, EncryptedJSONField, EncryptedTextField, field_digest
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
 
 
 def source_text(label) -> str:
@@ -63,9 +64,10 @@ class Party(models.TextChoices):
     TAIMENG = "taimeng", _("台盟")
 
 
-class PersonQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
+class PersonQuerySet(OrgScopedQuerySet):
+    def of_user(self, user) -> "Person | None":
+        """The person record a login belongs to, or None."""
+        return self.filter(user=user).first()
 
     def returned_scholars(self):
         """The one definition of a returned overseas scholar (留学回国人员), used by every list, count
@@ -115,14 +117,11 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(PublicityConsent.objects.filter(person=OuterRef("pk"), withdrawn_at__isnull=True)))
 
 
-class Person(models.Model):
+class Person(OrgScopedModel):
     class Gender(models.TextChoices):
         MALE = "M", _("男")
         FEMALE = "F", _("女")
 
-    organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("组织"), related_name="people", on_delete=models.PROTECT
-    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登录账号"),
@@ -160,9 +159,6 @@ class Person(models.Model):
         related_name="assigned_people",
         help_text=_("可为此人记录联系情况的部门联络员"),
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -332,9 +328,8 @@ class PublicityConsent(models.Model):
         return f"{self.given_at:%Y-%m-%d}"
 
 
-class ContactQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(person__organisation=organisation)
+class ContactQuerySet(OrgScopedQuerySet):
+    org_lookup = "person__organisation"
 
     def open_follow_ups(self):
         return self.filter(follow_up_needed=True, closed_at__isnull=True)
@@ -381,12 +376,7 @@ class ContactRecord(models.Model):
         return self.follow_up_needed and self.closed_at is None
 
 
-class GroupQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
-
-class Group(models.Model):
+class Group(OrgScopedModel):
     """A set of people to target: a saved list filter (its members change with the registry)
     or a static list built by hand. Read members with `people.queries.group_members`."""
 
@@ -394,17 +384,11 @@ class Group(models.Model):
         STATIC = "static", _("固定名单")
         SAVED = "saved", _("筛选条件")
 
-    organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("组织"), related_name="person_groups", on_delete=models.CASCADE
-    )
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.STATIC)
     filter = models.JSONField(_("筛选条件"), default=dict, blank=True, help_text=_("名册筛选的查询参数"))
     members = models.ManyToManyField(Person, verbose_name=_("成员"), blank=True, related_name="static_groups")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = GroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

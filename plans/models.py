@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
+
 DUE_SOON_DAYS = 7
 MILESTONE_SOON_DAYS = 3
 QUIET_DAYS = 30
@@ -23,27 +25,18 @@ def source_text(label) -> str:
         return str(label)
 
 
-class PlanQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
-
-class Plan(models.Model):
+class Plan(OrgScopedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
-    organisation = models.ForeignKey("orgs.Organisation", related_name="plans", on_delete=models.PROTECT)
     year = models.PositiveIntegerField(_("年度"))
     title = models.CharField(_("标题"), max_length=200)
     preamble = models.TextField(_("指导思想"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-created_at"]
@@ -84,9 +77,8 @@ class Section(models.Model):
         return f"{self.marker}{self.title}"
 
 
-class ItemQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(plan__organisation=organisation)
+class ItemQuerySet(OrgScopedQuerySet):
+    org_lookup = "plan__organisation"
 
     def open(self):
         return self.filter(accepted_at__isnull=True)

@@ -11,10 +11,12 @@ from django.utils.translation import gettext
 
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
+from core.exceptions import NotAllowed
 from integrations import services as webhooks
 from integrations.models import EventType
 from notifications.services import notify, notify_departments
 from orgs.models import Department, Membership, Role
+from plans.access import can_close, can_report, user_departments
 from plans.models import (
     Achievement,
     Evidence,
@@ -29,10 +31,6 @@ from plans.models import (
 )
 
 ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
-
-
-class NotAllowed(Exception):
-    """The action is not open to this user or in this state; the message says why."""
 
 
 # --- Achievements: the one way other modules feed the plan ---------------------------------
@@ -317,24 +315,6 @@ def delete_plan(plan: Plan, *, by, request=None) -> None:
 def _locked(item: Item) -> Item:
     """The item as it is now in the database, locked for this transaction."""
     return Item.objects.select_for_update().select_related("plan", "plan__organisation").get(pk=item.pk)
-
-
-def user_departments(user) -> list[Department]:
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.role != Role.LIAISON:
-        return []
-    return list(membership.departments.all())
-
-
-def can_report(item: Item, user) -> bool:
-    """Liaisons of the lead or a support department may report."""
-    ids = {d.pk for d in user_departments(user)}
-    return bool(ids) and (item.lead_department_id in ids or any(d.pk in ids for d in item.support_departments.all()))
-
-
-def can_close(item: Item, user) -> bool:
-    """Only the lead department's liaisons submit the closing report."""
-    return item.lead_department_id in {d.pk for d in user_departments(user)}
 
 
 def _reporting_department(item: Item, user) -> Department | None:

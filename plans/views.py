@@ -16,9 +16,8 @@ from core.concurrency import STALE_MESSAGE
 from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Department, Role
-from plans import exports, forms, imports, services
+from plans import access, exports, forms, imports, services
 from plans.models import (
-    Evidence,
     Item,
     ItemEvent,
     ItemSupport,
@@ -45,28 +44,12 @@ LIGHT_TEXT = {
 }
 
 
-def _plans_for(request):
-    plans = Plan.objects.for_org(request.organisation)
-    if request.membership.role != Role.UFD_STAFF:
-        plans = plans.filter(status=Plan.Status.PUBLISHED)
-    return plans
-
-
-def _get_plan_for_user(request, pk: int) -> Plan:
-    return get_object_or_404(_plans_for(request), pk=pk)
-
-
-def _get_item_for_user(request, pk: int) -> Item:
-    items = Item.objects.filter(plan__in=_plans_for(request)).with_lists()
-    return get_object_or_404(items, pk=pk)
-
-
 # --- Plans and import -------------------------------------------------------------------
 
 
 @role_required(*READERS)
 def plan_list(request):
-    plans = _plans_for(request).select_related("created_by")
+    plans = access.plans_for(request).select_related("created_by")
     pending = []
     if request.membership.role == Role.UFD_STAFF:
         pending = list(imports.pending_imports(request.organisation)[:50])
@@ -76,7 +59,7 @@ def plan_list(request):
 @role_required(Role.UFD_STAFF)
 @require_POST
 def plan_import_discard(request, pk: int):
-    record = get_object_or_404(PlanImport, pk=pk, organisation=request.organisation, plan__isnull=True)
+    record = access.get_import_for_user(request, pk, unsaved=True)
     imports.discard_import(record, by=request.user, request=request)
     messages.success(request, _("已放弃导入“%(name)s”。") % {"name": record.source_name or record.pk})
     return redirect("plans:list")
@@ -152,7 +135,7 @@ def _review_forms(request, record: PlanImport):
 @role_required(Role.UFD_STAFF)
 @require_http_methods(["GET", "POST"])
 def plan_import_review(request, pk: int):
-    record = get_object_or_404(PlanImport, pk=pk, organisation=request.organisation)
+    record = access.get_import_for_user(request, pk)
     if record.plan_id:
         return redirect("plans:detail", pk=record.plan_id)
     if record.parsed is None:
@@ -289,7 +272,7 @@ def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
 
 @role_required(*READERS)
 def plan_detail(request, pk: int):
-    plan = _get_plan_for_user(request, pk)
+    plan = access.get_plan_for_user(request, pk)
     sections = list(Section.objects.filter(plan=plan))
     items = _rows(Item.objects.filter(plan=plan), timezone.localdate())
     by_section = defaultdict(list)
@@ -317,7 +300,7 @@ def plan_detail(request, pk: int):
 @role_required(Role.UFD_STAFF)
 @require_POST
 def plan_publish(request, pk: int):
-    plan = _get_plan_for_user(request, pk)
+    plan = access.get_plan_for_user(request, pk)
     try:
         notified = services.publish_plan(plan, by=request.user, request=request)
         messages.success(request, _("已发布，已通知 %(count)s 位部门联络员。") % {"count": notified})
@@ -329,7 +312,7 @@ def plan_publish(request, pk: int):
 @role_required(Role.UFD_STAFF)
 @require_POST
 def plan_delete(request, pk: int):
-    plan = _get_plan_for_user(request, pk)
+    plan = access.get_plan_for_user(request, pk)
     try:
         services.delete_plan(plan, by=request.user, request=request)
         messages.success(request, _("草稿已删除。"))
@@ -341,7 +324,7 @@ def plan_delete(request, pk: int):
 
 @role_required(Role.UFD_STAFF, Role.LEADER)
 def plan_export(request, pk: int):
-    plan = _get_plan_for_user(request, pk)
+    plan = access.get_plan_for_user(request, pk)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in exports.FORMATS:
         raise Http404
@@ -355,23 +338,23 @@ def plan_export(request, pk: int):
 
 @role_required(*READERS)
 def item_detail(request, pk: int):
-    item = _get_item_for_user(request, pk)
+    item = access.get_item_for_user(request, pk)
     reports = (
         ProgressReport.objects.filter(item=item).select_related("author", "department").prefetch_related("evidence")
     )
     events = ItemEvent.objects.filter(item=item).select_related("user")
     user = request.user
     is_staff = request.membership.role == Role.UFD_STAFF
-    can_report = item.plan.is_published and not item.accepted_at and services.can_report(item, user)
+    can_report = item.plan.is_published and not item.accepted_at and access.can_report(item, user)
     context = {
         "item": item,
         "reports": reports,
         "events": events,
         "targets": item.targets.prefetch_related("achievements"),
         "can_report": can_report,
-        "can_close": services.can_close(item, user),
+        "can_close": access.can_close(item, user),
         "is_staff": is_staff,
-        "report_form": forms.ReportForm(can_close=services.can_close(item, user)) if can_report else None,
+        "report_form": forms.ReportForm(can_close=access.can_close(item, user)) if can_report else None,
         "reason_form": forms.ReasonForm(),
         "accept_form": forms.AcceptForm(),
         "unmet": [t for t in item.targets.all() if not t.is_met],
@@ -384,10 +367,10 @@ def item_detail(request, pk: int):
 @role_required(Role.LIAISON)
 @require_POST
 def item_report(request, pk: int):
-    item = _get_item_for_user(request, pk)
-    if not services.can_report(item, request.user):
+    item = access.get_item_for_user(request, pk)
+    if not access.can_report(item, request.user):
         raise PermissionDenied
-    form = forms.ReportForm(request.POST, request.FILES, can_close=services.can_close(item, request.user))
+    form = forms.ReportForm(request.POST, request.FILES, can_close=access.can_close(item, request.user))
     if form.is_valid():
         try:
             services.post_report(
@@ -414,7 +397,7 @@ def item_report(request, pk: int):
 
 
 def _staff_action(request, pk: int, action):
-    item = _get_item_for_user(request, pk)
+    item = access.get_item_for_user(request, pk)
     try:
         action(item)
     except services.NotAllowed as error:
@@ -448,7 +431,7 @@ def item_return(request, pk: int):
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写退回原因。"))
-        return redirect("plans:item-detail", pk=_get_item_for_user(request, pk).pk)
+        return redirect("plans:item-detail", pk=access.get_item_for_user(request, pk).pk)
 
     def send_back(item):
         services.return_closing(item, by=request.user, reason=form.cleaned_data["reason"], request=request)
@@ -506,7 +489,7 @@ def urge_many(request):
 @role_required(Role.UFD_STAFF)
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk: int):
-    item = _get_item_for_user(request, pk)
+    item = access.get_item_for_user(request, pk)
     form = forms.ItemEditForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -524,7 +507,7 @@ def item_edit(request, pk: int):
 @role_required(Role.UFD_STAFF)
 @require_POST
 def milestone_add(request, pk: int):
-    item = _get_item_for_user(request, pk)
+    item = access.get_item_for_user(request, pk)
     form = forms.MilestoneForm(request.POST)
     if form.is_valid():
         milestone = form.save(commit=False)
@@ -540,9 +523,9 @@ def milestone_add(request, pk: int):
 @role_required(Role.UFD_STAFF, Role.LIAISON)
 @require_POST
 def milestone_done(request, pk: int, milestone_pk: int):
-    item = _get_item_for_user(request, pk)
+    item = access.get_item_for_user(request, pk)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, item=item)
-    if request.membership.role == Role.LIAISON and not services.can_close(item, request.user):
+    if request.membership.role == Role.LIAISON and not access.can_close(item, request.user):
         raise PermissionDenied
     services.complete_milestone(milestone, by=request.user, done=not milestone.done_at, request=request)
     return redirect("plans:item-detail", pk=item.pk)
@@ -550,11 +533,7 @@ def milestone_done(request, pk: int, milestone_pk: int):
 
 @role_required(*READERS)
 def evidence_download(request, pk: int):
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("report__item__plan"),
-        pk=pk,
-        report__item__plan__in=_plans_for(request),
-    )
+    evidence = access.get_evidence_for_user(request, pk)
     return file_download(evidence.file.open("rb"), evidence.original_name, inline=evidence.is_image)
 
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
+
 DUE_SOON_DAYS = 3  # yellow from this many days before the due date
 OBJECTION_DAYS = 7  # the lead department may object to an assignment within this many days
 
@@ -84,10 +86,7 @@ STATUS_COLOURS = {
 }
 
 
-class ProposalQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
+class ProposalQuerySet(OrgScopedQuerySet):
     def counted(self):
         """Submitted at some point and not withdrawn: what the figures count as received."""
         return self.exclude(status__in=NOT_COUNTED)
@@ -130,10 +129,7 @@ def attachment_path(instance, filename):
     return f"proposals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
 
 
-class Proposal(models.Model):
-    organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("组织"), related_name="proposals", on_delete=models.PROTECT
-    )
+class Proposal(OrgScopedModel):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.SUGGESTION)
     category = models.CharField(_("类别"), max_length=12, choices=Category.choices, default=Category.OTHER)
     title = models.CharField(_("标题"), max_length=200)
@@ -187,9 +183,6 @@ class Proposal(models.Model):
     targets = models.ManyToManyField(
         "plans.Target", verbose_name=_("关联目标"), through="ProposalTarget", blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -487,18 +480,14 @@ class FilingStatus(models.TextChoices):
     ENDORSED = "endorsed", _("获领导批示")
 
 
-class OutsideFilingQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
+class OutsideFilingQuerySet(OrgScopedQuerySet):
     def verified(self):
         return self.filter(verified_at__isnull=False)
 
 
-class OutsideFiling(models.Model):
+class OutsideFiling(OrgScopedModel):
     """A 提案 / 议案 / 建议 / 社情民意信息 a member filed with an outside body (市政协, 民盟市委...)."""
 
-    organisation = models.ForeignKey("orgs.Organisation", related_name="outside_filings", on_delete=models.PROTECT)
     person = models.ForeignKey(
         "people.Person", verbose_name=_("成员"), related_name="outside_filings", on_delete=models.PROTECT
     )
@@ -517,9 +506,6 @@ class OutsideFiling(models.Model):
     )
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OutsideFilingQuerySet.as_manager()
 

@@ -8,16 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
 
-class StoryQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
 
+class StoryQuerySet(OrgScopedQuerySet):
     def published(self):
         return self.filter(status=Story.Status.PUBLISHED)
 
 
-class Story(models.Model):
+class Story(OrgScopedModel):
     class Kind(models.TextChoices):
         FEATURE = "feature", _("专题报道")
         PROFILE = "profile", _("人物风采")
@@ -29,7 +28,6 @@ class Story(models.Model):
         PUBLISHED = "published", _("已发布")
         UNPUBLISHED = "unpublished", _("已撤下")
 
-    organisation = models.ForeignKey("orgs.Organisation", related_name="stories", on_delete=models.CASCADE)
     kind = models.CharField(_("栏目"), max_length=10, choices=Kind.choices, default=Kind.FEATURE)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), help_text=_("已清理的 HTML"))
@@ -44,12 +42,9 @@ class Story(models.Model):
     )
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
     unpublish_reason = models.CharField(_("撤下原因"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
     unpublished_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = StoryQuerySet.as_manager()
 

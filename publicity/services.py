@@ -18,19 +18,21 @@ import re
 import nh3
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (views catch services.StaleEdit)
+from core.concurrency import StaleEdit, bump_version, update_if_unchanged  # noqa: F401  (views catch services.StaleEdit)
+from core.exceptions import NotAllowed
 from notifications.models import Kind
 from notifications.services import notify
 from orgs.models import Role
 from people.models import Person
 from people.queries import people_with_consent
 from plans import services as plan_services
+from publicity.access import can_review
 from publicity.models import Story, StoryPhoto
 
 # The rich text a story may hold: no images (photos are uploaded separately), no styles, no
@@ -42,10 +44,6 @@ URL_SCHEMES = {"http", "https", "mailto"}
 BLOCK_TAG = re.compile(r"<\s*(p|h3|h4|ul|ol|blockquote)\b", re.IGNORECASE)
 
 STATUS_LABELS = {value: str(label) for value, label in Story.Status.choices}
-
-
-class NotAllowed(Exception):
-    """The action is refused in this state or for this user; the message (Chinese) says why."""
 
 
 def sanitise(text: str) -> str:
@@ -83,7 +81,7 @@ def _reviewers(organisation, *, exclude=None):
 def _set_status(story: Story, status: str, *, by, request=None, note: str = "", **fields) -> Story:
     before = story.status
     values = {"status": status, **fields}
-    Story.objects.filter(pk=story.pk).update(version=F("version") + 1, **values)
+    bump_version(Story, story.pk, **values)
     for name, value in values.items():
         setattr(story, name, value)
     story.version += 1
@@ -200,11 +198,6 @@ def submit_story(story: Story, *, by, request=None) -> Story:
         kind=Kind.PUBLICITY,
     )
     return story
-
-
-def can_review(story: Story, user, role: str) -> bool:
-    """A leader, or a UFD user who is not the author."""
-    return role == Role.LEADER or (role == Role.UFD_STAFF and story.author_id != user.pk)
 
 
 @transaction.atomic

@@ -13,18 +13,12 @@ from orgs.access import role_required
 from orgs.models import Organisation, Role
 from people.models import Person
 from people.queries import people_with_consent
-from publicity import services
+from publicity import access, services
 from publicity.forms import PhotoForm, ReturnForm, ReviewForm, StoryFilterForm, StoryForm, UnpublishForm
 from publicity.models import Story, StoryPhoto
 
 STAFF = Role.UFD_STAFF
 READERS = (Role.UFD_STAFF, Role.LEADER)
-
-
-def _get_story_for_user(request, pk: int) -> Story:
-    return get_object_or_404(
-        Story.objects.for_org(request.organisation).select_related("author", "reviewed_by", "item__plan"), pk=pk
-    )
 
 
 def _refused(request, story: Story, error: Exception):
@@ -61,7 +55,7 @@ def story_create(request):
 
 @role_required(STAFF)
 def story_edit(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     if not story.editable:
         messages.error(request, _("待审核或已发布的报道不能修改；请先退回或撤下。"))
         return redirect("publicity:detail", pk=story.pk)
@@ -89,7 +83,7 @@ def story_edit(request, pk: int):
 
 @role_required(*READERS)
 def story_detail(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     role = request.membership.role
     consenting = set(people_with_consent(request.organisation).filter(stories=story).values_list("pk", flat=True))
     people = [(p, p.pk in consenting) for p in story.people.order_by("name")]
@@ -101,7 +95,7 @@ def story_detail(request, pk: int):
         "review_form": ReviewForm(),
         "return_form": ReturnForm(),
         "unpublish_form": UnpublishForm(),
-        "can_review": story.status == Story.Status.REVIEW and services.can_review(story, request.user, role),
+        "can_review": story.status == Story.Status.REVIEW and access.can_review(story, request.user, role),
         "is_staff": role == STAFF,
         "missing_consent": [p for p, ok in people if not ok],
         "targets": list(story.item.targets.all()) if story.item_id else [],
@@ -112,7 +106,7 @@ def story_detail(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def story_submit(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     try:
         services.submit_story(story, by=request.user, request=request)
     except services.NotAllowed as e:
@@ -124,7 +118,7 @@ def story_submit(request, pk: int):
 @role_required(*READERS)
 @require_POST
 def story_approve(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _refused(request, story, ValueError(_("审核意见过长。")))
@@ -141,7 +135,7 @@ def story_approve(request, pk: int):
 @role_required(*READERS)
 @require_POST
 def story_return(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _refused(request, story, ValueError(_("请填写退回原因。")))
@@ -158,7 +152,7 @@ def story_return(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def story_unpublish(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     form = UnpublishForm(request.POST)
     if not form.is_valid():
         return _refused(request, story, ValueError(_("请填写撤下原因。")))
@@ -173,7 +167,7 @@ def story_unpublish(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def story_delete(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     try:
         services.delete_story(story, by=request.user, request=request)
     except services.NotAllowed as e:
@@ -185,7 +179,7 @@ def story_delete(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def photo_add(request, pk: int):
-    story = _get_story_for_user(request, pk)
+    story = access.get_story_for_user(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         services.add_photo(
@@ -209,15 +203,15 @@ def _photo_response(photo: StoryPhoto):
 @role_required(*READERS)
 @require_GET
 def photo_file(request, pk: int, photo: int):
-    story = _get_story_for_user(request, pk)
-    return _photo_response(get_object_or_404(StoryPhoto, pk=photo, story=story))
+    story = access.get_story_for_user(request, pk)
+    return _photo_response(access.get_photo(story, photo))
 
 
 @role_required(STAFF)
 @require_POST
 def photo_delete(request, pk: int, photo: int):
-    story = _get_story_for_user(request, pk)
-    services.delete_photo(get_object_or_404(StoryPhoto, pk=photo, story=story), by=request.user, request=request)
+    story = access.get_story_for_user(request, pk)
+    services.delete_photo(access.get_photo(story, photo), by=request.user, request=request)
     messages.success(request, _("图片已删除。"))
     return redirect("publicity:detail", pk=story.pk)
 
@@ -257,4 +251,4 @@ def public_detail(request, slug: str, pk: int):
 @require_GET
 def public_photo(request, slug: str, pk: int, photo: int):
     story = _public_story(slug, pk)
-    return _photo_response(get_object_or_404(StoryPhoto, pk=photo, story=story))
+    return _photo_response(access.get_photo(story, photo))

@@ -5,16 +5,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel
 
-class SummaryDraft(models.Model):
-    organisation = models.ForeignKey("orgs.Organisation", related_name="+", on_delete=models.CASCADE)
+
+class SummaryDraft(OrgScopedModel):
     year = models.PositiveIntegerField(_("年度"))
     text = models.TextField(_("总结正文"))
     highlights = models.JSONField(_("工作亮点"), default=list, blank=True)
     generated_at = models.DateTimeField(_("生成时间"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("年度工作总结草稿")

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.concurrency import STALE_MESSAGE, StaleEdit
 from orgs.access import role_required
 from orgs.models import Role
-from reports import charts, forms, services, summary
-from reports.models import SummaryDraft
+from reports import access, charts, forms, services, summary
 
 READERS = (Role.UFD_STAFF, Role.LEADER)
 
@@ -31,9 +30,9 @@ def _year(request) -> int:
 def summary_page(request):
     year = _year(request)
     org = request.organisation
-    if request.method == "POST" and request.membership.role != Role.UFD_STAFF:
+    if request.method == "POST" and not access.can_edit(request):
         raise PermissionDenied
-    draft = SummaryDraft.objects.filter(organisation=org, year=year).first()
+    draft = access.draft_for(request, year)
     data = summary.ledger(org, year)
     form = None
     status = 200

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orgs.models import OrgScopedModel, OrgScopedQuerySet
+
 # Study points (学习积分) per action, and the most each kind may earn a member in one day.
 POINTS = {"read": 2, "quiz": 3, "reflection": 3}
 DAILY_CAPS = {"read": 10, "quiz": 9, "reflection": 6}
@@ -27,16 +29,13 @@ def image_path(instance, filename):
     return f"study/images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
 
 
-class MaterialQuerySet(models.QuerySet):
-    def for_org(self, organisation):
-        return self.filter(organisation=organisation)
-
+class MaterialQuerySet(OrgScopedQuerySet):
     def visible(self, now=None):
         """Published and past `publish_at`: what members can open."""
         return self.filter(status=StudyMaterial.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
 
-class StudyMaterial(models.Model):
+class StudyMaterial(OrgScopedModel):
     class Kind(models.TextChoices):
         ARTICLE = "article", _("文章")
         FILE = "file", _("文件（PDF/Word）")
@@ -51,7 +50,6 @@ class StudyMaterial(models.Model):
         OPTIONAL = "optional", _("选填")
         REQUIRED = "required", _("必填")
 
-    organisation = models.ForeignKey("orgs.Organisation", related_name="+", on_delete=models.PROTECT)
     title = models.CharField(_("标题"), max_length=200)
     kind = models.CharField(_("形式"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
     body = models.TextField(_("正文"), blank=True)  # sanitised HTML (study.services.clean_html)
@@ -71,10 +69,7 @@ class StudyMaterial(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
     announced_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = MaterialQuerySet.as_manager()
 

@@ -10,13 +10,15 @@ from datetime import timedelta
 import nh3
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.concurrency import update_if_unchanged
+from core.exceptions import NotAllowed
 from notifications.services import notify
 from people.models import Person
 from people.queries import group_members
@@ -41,10 +43,6 @@ TAGS = {
     "a", "img", "table", "thead", "tbody", "tr", "th", "td", "hr", "span", "sub", "sup",
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"}}
-
-
-class NotAllowed(Exception):
-    """The action is not possible now (message in Chinese)."""
 
 
 def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
@@ -107,19 +105,14 @@ def create_material(organisation, *, by, data: dict, file=None, request=None) ->
 def update_material(material: StudyMaterial, *, by, data: dict, version: int, file=None, request=None):
     """Saves an edit unless someone saved since `version` (core.concurrency.StaleEdit). A
     published material gains the people newly in its audience. Audits."""
-    from core.concurrency import StaleEdit
-
-    material = StudyMaterial.objects.select_for_update().get(pk=material.pk)
-    if material.version != version:
-        raise StaleEdit
+    update_if_unchanged(StudyMaterial, material.pk, version)  # locks the row until commit
+    material = StudyMaterial.objects.get(pk=material.pk)
     before = audit.snapshot(material, ["title", "publish_at", "due_at", "required"])
     _apply(material, data)
     if file is not None and material.kind == StudyMaterial.Kind.FILE:
         material.file.save(file.name, file, save=False)
         material.file_name = file.name[:200]
-    material.version = F("version") + 1
     material.save()
-    material.refresh_from_db()
     _set_relations(material, data)
     changes = audit.changed(material, before, ["title", "publish_at", "due_at", "required"])
     audit.log("update", material, by=by, request=request, changes=changes)

@@ -12,35 +12,13 @@ from core.exports import write_xlsx
 from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
-from people.models import Person
-from study import services
+from study import access, services
 from study.forms import BeatForm, ImageForm, MaterialForm, QuestionForm, QuizForm, ReflectionForm, YearForm
-from study.models import POINTS, Assignment, PointEntry, Question, ReadSession, StudyImage, StudyMaterial
+from study.models import POINTS, PointEntry, Question, ReadSession
 from study.queries import materials_with_figures, member_completion, my_materials, yearly_points
 
 STAFF = Role.UFD_STAFF
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _get_material_for_staff(request, pk: int) -> StudyMaterial:
-    return get_object_or_404(StudyMaterial.objects.for_org(request.organisation), pk=pk)
-
-
-def _my_person(request) -> Person | None:
-    return Person.objects.for_org(request.organisation).filter(user=request.user).first()
-
-
-def _get_assignment_for_member(request, pk: int) -> Assignment:
-    """The member's assignment of a visible material of their organisation; 404 otherwise."""
-    person = _my_person(request)
-    if person is None:
-        raise Http404
-    return get_object_or_404(
-        Assignment.objects.select_related("material", "person").filter(
-            person=person, material__in=StudyMaterial.objects.for_org(request.organisation).visible()
-        ),
-        material_id=pk,
-    )
 
 
 def _download(content: bytes, filename: str):
@@ -81,7 +59,7 @@ def material_create(request):
 @role_required(STAFF)
 @require_http_methods(["GET", "POST"])
 def material_edit(request, pk: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     form = MaterialForm(
         request.POST or None, request.FILES or None, organisation=request.organisation, instance=material
     )
@@ -107,7 +85,7 @@ def material_edit(request, pk: int):
 @require_GET
 def material_detail(request, pk: int):
     """The material as members see it, its quiz, images, and who has read it."""
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     assignments = material.assignments.select_related("person__department").order_by("read_at", "person__name")
     context = {
         "material": material,
@@ -124,7 +102,7 @@ def material_detail(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def material_publish(request, pk: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     try:
         count = services.publish_material(material, by=request.user, request=request)
         messages.success(request, _("已发布，推送给 %(n)s 人。") % {"n": count})
@@ -136,7 +114,7 @@ def material_publish(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def material_delete(request, pk: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     services.delete_material(material, by=request.user, request=request)
     messages.success(request, _("已删除。"))
     return redirect("study:list")
@@ -145,7 +123,7 @@ def material_delete(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def image_add(request, pk: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
         image = services.add_image(material, by=request.user, upload=form.cleaned_data["image"], request=request)
@@ -160,7 +138,7 @@ def image_add(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def question_add(request, pk: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
         services.add_question(
@@ -182,7 +160,7 @@ def question_add(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def question_delete(request, pk: int, question: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     item = get_object_or_404(Question.objects.filter(material=material), pk=question)
     services.delete_question(item, by=request.user, request=request)
     messages.success(request, _("已删除测验题。"))
@@ -192,7 +170,7 @@ def question_delete(request, pk: int, question: int):
 @role_required(STAFF)
 @require_POST
 def material_remind(request, pk: int):
-    material = _get_material_for_staff(request, pk)
+    material = access.get_material_for_staff(request, pk)
     count = services.remind_unread(material=material) if material.due_at else 0
     messages.success(request, _("已提醒 %(n)s 人（期限前 48 小时内或已逾期且未读的成员，每人一次）。") % {"n": count})
     return redirect("study:detail", material.pk)
@@ -246,9 +224,9 @@ def export(request):
 @require_GET
 def material_file(request, pk: int):
     if request.membership.role == Role.MEMBER:
-        material = _get_assignment_for_member(request, pk).material
+        material = access.get_assignment_for_member(request, pk).material
     else:
-        material = _get_material_for_staff(request, pk)
+        material = access.get_material_for_staff(request, pk)
     if not material.file:
         raise Http404
     return file_download(material.file.open("rb"), material.file_name or "file")
@@ -257,7 +235,7 @@ def material_file(request, pk: int):
 @role_required(STAFF, Role.LEADER, Role.MEMBER)
 @require_GET
 def image(request, pk: int):
-    item = get_object_or_404(StudyImage.objects.filter(organisation=request.organisation), pk=pk)
+    item = access.get_image_for_user(request, pk)
     return file_download(item.image.open("rb"), item.image.name.rsplit("/", 1)[-1], inline=True)
 
 
@@ -267,7 +245,7 @@ def image(request, pk: int):
 @role_required(Role.MEMBER)
 @require_GET
 def member_list(request):
-    person = _my_person(request)
+    person = access.my_person(request)
     assignments = list(my_materials(person)) if person else []
     year = timezone.localdate().year
     context = {
@@ -283,7 +261,7 @@ def member_list(request):
 @require_GET
 def member_detail(request, pk: int):
     """The reading page: records the opening server-side; the page's JS sends heartbeats."""
-    assignment = _get_assignment_for_member(request, pk)
+    assignment = access.get_assignment_for_member(request, pk)
     session = services.open_material(assignment)
     material = assignment.material
     questions = list(material.questions.prefetch_related("choices"))
@@ -304,7 +282,7 @@ def member_detail(request, pk: int):
 @require_POST
 def member_beat(request, pk: int):
     """Heartbeat / end reached (JSON). The server judges the time since the page was opened."""
-    assignment = _get_assignment_for_member(request, pk)
+    assignment = access.get_assignment_for_member(request, pk)
     form = BeatForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "bad request"}, status=400)
@@ -315,7 +293,7 @@ def member_beat(request, pk: int):
 @role_required(Role.MEMBER)
 @require_POST
 def member_quiz(request, pk: int):
-    assignment = _get_assignment_for_member(request, pk)
+    assignment = access.get_assignment_for_member(request, pk)
     questions = list(assignment.material.questions.prefetch_related("choices"))
     form = QuizForm(request.POST, questions=questions)
     if not form.is_valid():
@@ -335,7 +313,7 @@ def member_quiz(request, pk: int):
 @role_required(Role.MEMBER)
 @require_POST
 def member_reflection(request, pk: int):
-    assignment = _get_assignment_for_member(request, pk)
+    assignment = access.get_assignment_for_member(request, pk)
     form = ReflectionForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("text", []):
@@ -353,7 +331,7 @@ def member_reflection(request, pk: int):
 @require_GET
 def member_points(request):
     """The member's own points this year (no ranking of others)."""
-    person = _my_person(request)
+    person = access.my_person(request)
     year = timezone.localdate().year
     entries = (
         PointEntry.objects.filter(person=person, day__year=year).select_related("assignment__material")
