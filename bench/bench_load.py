@@ -332,7 +332,11 @@ def main() -> int:
     finally:
         for process in (app, bare):
             process.terminate()
-            process.wait(timeout=20)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a worker still busy with a slow page
+                process.kill()
+                process.wait()
         Path(script.name).unlink(missing_ok=True)
 
     before = previous_run(args.scale, vendor)

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -369,13 +369,22 @@ def contact_figures(organisation, *, year: int) -> dict:
         .annotate(contacts_in_year=Count("contacts", filter=Q(contacts__date__year=year)))
     )
     contacted = [p for p in people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name")]
-    not_contacted = list(people.filter(contacts_in_year=0))
+    # Not contacted: a query, not a list - the page shows it a page at a time (thousands at scale).
+    not_contacted = (
+        Person.objects.for_org(organisation)
+        .exclude(Exists(ContactRecord.objects.filter(person=OuterRef("pk"), date__year=year)))
+        .select_related("department")
+        .only("pk", "name", "department__name")
+        .order_by("name", "id")
+    )
+    total = Person.objects.for_org(organisation).count()
     return {
         "year": year,
         "contacted": contacted,
         "not_contacted": not_contacted,
+        "not_contacted_count": total - len(contacted),
         "contact_count": sum(p.contacts_in_year for p in contacted),
-        "people_count": len(contacted) + len(not_contacted),
+        "people_count": total,
     }
 
 

@@ -288,6 +288,8 @@ def figures(request):
         year = this_year
     year = min(max(year, 2000), this_year + 1)
     context = services.contact_figures(request.organisation, year=year)
+    context["page"] = Paginator(context["not_contacted"], PAGE_SIZE).get_page(request.GET.get("page"))
+    context["not_contacted"] = context["page"].object_list
     context["years"] = list(range(this_year, this_year - 5, -1))
     context["summary"] = services.registry_summary(request.organisation)
     return render(request, "people/figures.html", context)
