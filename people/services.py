@@ -361,6 +361,9 @@ def open_follow_ups(user) -> QuerySet:
     )
 
 
+CONTACTED_SHOWN = 50
+
+
 def contact_figures(organisation, *, year: int) -> dict:
     """Contacts per person in `year` (most first) and the people not contacted in `year`."""
     people = (
@@ -368,7 +371,10 @@ def contact_figures(organisation, *, year: int) -> dict:
         .select_related("department")
         .annotate(contacts_in_year=Count("contacts", filter=Q(contacts__date__year=year)))
     )
-    contacted = [p for p in people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name")]
+    # The most contacted first, the first CONTACTED_SHOWN only (thousands at scale); the counts cover all.
+    contacted_all = people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name", "id")
+    contacted = list(contacted_all[:CONTACTED_SHOWN])
+    contacted_count = contacted_all.count()
     # Not contacted: a query, not a list - the page shows it a page at a time (thousands at scale).
     not_contacted = (
         Person.objects.for_org(organisation)
@@ -382,8 +388,10 @@ def contact_figures(organisation, *, year: int) -> dict:
         "year": year,
         "contacted": contacted,
         "not_contacted": not_contacted,
-        "not_contacted_count": total - len(contacted),
-        "contact_count": sum(p.contacts_in_year for p in contacted),
+        "contacted_count": contacted_count,
+        "contacted_shown": CONTACTED_SHOWN,
+        "not_contacted_count": total - contacted_count,
+        "contact_count": ContactRecord.objects.filter(person__organisation=organisation, date__year=year).count(),
         "people_count": total,
     }
 

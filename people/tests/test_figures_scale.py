@@ -52,3 +52,18 @@ def test_not_contacted_is_paginated_with_the_full_count(client, ufd_staff, org, 
     assert "第 1 / 3 页" in html
     last = client.get(URL + "?page=3").content.decode()
     assert last.split('id="not-contacted"')[1].split("</table>")[0].count("记录联系") == 10
+
+
+def test_contacted_list_shows_the_50_most_contacted_and_counts_everyone(client, ufd_staff, org, ufd_department):
+    client.force_login(ufd_staff)
+    people = add_people(org, ufd_department, 70, contacted=60)
+    ContactRecord.objects.create(
+        person=people[59], date=timezone.localdate(), met_by="王同心", method=ContactRecord.Method.VISIT
+    )
+    html = client.get(URL).content.decode()
+    rows = html.split('id="contacts-per-person"')[1].split("</table>")[0]
+    assert rows.count("<tr>") == 1 + 50  # the header row and 50 people
+    assert rows.index("人员059") < rows.index("人员000")  # the one with two contacts comes first
+    assert "共 60 人" in html
+    assert "（10人）" in html  # not contacted
+    assert ">61<" in html  # contacts this year, every one counted
