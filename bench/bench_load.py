@@ -265,6 +265,8 @@ def table(rows: list[dict], before: dict | None) -> str:
                 notes.append(f"REGRESSION ratio {was['ratio']:.3f}->{r['ratio']:.3f}")
             if was and r["p95_ms"] > 1.3 * was["p95_ms"] and r["p95_ms"] > 20:
                 notes.append(f"REGRESSION p95 {was['p95_ms']:.0f}->{r['p95_ms']:.0f}ms")
+        if not r["requests"]:
+            notes.append("no request finished within the window (each took longer)")
         lines.append(
             f"{r['page']:<22} {r['rps']:7.1f} {r['p50_ms']:6.1f}ms {r['p95_ms']:5.0f}ms {r['p99_ms']:5.0f}ms "
             f"{r['errors']:5d} {r['queries']:7} {r['ratio']:6.3f}  {' '.join(notes)}"
