@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres test-multinode lint bench audit-deps bundle install-offline test-offline
+.PHONY: setup setup-dev assets run serve test test-sqlite test-postgres test-multinode lint bench bench-load audit-deps bundle install-offline test-offline
 
 ## setup: create .venv and install pinned runtime dependencies and front-end assets (quick when nothing changed)
 setup: $(VENV)/.runtime assets
@@ -89,6 +89,12 @@ bench: setup-dev
 	$(PY) bench/bench_plan_pages.py
 	$(PY) bench/bench_people_import.py
 	$(PY) bench/bench_year_summary.py
+
+## bench-load: every role's main pages under gunicorn (2 workers) with wrk, beside a bare Django view, on
+## generated data (SCALE=small|province; DATABASE_URL for PostgreSQL). Not in CI: needs wrk (apt-get install wrk).
+SCALE ?= small
+bench-load: setup-dev
+	$(PY) bench/bench_load.py --scale $(SCALE) $(BENCH_LOAD_ARGS)
 
 ## audit-deps: pip-audit of every pinned dependency (constraints.txt) against PyPI's advisory data; fails on a
 ## known vulnerability. Where that service is unreachable (an offline intranet, this workplace) it says so and skips.

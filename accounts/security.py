@@ -130,7 +130,7 @@ def touch_session(request) -> None:
     """Writes `last_seen` at most every SESSION_SEEN_SECONDS, so page views do not write each time;
     at once when the session key changed (a password change cycles it)."""
     session = request.session
-    now = time.time()
+    now = timezone.now().timestamp()  # the clock the session's expiry is measured by
     key = session.session_key
     moved = key and session.get(TRACKED_KEY) not in (None, key)
     if not key or (now - session.get(SEEN_AT, 0) < settings.SESSION_SEEN_SECONDS and not moved):

@@ -11,7 +11,7 @@
 - `phones_of_users(users)`: for notices that @-mention people in a WeCom/DingTalk group.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
 from people.forms import PersonFilterForm
@@ -87,6 +87,9 @@ def open_follow_ups(user) -> QuerySet:
     )
 
 
+CONTACTED_SHOWN = 50
+
+
 def contact_figures(organisation, *, year: int) -> dict:
     """Contacts per person in `year` (most first) and the people not contacted in `year`."""
     people = (
@@ -94,14 +97,28 @@ def contact_figures(organisation, *, year: int) -> dict:
         .select_related("department")
         .annotate(contacts_in_year=Count("contacts", filter=Q(contacts__date__year=year)))
     )
-    contacted = [p for p in people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name")]
-    not_contacted = list(people.filter(contacts_in_year=0))
+    # The most contacted first, the first CONTACTED_SHOWN only (thousands at scale); the counts cover all.
+    contacted_all = people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name", "id")
+    contacted = list(contacted_all[:CONTACTED_SHOWN])
+    contacted_count = contacted_all.count()
+    # Not contacted: a query, not a list - the page shows it a page at a time (thousands at scale).
+    not_contacted = (
+        Person.objects.for_org(organisation)
+        .exclude(Exists(ContactRecord.objects.filter(person=OuterRef("pk"), date__year=year)))
+        .select_related("department")
+        .only("pk", "name", "department__name")
+        .order_by("name", "id")
+    )
+    total = Person.objects.for_org(organisation).count()
     return {
         "year": year,
         "contacted": contacted,
         "not_contacted": not_contacted,
-        "contact_count": sum(p.contacts_in_year for p in contacted),
-        "people_count": len(contacted) + len(not_contacted),
+        "contacted_count": contacted_count,
+        "contacted_shown": CONTACTED_SHOWN,
+        "not_contacted_count": total - contacted_count,
+        "contact_count": ContactRecord.objects.filter(person__organisation=organisation, date__year=year).count(),
+        "people_count": total,
     }
 
 

@@ -288,6 +288,8 @@ def figures(request):
         year = this_year
     year = min(max(year, 2000), this_year + 1)
     context = queries.contact_figures(request.organisation, year=year)
+    context["page"] = Paginator(context["not_contacted"], PAGE_SIZE).get_page(request.GET.get("page"))
+    context["not_contacted"] = context["page"].object_list
     context["years"] = list(range(this_year, this_year - 5, -1))
     context["summary"] = queries.registry_composition(request.organisation)
     return render(request, "people/figures.html", context)
@@ -310,7 +312,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             checked = imports.check_import(request.organisation, upload, seconds=imports.PREVIEW_SECONDS)
-        except (services.ImportFileError, services.LimitExceeded) as error:
+        except (imports.ImportFileError, imports.LimitExceeded) as error:
             form.add_error("file", error.message)
             return render(request, "people/import.html", {"form": form})
         except Exception:  # not a readable workbook despite its zip signature

@@ -199,7 +199,11 @@ class Proposal(OrgScopedModel):
                 name="proposal_unique_client_token",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"], name="proposal_org_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="proposal_org_status"),
+            # The inbox (newest first, a page at a time) reads this index in order instead of sorting.
+            models.Index(fields=["organisation", "-submitted_at", "-id"], name="proposal_org_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_number} {self.title}".strip()

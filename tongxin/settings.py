@@ -197,9 +197,12 @@ LOCAL_LOGIN = env("TONGXIN_LOCAL_LOGIN", "all")
 # never trusted and the client address is the connection's.
 TRUSTED_PROXIES = env_int("TONGXIN_TRUSTED_PROXIES", 0)
 
-# Sessions end after 30 idle minutes.
+# Sessions end after 30 idle minutes. A page view does not write the session: it is saved (and its
+# expiry renewed) when `accounts.security.touch_session` notes the activity, at most every
+# TONGXIN_SESSION_SEEN_SECONDS - so a session ends between 30 minus that many seconds and 30 minutes
+# after its last request, never later.
 SESSION_COOKIE_AGE = env_int("TONGXIN_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
