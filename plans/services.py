@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -294,7 +295,7 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
                 title=gettext("%(title)s已发布") % {"title": plan.title},
                 body=gettext("贵部门牵头 %(lead)s 项、配合 %(support)s 项任务，请及时报送进展。")
                 % {"lead": lead, "support": support},
-                url="/plans/my-department/",
+                url=reverse("plans:my-department"),
                 email=True,
             )
     audit.record(
@@ -484,7 +485,7 @@ def _notify_departments(item: Item, *, title: str, body: str = "", lead_only: bo
         organisation=item.plan.organisation,
         title=title,
         body=body,
-        url=f"/plans/items/{item.pk}/",
+        url=reverse("plans:item-detail", args=[item.pk]),
         email=True,
     )
 

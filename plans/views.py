@@ -476,7 +476,7 @@ def item_urge(request, pk: int):
 
     response = _staff_action(request, pk, press)
     target = request.POST.get("next", "")
-    return redirect(target) if target.startswith("/plans/") else response
+    return redirect(target) if target.startswith(reverse("plans:list")) else response
 
 
 def _urge_messages(request, results) -> None:
