@@ -382,7 +382,7 @@ def item_detail(request, pk: int):
         "reason_form": forms.ReasonForm(),
         "accept_form": forms.AcceptForm(),
         "unmet": [t for t in item.targets.all() if not t.is_met],
-        "note_form": forms.NoteForm(),
+        "note_form": forms.NoteForm(auto_id="urge-%s"),  # the accept form has a "note" too: ids stay unique
         "milestone_form": forms.MilestoneForm(),
     }
     return render(request, "plans/item_detail.html", context)
