@@ -70,6 +70,7 @@ def audit(page, base: str, path: str, name: str) -> list[str]:
     first = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
     if first != ["skip-link", "#main"] and page.locator("#main").count():
         problems.append(f"{name} ({path}): the first Tab stop is {json.dumps(first)}, not the skip link to #main")
+    page.evaluate("document.activeElement.blur()")  # screenshots show the page as it first looks
     return problems
 
 
@@ -120,7 +121,15 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, sessio
         ("suggestion", reverse("proposals:detail", args=[world["proposal"].pk])),
     ):
         problems += audit(page, base, path, name)
-    shot(page, "a11y-suggestion-1280")
+        if name in ("person", "督办", "event"):
+            shot(page, f"a11y-{name}-1280")
+    page.set_viewport_size(PHONE)  # the staff pages also work on a phone
+    for name, path in (
+        ("person", reverse("people:detail", args=[world["person"].pk])),
+        ("督办", reverse("plans:supervision")),
+    ):
+        page.goto(base + path)
+        shot(page, f"a11y-{name}-375")
 
     # 部门联络员: its home, 本部门任务, one of its items.
     page = session()
@@ -148,7 +157,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, sessio
         ("member notices", reverse("notifications:list")),
     ):
         problems += audit(page, base, path, name)
-    shot(page, "a11y-member-notices-375")
+        shot(page, f"a11y-{name.replace(' ', '-')}-375")
 
     assert not problems, f"{len(problems)} accessibility problem(s):\n" + "\n".join(problems)
 
