@@ -174,4 +174,6 @@ def test_the_skip_link_is_hidden_until_focused(live_server, session, ufd_staff):
     assert box["y"] >= 0 and box["height"] > 0, "the focused skip link is on screen"
     shot(page, "a11y-skip-link-1280")
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")  # the next Tab stop after following the link is inside the main content
+    assert page.evaluate("document.activeElement.closest('#main') !== null")
