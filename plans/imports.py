@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
@@ -120,7 +121,7 @@ def run_parse(record: PlanImport) -> None:
     items = sum(1 for _ in _walk_items(record.parsed))
     jobs.finish_job(
         record.job_id,
-        result={"url": f"/plans/import/{record.pk}/", "label": "审核解析结果", "redirect": True},
+        result={"url": reverse("plans:import-review", args=[record.pk]), "label": "审核解析结果", "redirect": True},
         message=f"识别出 {len(record.parsed['sections'])} 个部分、{items} 项任务。",
     )
 

@@ -294,7 +294,7 @@ def publish_plan(plan: Plan, *, by, request=None) -> int:
                 title=gettext("%(title)s已发布") % {"title": plan.title},
                 body=gettext("贵部门牵头 %(lead)s 项、配合 %(support)s 项任务，请及时报送进展。")
                 % {"lead": lead, "support": support},
-                url="/plans/my-department/",
+                url=reverse("plans:my-department"),
                 email=True,
             )
     audit.log("update", plan, by=by, request=request, changes={"status": ["草稿", "已发布"]})

@@ -358,7 +358,7 @@ def item_detail(request, pk: int):
         "reason_form": forms.ReasonForm(),
         "accept_form": forms.AcceptForm(),
         "unmet": [t for t in item.targets.all() if not t.is_met],
-        "note_form": forms.NoteForm(),
+        "note_form": forms.NoteForm(auto_id="urge-%s"),  # the accept form has a "note" too: ids stay unique
         "milestone_form": forms.MilestoneForm(),
     }
     return render(request, "plans/item_detail.html", context)
@@ -452,7 +452,7 @@ def item_urge(request, pk: int):
 
     response = _staff_action(request, pk, press)
     target = request.POST.get("next", "")
-    return redirect(target) if target.startswith("/plans/") else response
+    return redirect(target) if target.startswith(reverse("plans:list")) else response
 
 
 def _urge_messages(request, results) -> None:

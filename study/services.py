@@ -37,7 +37,6 @@ from study.models import (
 
 log = logging.getLogger(__name__)
 
-IMAGE_PREFIX = "/study/images/"
 TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "blockquote", "ul", "ol", "li",
     "a", "img", "table", "thead", "tbody", "tr", "th", "td", "hr", "span", "sub", "sup",
@@ -48,7 +47,8 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"co
 def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
     """Images load only from Tongxin's own uploads: any other `src` is dropped."""
     if tag == "img" and attribute == "src":
-        return value if value.startswith(IMAGE_PREFIX) and "//" not in value else None
+        prefix = reverse("study:image", args=[0]).removesuffix("0/")  # the uploads' folder, e.g. /study/images/
+        return value if value.startswith(prefix) and "//" not in value else None
     return value
 
 

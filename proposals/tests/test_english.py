@@ -46,7 +46,7 @@ def own_part(response) -> str:
     menus and tab bar around it come from the project templates, which the project catalogue
     translates (locale/en, kept by the i18n-core branch) and its own tests check."""
     html = response.content.decode()
-    parts = [*re.findall(r"<title>.*?</title>", html, re.S), *re.findall(r'<span class="m-title">.*?</span>', html)]
+    parts = [*re.findall(r"<title>.*?</title>", html, re.S), *re.findall(r'<h1 class="m-title">.*?</h1>', html)]
     parts += re.findall(r"<main.*?</main>", html, re.S)
     assert parts, "no <main> on the page"
     return "\n".join(parts)
