@@ -51,13 +51,15 @@ def template_files():
 
 def python_files():
     """Code that runs in production: not tests, migrations or benchmarks, nor the settings (which define
-    STATIC_URL and MEDIA_URL, the roots everything else is built on)."""
-    skip = {"tests", "migrations", "bench"}
+    STATIC_URL and MEDIA_URL, the roots everything else is built on), nor the API's route table
+    (`api/endpoints.py` declares its paths, as urls.py does), nor the install scripts in deploy/."""
+    skip = {"tests", "migrations", "bench", "deploy"}
     return [
         p
         for p in _files("*.py")
         if not set(p.relative_to(ROOT).parts) & skip
         and p.name != "conftest.py"
+        and p.relative_to(ROOT) != Path("api", "endpoints.py")
         and not (p.parent.name == "tongxin" and p.name.startswith(("settings", "testing")))
     ]
 
