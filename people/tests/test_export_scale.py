@@ -205,3 +205,29 @@ def test_a_background_export_keeps_the_filter_and_the_purpose(
         "民主党派：九三学社",
         2,
     )
+
+
+def test_a_failed_export_restarts_and_kept_files_are_purged(
+    ufd_staff, org, ufd_department, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import time
+
+    from core import jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    full_person(org, ufd_department, "赵一", 1)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = exports.start_registry_export(
+            org, by=ufd_staff, criteria={}, unmasked=False, purpose="", rows=1
+        )  # its worker dies before it runs
+    jobs.fail_job(job.pk, "任务中断")
+    job.refresh_from_db()
+    assert job.can_restart
+    with django_capture_on_commit_callbacks(execute=True):
+        new = jobs.restart_job(job, by=ufd_staff)
+    new.refresh_from_db()
+    assert new.status == BackgroundJob.Status.DONE
+    path = exports.export_path(new)
+    assert "赵一" in str(rows_of(path.read_bytes()))
+    assert jobs.purge_uploads(now=time.time() + (settings.UPLOAD_RETENTION_HOURS + 1) * 3600) == 1
+    assert not path.exists()
