@@ -9,12 +9,15 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import xlsxwriter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CJK_FONT = "宋体"
 HEAD_FONT = "黑体"
 
+
+# Characters XML cannot hold (control characters other than tab, newline and carriage return,
+# U+FFFE, U+FFFF and lone surrogates): dropped from every cell, title and sheet name.
+ILLEGAL_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # Excel refuses these in sheet names; openpyxl raises ValueError on them.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\\/:\[\]?*]")
@@ -36,7 +39,10 @@ def sheet_name(title: str) -> str:
     rules)."""
     name = ILLEGAL_CHARACTERS_RE.sub("", title or "")
     name = SHEET_NAME_FORBIDDEN.sub("_", name).replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    name = name.strip().strip("'").strip()[:31].strip().strip("'")
+    name = name.strip().strip("'").strip()[:31]
+    while len(name.encode("utf-16-le")) > 62:  # Excel counts UTF-16 units: 𐀀 takes two
+        name = name[:-1]
+    name = name.strip().strip("'")
     return name or "Sheet1"
 
 
