@@ -1,7 +1,7 @@
 """Benchmark the registry import: 10,000 rows (read, check every row, save in one transaction)
 in under 15 s, then the same file again as 10,000 updates; then the registry export of 60,000 people
-(the 10,000 imported copied to 60,000; the same query, rows and workbook as the export view) in
-under 20 s.
+(the 10,000 imported copied to 60,000; the background export job end to end: query, rows, the
+workbook written under MEDIA_ROOT) in under 20 s.
 
 Run: python bench/bench_people_import.py   (exits 1 when the target is missed)
 Uses a temporary SQLite database, never var/tongxin.sqlite3. The target is judged on CPU time
@@ -116,9 +116,10 @@ def main() -> int:
 
 def bench_export(org, user) -> bool:
     """Copies the imported people (with their categories and parties) up to EXPORT_ROWS, then times
-    the export as people.views.person_export builds it. True when the target is missed."""
-    from core.exports import write_xlsx
-    from people import exports, services
+    the export as the background job writes it. True when the target is missed."""
+    from core import jobs
+    from core.models import BackgroundJob
+    from people import exports
     from people.models import PartyMembership, Person, PersonCategory
 
     originals = list(Person.objects.for_org(org).prefetch_related("category_links", "party_memberships"))
@@ -147,19 +148,20 @@ def bench_export(org, user) -> bool:
             [PartyMembership(person=c, party=m.party) for c in clones for m in c._links[1]], batch_size=5000
         )
     total = Person.objects.for_org(org).count()
+    # End to end as the background export runs it (people.exports.run_registry_export): the
+    # filtered query, the rows (phone and e-mail decrypted and masked), the streamed workbook
+    # written under MEDIA_ROOT, progress reported every 1,000 rows.
+    job = jobs.create_job("导出统战对象名册", user=user, organisation=org, total=total, task=exports.EXPORT_TASK)
+    job = BackgroundJob.objects.select_related("organisation", "user").get(pk=job.pk)
     wall, cpu = time.perf_counter(), time.process_time()
-    people = list(
-        Person.objects.for_org(org)
-        .select_related("department")
-        .prefetch_related("category_links", "party_memberships", "public_posts", "study_records")
-    )
-    content = write_xlsx(
-        exports.register_rows(people, unmasked=False), title="统战对象名册", watermark=services.watermark(user)
-    )
+    exports.run_registry_export(job)
     total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.DONE, job.message
+    size = exports.export_path(job).stat().st_size
     print(
-        f"{total:,} 人名册导出：CPU {total_cpu:.2f} s，墙钟 {total_wall:.2f} s，{len(content) // 1024} KB；"
-        f"目标 < {EXPORT_TARGET_S:.0f} s"
+        f"{total:,} 人名册导出（后台任务，端到端）：CPU {total_cpu:.2f} s，墙钟 {total_wall:.2f} s，"
+        f"{size // 1024} KB；目标 < {EXPORT_TARGET_S:.0f} s"
     )
     return total_cpu > EXPORT_TARGET_S
 

@@ -8,15 +8,16 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CJK_FONT = "宋体"
 HEAD_FONT = "黑体"
 
+
+# Characters XML cannot hold (control characters other than tab, newline and carriage return,
+# U+FFFE, U+FFFF and lone surrogates): dropped from every cell, title and sheet name.
+ILLEGAL_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # Excel refuses these in sheet names; openpyxl raises ValueError on them.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\\/:\[\]?*]")
@@ -38,7 +39,10 @@ def sheet_name(title: str) -> str:
     rules)."""
     name = ILLEGAL_CHARACTERS_RE.sub("", title or "")
     name = SHEET_NAME_FORBIDDEN.sub("_", name).replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    name = name.strip().strip("'").strip()[:31].strip().strip("'")
+    name = name.strip().strip("'").strip()[:31]
+    while len(name.encode("utf-16-le")) > 62:  # Excel counts UTF-16 units: 𐀀 takes two
+        name = name[:-1]
+    name = name.strip().strip("'")
     return name or "Sheet1"
 
 
@@ -62,60 +66,88 @@ def write_xlsx(
     watermark: str = "",
     widths: list[int] | None = None,
     landscape: bool = True,
-) -> bytes:
+    output=None,
+) -> bytes | None:
     """Writes `rows` (header first) to one sheet: a title line, an optional watermark line
-    (who exported, when), the header in bold, thin borders, Chinese fonts, A4 print setup."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_name(title)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    rows = iter(rows)
-    header = next(rows)
-    width = len(header)
+    (who exported, when), the header in bold, thin borders, Chinese fonts, A4 print setup.
 
-    sheet.append([safe_cell(title)])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
-    sheet.cell(1, 1).font = Font(name=HEAD_FONT, size=14, bold=True)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
-    header_row = 2
-    if watermark:
-        sheet.append([safe_cell(watermark)])
-        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=max(width, 1))
-        sheet.cell(2, 1).font = Font(name=CJK_FONT, size=9, color="777777")
-        header_row = 3
-    sheet.append([safe_cell(h) for h in header])
-    for col in range(1, width + 1):
-        cell = sheet.cell(header_row, col)
-        cell.font = Font(name=HEAD_FONT, bold=True)
-        cell.fill = PatternFill("solid", fgColor="EFEFEF")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    body = NamedStyle(
-        name="tongxin-body",
-        font=Font(name=CJK_FONT, size=10),
-        border=border,
-        alignment=Alignment(vertical="top", wrap_text=True),
+    Streamed with XlsxWriter (`constant_memory`: each row goes to disk as it is written) with four
+    shared cell formats — title, watermark, header, body — never a style per cell: 60,000 rows take
+    seconds, where openpyxl took over a minute. Strings are written as strings (never as formulas
+    or links) and still neutralised by `safe_cell`. Returns the bytes, or writes to `output` (a
+    binary file) and returns None."""
+    buffer = io.BytesIO() if output is None else output
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
-    workbook.add_named_style(body)
-    row_index = header_row
-    for row in rows:
-        row_index += 1
-        for column, value in enumerate(row, start=1):
-            value = _cell_text(value) if isinstance(value, date | datetime) else value
-            sheet.cell(row_index, column, safe_cell(value)).style = "tongxin-body"
-    for index, w in enumerate(widths or [16] * width, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = w
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = workbook.add_worksheet(sheet_name(title))
+    border = {"border": 1, "border_color": "#999999"}
+    title_format = workbook.add_format({"font_name": HEAD_FONT, "font_size": 14, "bold": True, "align": "center"})
+    mark_format = workbook.add_format({"font_name": CJK_FONT, "font_size": 9, "font_color": "#777777"})
+    head_format = workbook.add_format(
+        {
+            "font_name": HEAD_FONT,
+            "bold": True,
+            "bg_color": "#EFEFEF",
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            **border,
+        }
+    )
+    body_format = workbook.add_format(
+        {"font_name": CJK_FONT, "font_size": 10, "valign": "top", "text_wrap": True, **border}
+    )
+    rows = iter(rows)
+    header = list(next(rows))
+    width = max(len(header), 1)
+    for index, w in enumerate(widths or [16] * len(header)):
+        sheet.set_column(index, index, w)
+    header_row = 2 if watermark else 1  # 0-based
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_paper(9)  # A4
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+
+    def line(row: int, text: str, cell_format) -> None:
+        if width > 1:
+            sheet.merge_range(row, 0, row, width - 1, safe_cell(text), cell_format)
+        else:
+            sheet.write_string(row, 0, safe_cell(text), cell_format)
+
+    line(0, title, title_format)
+    if watermark:
+        line(1, watermark, mark_format)
+    for column, value in enumerate(header):
+        _write(sheet, header_row, column, value, head_format)
+    for row_index, row in enumerate(rows, start=header_row + 1):
+        for column, value in enumerate(row):
+            _write(sheet, row_index, column, value, body_format)
+    workbook.close()
+    return buffer.getvalue() if output is None else None
+
+
+def _write(sheet, row: int, column: int, value, cell_format) -> None:
+    if isinstance(value, str):
+        if value:
+            sheet.write_string(row, column, safe_cell(value), cell_format)
+        else:
+            sheet.write_blank(row, column, None, cell_format)
+    elif value is None:
+        sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, cell_format)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, cell_format)
+    elif isinstance(value, date | datetime):
+        sheet.write_string(row, column, _cell_text(value), cell_format)
+    else:
+        sheet.write_string(row, column, safe_cell(str(value)), cell_format)
 
 
 def write_docx_table(

@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 STALE_MESSAGE = gettext_noop(
     "任务中断（超过 {minutes} 分钟没有响应，可能是后台进程被终止），未完成的部分没有保存。可以重新开始。"
 )
-# Directories under MEDIA_ROOT where apps keep uploads between upload and import.
-UPLOAD_DIRS = ("imports", "plan-imports")
+# Directories under MEDIA_ROOT where apps keep uploads between upload and import, and background
+# exports until downloaded (people.exports).
+UPLOAD_DIRS = ("imports", "plan-imports", "exports")
 
 # task name -> function(job, by) that starts the work again and returns the new job.
 RESTARTERS: dict[str, Callable] = {}

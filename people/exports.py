@@ -3,8 +3,12 @@ Contact data is masked unless the caller asks for it unmasked (UFD staff with a 
 
 import io
 
+from huey.contrib.djhuey import db_task
+
+from core import jobs as core_jobs
+from core.exports import write_xlsx
 from people.imports import HEADERS, template_rows
-from people.models import Category, Party, source_text
+from people.models import Category, Party, PartyMembership, Person, mask_email, mask_phone, source_text
 
 
 def _month(value) -> str:
@@ -48,6 +52,91 @@ def register_rows(people, *, unmasked: bool = False):
             phone,
             email,
         ]
+
+
+PERSON_COLUMNS = [
+    "pk",
+    "name",
+    "gender",
+    "birth_month",
+    "staff_number",
+    "department__name",
+    "job_title",
+    "professional_title",
+    "education",
+]
+
+
+def _grouped(pairs) -> dict:
+    grouped: dict = {}
+    for person_id, value in pairs:
+        grouped.setdefault(person_id, []).append(value)
+    return grouped
+
+
+def registry_rows(queryset, *, unmasked: bool = False, progress=None, every: int = 1000):
+    """`register_rows` for a whole queryset in six queries whatever its size: the people as tuples
+    (`values_list`, no model instances), then each kind of linked record for all of them at once.
+    Phone and e-mail are decrypted and masked unless `unmasked`. `progress(done)` is called every
+    `every` rows (the background export's progress bar)."""
+    from people.models import PersonCategory, PublicPost, StudyAbroad
+
+    ids = queryset.values("pk")
+    genders = {code: source_text(label) for code, label in Person.Gender.choices}
+    categories_by_code = {code: source_text(label) for code, label in Category.choices}
+    parties_by_code = {code: source_text(label) for code, label in Party.choices}
+    categories = _grouped(
+        PersonCategory.objects.filter(person__in=ids).order_by("category").values_list("person_id", "category")
+    )
+    parties = _grouped(
+        (m[0], m[1:])
+        for m in PartyMembership.objects.filter(person__in=ids)
+        .order_by("join_month", "id")
+        .values_list("person_id", "party", "join_month", "post")
+    )
+    posts = _grouped(
+        (post.person_id, str(post))
+        for post in PublicPost.objects.filter(person__in=ids).only("person_id", "kind", "level", "term", "title")
+    )
+    studies = _grouped(
+        (s.person_id, s)
+        for s in StudyAbroad.objects.filter(person__in=ids).only(
+            "person_id", "country_region", "institution", "degree", "start_month", "end_month", "return_month"
+        )
+    )
+    masked_phone, masked_email = (None, None) if unmasked else (mask_phone, mask_email)
+    yield ["序号", *HEADERS]
+    rows = queryset.values_list(*PERSON_COLUMNS, "phone", "email")
+    for number, (pk, name, gender, birth, staff, department, job, title, education, phone, email) in enumerate(
+        rows.iterator(chunk_size=2000), start=1
+    ):
+        memberships = parties.get(pk, ())
+        records = studies.get(pk, ())
+        yield [
+            number,
+            name,
+            genders.get(gender, gender),
+            _month(birth),
+            staff,
+            department or "",
+            job,
+            title,
+            education,
+            "、".join(categories_by_code[c] for c in categories.get(pk, ()) if c in categories_by_code),
+            "、".join(parties_by_code.get(party, party) for party, _join, _post in memberships),
+            "、".join(_month(join) for _party, join, _post in memberships if join),
+            "、".join(post for _party, _join, post in memberships if post),
+            "、".join(posts.get(pk, ())),
+            "；".join(s.country_region for s in records),
+            "；".join(s.institution for s in records),
+            "；".join(s.degree for s in records),
+            "；".join(s.period for s in records),
+            "；".join(_month(s.return_month) for s in records),
+            phone if unmasked else masked_phone(phone),
+            email if unmasked else masked_email(email),
+        ]
+        if progress is not None and number % every == 0:
+            progress(number)
 
 
 RETURNED_HEADER = [
@@ -167,3 +256,115 @@ def import_template() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- The registry export in the background --------------------------------------------------------
+# A selection larger than BACKGROUND_ROWS is written by a huey task with a progress bar (core.jobs)
+# into MEDIA_ROOT/exports/<job id>.xlsx; its page links to `people:export-download`, which checks the
+# user, the organisation and the role, and audits every download as an export. Kept files are
+# deleted with the kept uploads (core.jobs.purge_uploads, after TONGXIN_UPLOAD_RETENTION_HOURS).
+
+BACKGROUND_ROWS = 2000
+EXPORT_TASK = "people.export"
+REGISTER_TITLE = "统战对象名册"
+
+
+def export_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / "exports"
+
+
+def export_path(job):
+    return export_dir() / f"{job.pk}.xlsx"
+
+
+def start_registry_export(organisation, *, by, criteria: dict, unmasked: bool, purpose: str, rows: int):
+    """Creates the job and enqueues the export after commit; the page polls the job."""
+    from django.db import transaction
+
+    from core import jobs
+
+    job = jobs.create_job(
+        "导出统战对象名册",
+        user=by,
+        organisation=organisation,
+        total=rows,
+        task=EXPORT_TASK,
+        params={"criteria": criteria, "unmasked": unmasked, "purpose": purpose if unmasked else ""},
+    )
+    transaction.on_commit(lambda: registry_export_task(str(job.pk)))
+    return job
+
+
+@core_jobs.restartable(EXPORT_TASK)
+def _restart_export(job, by):
+    params = job.params
+    return start_registry_export(
+        job.organisation,
+        by=by,
+        criteria=params.get("criteria", {}),
+        unmasked=params.get("unmasked", False),
+        purpose=params.get("purpose", ""),
+        rows=job.total,
+    )
+
+
+def run_registry_export(job) -> None:
+    """The job's work: the same filter as the list, every row written to the kept file."""
+    import logging
+
+    from django.urls import reverse
+
+    from core import jobs
+    from people.forms import PersonFilterForm
+    from people.services import watermark
+
+    form = PersonFilterForm(job.params.get("criteria") or None, organisation=job.organisation)
+    queryset = form.filter(Person.objects.for_org(job.organisation))
+    total = queryset.count()
+    jobs.report_progress(job.pk, 0, total)
+    directory = export_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = export_path(job)
+    partial = path.with_suffix(".part")
+    try:
+        with partial.open("wb") as output:
+            write_xlsx(
+                registry_rows(
+                    queryset,
+                    unmasked=job.params.get("unmasked", False),
+                    progress=lambda done: jobs.report_progress(job.pk, done),
+                ),
+                title=REGISTER_TITLE,
+                watermark=watermark(job.user),
+                output=output,
+            )
+        partial.replace(path)
+    except Exception:
+        logging.getLogger(__name__).exception("registry export %s failed", job.pk)
+        partial.unlink(missing_ok=True)
+        jobs.fail_job(job.pk, "导出失败，请重新开始。")
+        return
+    jobs.finish_job(
+        job.pk,
+        result={
+            "url": reverse("people:export-download", args=[job.pk]),
+            "label": "下载名册",
+            "rows": total,
+            "filter": str(form.describe()),
+        },
+        message=f"已导出 {total} 人。",
+    )
+
+
+@db_task()
+def registry_export_task(job_id: str) -> None:
+    """The huey task of `start_registry_export`."""
+    from core.models import BackgroundJob
+
+    job = BackgroundJob.objects.select_related("organisation", "user").filter(pk=job_id).first()
+    if job is not None:
+        run_registry_export(job)

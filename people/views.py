@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.concurrency import STALE_MESSAGE
 from core.exports import write_xlsx
 from core.http import file_download
+from core.models import BackgroundJob
 from orgs.access import role_required
 from orgs.models import Role
 from people import exports, imports, queries, services
@@ -88,22 +90,63 @@ def person_export(request):
     if request.method == "POST" and not export_form.is_valid():
         messages.error(request, "；".join(e for errors in export_form.errors.values() for e in errors))
         return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
-    people = list(_listed(form.filter(Person.objects.for_org(request.organisation))))
+    people = form.filter(Person.objects.for_org(request.organisation))
+    purpose = export_form.cleaned_data["purpose"] if unmasked else ""
+    rows = people.count()
+    if rows > exports.BACKGROUND_ROWS:
+        # A large selection is written in the background; its page links to `export_download`.
+        job = exports.start_registry_export(
+            request.organisation,
+            by=request.user,
+            criteria=form.querydict(),
+            unmasked=unmasked,
+            purpose=purpose,
+            rows=rows,
+        )
+        return redirect("core:job-status", pk=job.pk)
     content = write_xlsx(
-        exports.register_rows(people, unmasked=unmasked),
-        title="统战对象名册",
+        exports.registry_rows(people, unmasked=unmasked),
+        title=exports.REGISTER_TITLE,
         watermark=services.watermark(request.user),
     )
     services.record_export(
         request.organisation,
         by=request.user,
-        what="统战对象名册",
+        what=exports.REGISTER_TITLE,
         filter=form.describe(),
-        rows=len(people),
-        purpose=export_form.cleaned_data["purpose"] if unmasked else "",
+        rows=rows,
+        purpose=purpose,
         request=request,
     )
     return _xlsx(content, f"统战对象名册-{_stamp()}.xlsx")
+
+
+@never_cache
+@role_required(STAFF)
+def export_download(request, pk):
+    """The file of a finished background export, for the user who started it, in their
+    organisation; every download is audited as an export."""
+    job = get_object_or_404(
+        BackgroundJob,
+        pk=pk,
+        user=request.user,
+        organisation=request.organisation,
+        task=exports.EXPORT_TASK,
+        status=BackgroundJob.Status.DONE,
+    )
+    path = exports.export_path(job)
+    if not path.is_file():
+        raise Http404
+    services.record_export(
+        request.organisation,
+        by=request.user,
+        what=exports.REGISTER_TITLE,
+        filter=job.result.get("filter", ""),
+        rows=job.result.get("rows", 0),
+        purpose=job.params.get("purpose", ""),
+        request=request,
+    )
+    return file_download(path.open("rb"), f"统战对象名册-{_stamp()}.xlsx", XLSX)
 
 
 def _detail_context(request, person: Person, **extra) -> dict:

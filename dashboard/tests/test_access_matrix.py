@@ -47,6 +47,7 @@ MATRIX = {
     "people:me": ({Role.MEMBER}, "get"),
     "people:me-edit": ({Role.MEMBER}, "get"),
     "people:export": ({Role.UFD_STAFF}, "get"),
+    "people:export-download": ({Role.UFD_STAFF}, "get"),
     "people:reveal": ({Role.UFD_STAFF}, "post"),
     "people:record-add": ({Role.UFD_STAFF}, "get"),
     "people:record-remove": ({Role.UFD_STAFF}, "post"),

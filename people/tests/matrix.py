@@ -3,7 +3,9 @@
 
 from datetime import date
 
+from core.jobs import create_job, finish_job
 from orgs.models import Role
+from people import exports
 from people.models import ContactRecord, Group, ProfileChangeRequest, StudyAbroad
 
 
@@ -21,7 +23,15 @@ def people_url_kwargs(person, personas) -> dict:
         follow_up="协调实验室",
     )
     change = ProfileChangeRequest.objects.create(person=person, changes={"phone": ["", "13800000000"]})
+    # A finished background export of the registry, its file kept under MEDIA_ROOT.
+    job = create_job(
+        "导出统战对象名册", user=personas[Role.UFD_STAFF], organisation=person.organisation, task=exports.EXPORT_TASK
+    )
+    finish_job(job.pk, result={"rows": 1, "filter": ""})
+    exports.export_dir().mkdir(parents=True, exist_ok=True)
+    exports.export_path(job).write_bytes(b"PK")
     return {
+        "people:export-download": {"pk": job.pk},
         "people:reveal": {"pk": person.pk},
         "people:record-add": {"pk": person.pk, "kind": "study"},
         "people:record-remove": {"pk": person.pk, "kind": "study", "record_pk": study.pk},

@@ -28,22 +28,21 @@ class Command(BaseCommand):
         if category and category not in codes:
             raise CommandError(f"未知类别“{category}”，可选：{'、'.join(label for _, label in Category.choices)}")
         people = Person.objects.for_org(organisation).matching(category=codes.get(category, ""))
-        people = list(
-            people.select_related("department").prefetch_related(
-                "category_links", "party_memberships", "public_posts", "study_records"
-            )
-        )
+        rows = people.count()
         title = f"统战对象名册（{category}）" if category else "统战对象名册"
-        content = write_xlsx(
-            exports.register_rows(people, unmasked=bool(purpose)), title=title, watermark=services.watermark(None)
-        )
-        Path(output).write_bytes(content)
+        with Path(output).open("wb") as file:
+            write_xlsx(
+                exports.registry_rows(people, unmasked=bool(purpose)),
+                title=title,
+                watermark=services.watermark(None),
+                output=file,
+            )
         services.record_export(
             organisation,
             by=None,
             what=title,
             filter=f"统战对象类别：{category}" if category else "全部",
-            rows=len(people),
+            rows=rows,
             purpose=purpose,
         )
-        self.stdout.write(f"已导出 {len(people)} 人到 {output}")
+        self.stdout.write(f"已导出 {rows} 人到 {output}")
