@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -558,6 +559,9 @@ def my_department(request):
     )
 
 
+SUPERVISION_PAGE = 50
+
+
 @role_required(Role.UFD_STAFF, Role.LEADER)
 def supervision(request):
     published = Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
@@ -575,12 +579,18 @@ def supervision(request):
     lists = []
     with_liaison = services.liaison_department_ids(request.organisation)
     for key, label, queryset in boards:
-        rows = _rows(queryset.select_related("section").order_by("due_date", "order")[:200], today, show_plan=True)
+        # A page of each board at a time (a large college has hundreds overdue); the other boards'
+        # pages stay in the links (`?overdue=2&quiet=3`).
+        page = Paginator(queryset.select_related("section").order_by("due_date", "order", "pk"), SUPERVISION_PAGE)
+        page = page.get_page(request.GET.get(key))
+        rows = _rows(page.object_list, today, show_plan=True)
         for item in rows:
             item.lead_without_liaison = bool(item.lead_department_id) and item.lead_department_id not in with_liaison
             item.support_list = [(name, pk in with_liaison) for pk, name in item.support_pairs]
             item.support_without_liaison = "、".join(name for name, has in item.support_list if not has)
-        lists.append({"key": key, "label": label, "items": rows})
+        others = request.GET.copy()
+        others.pop(key, None)
+        lists.append({"key": key, "label": label, "items": rows, "page": page, "others": others.urlencode()})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(
         request, "plans/supervision.html", {"boards": lists, "can_urge": can_urge, "note_form": forms.NoteForm()}
