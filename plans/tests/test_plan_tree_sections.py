@@ -87,3 +87,24 @@ def test_plan_tree_and_section_queries_do_not_grow(
     with django_assert_max_num_queries(len(one_section.captured_queries)):
         response = client.get(section, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "丙029" in response.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_closed_section_in_the_browser_loads_its_items(live_server, page, ufd_staff, org, student_department):
+    from conftest import log_in
+
+    views.PLAN_TREE_INLINE, inline = 3, views.PLAN_TREE_INLINE
+    try:
+        plan, _first, _second = _plan(org, student_department, 3, 2)
+        log_in(page, live_server.url, "ufd")
+        page.goto(f"{live_server.url}{reverse('plans:detail', args=[plan.pk])}")
+        section = page.locator("details.section-items").first
+        assert section.locator("tbody tr").count() == 0
+        section.locator("summary").click()
+        # htmx fills the rows in; where its file is not installed, the link opens the section's own page.
+        section.locator("a", has_text="打开本部分").click()
+        page.wait_for_url(f"**{reverse('plans:section', args=[plan.pk, _first.pk])}")
+        assert "甲002" in page.locator("tbody").inner_text()
+    finally:
+        views.PLAN_TREE_INLINE = inline
