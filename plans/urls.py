@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.plan_import_review, name="import-review"),
     path("import/<int:pk>/discard/", views.plan_import_discard, name="import-discard"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/sections/<int:section_pk>/", views.plan_section, name="section"),
     path("<int:pk>/publish/", views.plan_publish, name="publish"),
     path("<int:pk>/delete/", views.plan_delete, name="delete"),
     path("<int:pk>/export/", views.plan_export, name="export"),

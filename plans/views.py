@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -270,31 +271,50 @@ def _rows(queryset, today, *, show_plan: bool = False) -> list[Item]:
     return items
 
 
+PLAN_TREE_INLINE = 200  # items; a larger plan shows its sections closed, each loaded when opened
+
+
 @role_required(*READERS)
 def plan_detail(request, pk: int):
     plan = access.get_plan_for_user(request, pk)
     sections = list(Section.objects.filter(plan=plan))
-    items = _rows(Item.objects.filter(plan=plan), timezone.localdate())
+    today = timezone.localdate()
+    total = Item.objects.filter(plan=plan).count()
+    lazy = total > PLAN_TREE_INLINE
+    # A large plan: the figures over every item, but no rows (their departments, targets and
+    # milestones) until a section is opened (`plan_section`, fetched by htmx).
+    items = list(Item.objects.filter(plan=plan)) if lazy else _rows(Item.objects.filter(plan=plan), today)
     by_section = defaultdict(list)
     for item in items:
         by_section[item.section_id].append(item)
     summary = defaultdict(int)
     for section in sections:
-        section.tracked = by_section.get(section.pk, [])
-        section.progress = (
-            round(sum(i.progress for i in section.tracked) / len(section.tracked)) if section.tracked else 0
-        )
+        tracked = by_section.get(section.pk, [])
+        section.tracked = [] if lazy else tracked
+        section.tracked_count = len(tracked)
+        section.progress = round(sum(i.progress for i in tracked) / len(tracked)) if tracked else 0
     for item in items:
-        summary[item.current_status] += 1
-    total = len(items)
+        summary[item.status_on(today)] += 1
     context = {
         "plan": plan,
         "sections": sections,
+        "lazy": lazy,
         "total": total,
         "summary": [(Item.Status(s).label, s, summary.get(s, 0)) for s in Item.Status.values],
         "progress": round(sum(i.progress for i in items) / total) if total else 0,
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@role_required(*READERS)
+def plan_section(request, pk: int, section_pk: int):
+    """One section's items: rows for the plan page (htmx), or a page of its own without JavaScript."""
+    plan = access.get_plan_for_user(request, pk)
+    section = get_object_or_404(Section, plan=plan, pk=section_pk)
+    section.tracked = _rows(Item.objects.filter(plan=plan, section=section), timezone.localdate())
+    if request.headers.get("HX-Request"):
+        return render(request, "plans/_section_rows.html", {"section": section})
+    return render(request, "plans/plan_section.html", {"plan": plan, "section": section})
 
 
 @role_required(Role.UFD_STAFF)
@@ -558,6 +578,9 @@ def my_department(request):
     )
 
 
+SUPERVISION_PAGE = 50
+
+
 @role_required(Role.UFD_STAFF, Role.LEADER)
 def supervision(request):
     published = Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
@@ -575,12 +598,18 @@ def supervision(request):
     lists = []
     with_liaison = services.liaison_department_ids(request.organisation)
     for key, label, queryset in boards:
-        rows = _rows(queryset.select_related("section").order_by("due_date", "order")[:200], today, show_plan=True)
+        # A page of each board at a time (a large college has hundreds overdue); the other boards'
+        # pages stay in the links (`?overdue=2&quiet=3`).
+        page = Paginator(queryset.select_related("section").order_by("due_date", "order", "pk"), SUPERVISION_PAGE)
+        page = page.get_page(request.GET.get(key))
+        rows = _rows(page.object_list, today, show_plan=True)
         for item in rows:
             item.lead_without_liaison = bool(item.lead_department_id) and item.lead_department_id not in with_liaison
             item.support_list = [(name, pk in with_liaison) for pk, name in item.support_pairs]
             item.support_without_liaison = "、".join(name for name, has in item.support_list if not has)
-        lists.append({"key": key, "label": label, "items": rows})
+        others = request.GET.copy()
+        others.pop(key, None)
+        lists.append({"key": key, "label": label, "items": rows, "page": page, "others": others.urlencode()})
     can_urge = request.membership.role == Role.UFD_STAFF
     return render(
         request, "plans/supervision.html", {"boards": lists, "can_urge": can_urge, "note_form": forms.NoteForm()}

@@ -203,6 +203,8 @@ class Proposal(OrgScopedModel):
             models.Index(fields=["organisation", "status"], name="proposal_org_status"),
             # The inbox (newest first, a page at a time) reads this index in order instead of sorting.
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="proposal_org_submitted"),
+            # The figures' cache version (core.figures_cache.data_version) reads only this index.
+            models.Index(fields=["organisation", "updated_at"], name="proposal_org_updated"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,10 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from core.figures_cache import cached, data_version
+from orgs.models import Department
 from proposals.models import (
     ADOPTED_OUTCOMES,
     HANDLING,
@@ -36,7 +38,17 @@ from proposals.models import (
 def staff_attention(organisation, today: date) -> dict:
     """{"submitted": waiting for 立案, "answer_review": answers waiting for UFD review,
     "overdue": with a department past the due date, "due_soon": due within 3 days}.
-    Three queries."""
+    Cached by the suggestions' version: one query when nothing changed, four otherwise."""
+    parts = (organisation.pk, version(organisation), today)
+    return cached("proposals.staff_attention", parts, lambda: _staff_attention(organisation, today))
+
+
+def version(organisation) -> str:
+    """Changes whenever a suggestion of the organisation is added, deleted or written. One query."""
+    return data_version(Proposal.objects.for_org(organisation))
+
+
+def _staff_attention(organisation, today: date) -> dict:
     proposals = Proposal.objects.for_org(organisation)
     counts = proposals.aggregate(
         submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
@@ -73,7 +85,13 @@ def department_proposals(organisation, department_ids, today: date, *, limit: in
 
 def year_counts(organisation, year: int) -> dict:
     """Suggestions submitted in `year` (withdrawn ones and drafts not counted): {"received",
-    "accepted", "answered", "adopted"} (answered: with a released outcome). One query."""
+    "accepted", "answered", "adopted"} (answered: with a released outcome). Cached by the
+    suggestions' version: one query when nothing changed, two otherwise."""
+    parts = (organisation.pk, version(organisation), year)
+    return cached("proposals.year_counts", parts, lambda: _year_counts(organisation, year))
+
+
+def _year_counts(organisation, year: int) -> dict:
     return (
         Proposal.objects.for_org(organisation)
         .counted()
@@ -181,7 +199,13 @@ def year_department_answers(organisation, year: int, department_id: int, today=N
 
 def year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
     """The handling funnel of suggestions submitted in `year`: 收到 → 立案 → 答复 → 采纳（含部分采纳）.
-    The stage names are the keys callers look up; they translate them where they show them. One query."""
+    The stage names are the keys callers look up; they translate them where they show them. Cached
+    by the suggestions' version: one query when nothing changed, two otherwise."""
+    parts = (organisation.pk, version(organisation), year)
+    return cached("proposals.funnel", parts, lambda: _year_proposal_funnel(organisation, year))
+
+
+def _year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
     total = figures_queryset(organisation, year=year).aggregate(**FIGURES)
     return [
         ("收到", total["submitted"]),
@@ -274,7 +298,25 @@ def figures_queryset(organisation, *, year: int, kind: str = "", category: str =
 def figures(organisation, *, year: int, kind: str = "", category: str = "", department=None) -> dict:
     """Per year (and optional type, category, lead department): submitted, accepted, answered on
     time, adoption rate ((采纳+部分采纳)/answered) and satisfaction rate ((满意+基本满意)/rated),
-    in total and by type, by category and by department. Four queries, whatever the volume."""
+    in total and by type, by category and by department. Four queries, whatever the volume; cached
+    by the suggestions' and departments' version (labels in the current language): two queries when
+    nothing changed."""
+    departments = Department.objects.filter(organisation=organisation).order_by("pk")
+    parts = (
+        organisation.pk,
+        version(organisation),
+        list(departments.values_list("pk", "name", "sort_order")),
+        get_language(),
+        year,
+        kind,
+        category,
+        department.pk if department is not None else None,
+    )
+    compute = lambda: _figures(organisation, year=year, kind=kind, category=category, department=department)  # noqa: E731
+    return cached("proposals.figures", parts, compute)
+
+
+def _figures(organisation, *, year: int, kind: str = "", category: str = "", department=None) -> dict:
     queryset = figures_queryset(organisation, year=year, kind=kind, category=category, department=department)
     total = FigureRow(gettext("合计"), **queryset.aggregate(**FIGURES))
 

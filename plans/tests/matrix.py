@@ -12,6 +12,7 @@ PLANS_MATRIX = {
     "plans:import-review": ({Role.UFD_STAFF}, "get"),
     "plans:import-discard": ({Role.UFD_STAFF}, "post"),
     "plans:detail": (READERS, "get"),
+    "plans:section": (READERS, "get"),
     "plans:publish": ({Role.UFD_STAFF}, "post"),
     "plans:delete": ({Role.UFD_STAFF}, "post"),
     "plans:export": ({Role.UFD_STAFF, Role.LEADER}, "get"),
@@ -36,7 +37,8 @@ def plans_url_kwargs(org, personas, department):
     from plans.tests.factories import ItemFactory, PlanFactory, SectionFactory
 
     plan = PlanFactory(organisation=org)
-    item = ItemFactory(plan=plan, section=SectionFactory(plan=plan), lead_department=department)
+    section = SectionFactory(plan=plan)
+    item = ItemFactory(plan=plan, section=section, lead_department=department)
     report = ProgressReport.objects.create(item=item, text="进展", author=personas[Role.LIAISON])
     evidence = Evidence(report=report, original_name="a.png", kind="图片", size=10)
     evidence.file.save("a.png", ContentFile(b"\x89PNG\r\n\x1a\n00"), save=True)
@@ -48,6 +50,7 @@ def plans_url_kwargs(org, personas, department):
         "plans:import-review": {"pk": record.pk},
         "plans:import-discard": {"pk": record.pk},
         "plans:detail": by_plan,
+        "plans:section": {"pk": plan.pk, "section_pk": section.pk},
         "plans:publish": by_plan,
         "plans:delete": by_plan,
         "plans:export": by_plan,

@@ -1,0 +1,57 @@
+"""督办 a page of each board at a time (issue 16: a large college has hundreds of items overdue)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.tests.factories import ItemFactory, PlanFactory, SectionFactory
+from plans.views import SUPERVISION_PAGE
+
+
+def _overdue(org, department, n):
+    plan = PlanFactory(organisation=org)
+    section = SectionFactory(plan=plan)
+    past = timezone.localdate() - timedelta(days=5)
+    return [
+        ItemFactory(plan=plan, section=section, lead_department=department, due_date=past, title=f"逾期任务{i:03d}")
+        for i in range(n)
+    ]
+
+
+def _board(response, key):
+    return next(b for b in response.context["boards"] if b["key"] == key)
+
+
+@pytest.mark.django_db
+def test_supervision_shows_a_page_of_each_board_and_counts_them_all(client, ufd_staff, org, student_department):
+    _overdue(org, student_department, SUPERVISION_PAGE + 10)
+    client.force_login(ufd_staff)
+    response = client.get(reverse("plans:supervision"))
+    assert response.status_code == 200
+    assert len(_board(response, "overdue")["items"]) == SUPERVISION_PAGE
+    body = response.content.decode()
+    assert f"已逾期（{SUPERVISION_PAGE + 10}）" in body
+    assert "第 1 / 2 页，共 60 条" in body
+    # The next page keeps the other boards' pages in the link.
+    second = client.get(reverse("plans:supervision"), {"quiet": "2", "overdue": "2"})
+    assert len(_board(second, "overdue")["items"]) == 10
+    assert second.context["boards"][0]["items"][0].title == f"逾期任务{SUPERVISION_PAGE:03d}"
+    assert 'href="?quiet=2&amp;overdue=1#overdue"' in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_supervision_queries_do_not_grow_with_a_page_of_items(
+    client, ufd_staff, org, student_department, django_assert_max_num_queries
+):
+    _overdue(org, student_department, 1)
+    client.force_login(ufd_staff)
+    with django_assert_max_num_queries(40) as one:
+        assert client.get(reverse("plans:supervision")).status_code == 200
+    _overdue(org, student_department, 2 * SUPERVISION_PAGE)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("plans:supervision"))
+    assert response.status_code == 200
+    assert "逾期任务000" in response.content.decode()
+    assert len(_board(response, "overdue")["items"]) == SUPERVISION_PAGE
