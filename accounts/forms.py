@@ -12,8 +12,9 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("密码"), max_length=128, widget=forms.PasswordInput)
 
 
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+class SetPasswordForm(forms.Form):
+    """The holder of a one-time link chooses the password."""
+
     new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
 
@@ -21,18 +22,15 @@ class PasswordChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_old_password(self):
-        value = self.cleaned_data["old_password"]
-        if not self.user.check_password(value):
-            raise forms.ValidationError(gettext("原密码不正确。"))
-        return value
+    def reuses_old_password(self, new: str, data: dict) -> bool:
+        return self.user.has_usable_password() and self.user.check_password(new)
 
     def clean(self):
         data = super().clean()
         new, again = data.get("new_password"), data.get("new_password2")
         if new and again and new != again:
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
-        elif new and data.get("old_password") and new == data["old_password"]:
+        elif new and self.reuses_old_password(new, data):
             self.add_error("new_password", _("新密码不能与原密码相同。"))
         elif new:
             try:
@@ -40,6 +38,22 @@ class PasswordChangeForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("new_password", error)
         return data
+
+
+class PasswordChangeForm(SetPasswordForm):
+    """The signed-in user changes the password, giving the old one first."""
+
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    field_order = ["old_password", "new_password", "new_password2"]
+
+    def clean_old_password(self):
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError(gettext("原密码不正确。"))
+        return value
+
+    def reuses_old_password(self, new: str, data: dict) -> bool:
+        return bool(data.get("old_password")) and new == data["old_password"]
 
 
 class UserCreateForm(forms.Form):
@@ -81,31 +95,6 @@ class UserEditForm(forms.Form):
         if number and others.exists():
             raise forms.ValidationError(gettext("该工号已属于另一个账号。"))
         return number
-
-
-class SetPasswordForm(forms.Form):
-    """The holder of a one-time link chooses the password."""
-
-    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
-    new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean(self):
-        data = super().clean()
-        new, again = data.get("new_password"), data.get("new_password2")
-        if new and again and new != again:
-            self.add_error("new_password2", _("两次输入的新密码不一致。"))
-        elif new and self.user.has_usable_password() and self.user.check_password(new):
-            self.add_error("new_password", _("新密码不能与原密码相同。"))
-        elif new:
-            try:
-                validate_password(new, self.user)
-            except forms.ValidationError as error:
-                self.add_error("new_password", error)
-        return data
 
 
 class RoleForm(forms.Form):

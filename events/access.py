@@ -6,11 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from events.models import Event
 from people.models import Person
-
-
-def my_person(request) -> Person | None:
-    """The member's own person record in their organisation."""
-    return Person.objects.for_org(request.organisation).of_user(request.user)
+from people.queries import my_person as my_person  # the views' lookup of the member's own record
 
 
 def get_event_for_user(request, pk: int) -> Event:

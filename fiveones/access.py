@@ -6,12 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from fiveones.models import Entry, TargetLink
 from orgs.models import Role
-from people.models import Person
-
-
-def my_person(request) -> Person | None:
-    """The member's own person record in their organisation."""
-    return Person.objects.for_org(request.organisation).of_user(request.user)
+from people.queries import my_person as my_person  # the views' lookup of the member's own record
 
 
 def get_entry_for_staff(request, pk: int) -> Entry:

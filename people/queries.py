@@ -9,6 +9,7 @@
 - `people_with_consent(organisation)`: whom publicity may name.
 - `open_follow_ups(user)`, `contact_figures(organisation, year=…)`: the contact log's pages.
 - `phones_of_users(users)`: for notices that @-mention people in a WeCom/DingTalk group.
+- `my_person(request)`: the member's own person record (members' pages of every app).
 """
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -26,6 +27,13 @@ from people.models import (
     ProfileChangeRequest,
     PublicPost,
 )
+
+
+def my_person(request, *, queryset: QuerySet | None = None) -> Person | None:
+    """The member's own person record in their organisation, or None: the one lookup of every
+    app's member pages. `queryset` (of Person) adds what a page prefetches. One query."""
+    people = Person.objects.all() if queryset is None else queryset
+    return people.for_org(request.organisation).of_user(request.user)
 
 
 def pending_change_count(organisation) -> int:

@@ -587,13 +587,11 @@ def change_review(request, pk: int):
 
 
 def _my_person(request) -> Person | None:
-    return (
-        Person.objects.for_org(request.organisation)
-        .filter(user=request.user)
-        .select_related("department")
-        .prefetch_related("category_links", Prefetch("study_records"), "party_memberships", "public_posts")
-        .first()
+    """The member's own record, with what the profile page shows."""
+    related = Person.objects.select_related("department").prefetch_related(
+        "category_links", Prefetch("study_records"), "party_memberships", "public_posts"
     )
+    return queries.my_person(request, queryset=related)
 
 
 @never_cache

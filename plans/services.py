@@ -117,19 +117,7 @@ def refresh_progress(item: Item, *, by=None) -> Item:
     item.targets_met = bool(targets) and all(t.is_met for t in targets)
     item.started = item.started or item.progress > 0 or item.reports.exists()
     item.save(update_fields=["progress", "targets_met", "started"])
-    after = item.status_on(today)
-    if before != after:
-        ItemEvent.objects.create(
-            item=item,
-            kind=ItemEvent.Kind.STATUS,
-            user=by,
-            note=f"{source_text(Item.Status(before).label)} → {source_text(Item.Status(after).label)}",
-        )
-        webhooks.emit(
-            item.plan.organisation_id,
-            EventType.ITEM_STATUS,
-            {"item_id": item.pk, "title": item.title, "from": str(before), "to": str(after)},
-        )
+    _record_status_change(item, before, item.status_on(today), by=by)
     return item
 
 
@@ -364,9 +352,11 @@ def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, r
 
 
 def _log_status_change(item: Item, *, by) -> None:
-    before = item.status
-    fresh = Item.objects.get(pk=item.pk)
-    after = fresh.status
+    _record_status_change(item, item.status, Item.objects.get(pk=item.pk).status, by=by)
+
+
+def _record_status_change(item: Item, before, after, *, by) -> None:
+    """A status that changed goes on the item's timeline and out to the webhooks."""
     if before != after:
         ItemEvent.objects.create(
             item=item,

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
-from core.concurrency import update_if_unchanged
+from core.concurrency import bump_version, update_if_unchanged
 from reports import summary
 from reports.models import SummaryDraft
 
@@ -20,11 +20,8 @@ def generate_draft(organisation, *, by, year: int, request=None) -> SummaryDraft
         defaults={"text": text, "generated_at": timezone.now(), "updated_by": by},
     )
     if not created:
-        draft.text = text
-        draft.generated_at = timezone.now()
-        draft.updated_by = by
-        draft.version += 1
-        draft.save(update_fields=["text", "generated_at", "updated_by", "version", "updated_at"])
+        bump_version(SummaryDraft, draft.pk, text=text, generated_at=timezone.now(), updated_by=by)
+        draft.refresh_from_db()
     audit.log("create" if created else "update", draft, by=by, request=request, changes={"generated": True})
     return draft
 

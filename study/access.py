@@ -4,13 +4,8 @@ visible material assigned to them. 404 otherwise."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from people.models import Person
+from people.queries import my_person as my_person  # the views' lookup of the member's own record
 from study.models import Assignment, StudyImage, StudyMaterial
-
-
-def my_person(request) -> Person | None:
-    """The member's own person record in their organisation."""
-    return Person.objects.for_org(request.organisation).of_user(request.user)
 
 
 def get_material_for_staff(request, pk: int) -> StudyMaterial:

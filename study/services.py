@@ -87,14 +87,19 @@ def _set_relations(material: StudyMaterial, data: dict) -> None:
     material.targets.set(data.get("targets") or [])
 
 
+def _attach_file(material: StudyMaterial, file) -> None:
+    """A file material keeps the uploaded file (checked by the form) and its name; unsaved."""
+    if file is not None and material.kind == StudyMaterial.Kind.FILE:
+        material.file.save(file.name, file, save=False)
+        material.file_name = file.name[:200]
+
+
 @transaction.atomic
 def create_material(organisation, *, by, data: dict, file=None, request=None) -> StudyMaterial:
     """A new draft material (rich text sanitised; file already checked by the form). Audits."""
     material = StudyMaterial(organisation=organisation, created_by=by)
     _apply(material, data)
-    if file is not None and material.kind == StudyMaterial.Kind.FILE:
-        material.file.save(file.name, file, save=False)
-        material.file_name = file.name[:200]
+    _attach_file(material, file)
     material.save()
     _set_relations(material, data)
     audit.log("create", material, by=by, request=request)
@@ -109,9 +114,7 @@ def update_material(material: StudyMaterial, *, by, data: dict, version: int, fi
     material = StudyMaterial.objects.get(pk=material.pk)
     before = audit.snapshot(material, ["title", "publish_at", "due_at", "required"])
     _apply(material, data)
-    if file is not None and material.kind == StudyMaterial.Kind.FILE:
-        material.file.save(file.name, file, save=False)
-        material.file_name = file.name[:200]
+    _attach_file(material, file)
     material.save()
     _set_relations(material, data)
     changes = audit.changed(material, before, ["title", "publish_at", "due_at", "required"])

@@ -7,7 +7,7 @@ from core.exports import write_xlsx
 from fiveones import services
 from fiveones.exports import ledger_rows
 from fiveones.queries import ledgers
-from orgs.models import Organisation
+from orgs.commands import organisation_option
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="输出文件路径（.xlsx）")
 
     def handle(self, *args, **options):
-        organisation = Organisation.objects.filter(slug=options["org"]).first()
-        if organisation is None:
-            raise CommandError(f"没有 slug 为 {options['org']} 的组织。")
+        organisation = organisation_option(options["org"])
         year = options["year"] or timezone.localdate().year
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度 {year} 不正确。")

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from fiveones import services
-from orgs.models import Organisation
+from orgs.commands import organisation_option
 
 
 class Command(BaseCommand):
@@ -12,10 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="年度，默认今年")
 
     def handle(self, *args, **options):
-        organisation = None
-        if options["org"]:
-            organisation = Organisation.objects.filter(slug=options["org"]).first()
-            if organisation is None:
-                raise CommandError(f"没有 slug 为 {options['org']} 的组织。")
+        organisation = organisation_option(options["org"])
         count = services.remind_incomplete(organisation=organisation, year=options["year"])
         self.stdout.write(f"已提醒 {count} 位成员。")

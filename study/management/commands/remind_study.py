@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from orgs.models import Organisation
+from orgs.commands import organisation_option
 from study import services
 
 
@@ -11,10 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="只提醒该组织（slug）")
 
     def handle(self, *args, **options):
-        organisation = None
-        if options["org"]:
-            organisation = Organisation.objects.filter(slug=options["org"]).first()
-            if organisation is None:
-                raise CommandError(f"没有 slug 为 {options['org']} 的组织。")
+        organisation = organisation_option(options["org"])
         count = services.remind_unread(organisation=organisation)
         self.stdout.write(f"已发送学习提醒 {count} 条。")
