@@ -4,14 +4,13 @@ department), the scoring sheet (.xlsx through core.exports) and the results noti
 import io
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from assessment.models import Adjustment, Grade, Metric
-from core.exports import write_xlsx
+from core.exports import a4_document, write_xlsx
 
 CN_NUMBERS = "一二三四五六七八九十"
 
@@ -35,18 +34,8 @@ def _font(run, name="仿宋", size=16, bold=False):
 
 def new_document(*, landscape: bool = False) -> Document:
     """An A4 document in the official layout: 仿宋 三号 body, margins 3.7/3.5/2.8/2.6 cm."""
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    document = a4_document(font="仿宋", size_pt=16, margins_cm=(3.7, 3.5, 2.8, 2.6), landscape=landscape)
     style = document.styles["Normal"]
-    style.font.name = "仿宋"
-    style.font.size = Pt(16)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     # Paragraph styles (set once, not per run: a long summary stays fast to write).
     from docx.enum.style import WD_STYLE_TYPE
 

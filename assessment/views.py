@@ -28,6 +28,19 @@ def _error_text(error: ValidationError) -> str:
     return "；".join(error.messages)
 
 
+def _save_upload(request, form, save, success: str) -> None:
+    """`save(upload, kind)` for a valid upload form (evidence, a signed letter's scan); the outcome,
+    or what is wrong with the file, as a message."""
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return
+    try:
+        save(form.cleaned_data["file"], form.kind)
+        messages.success(request, success)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+
+
 def _download(data: bytes, filename: str, content_type: str):
     import io
 
@@ -399,16 +412,14 @@ def self_submit(request, pk: int):
 def file_add(request, pk: int):
     assessment = access.get_assessment(request, pk)
     form = forms.EvidenceFileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_self_file(
-                assessment, by=request.user, upload=form.cleaned_data["file"], kind=form.kind, request=request
-            )
-            messages.success(request, _("佐证材料已上传。"))
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-    else:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    _save_upload(
+        request,
+        form,
+        lambda upload, kind: services.add_self_file(
+            assessment, by=request.user, upload=upload, kind=kind, request=request
+        ),
+        _("佐证材料已上传。"),
+    )
     return redirect("assessment:self", pk=assessment.pk)
 
 
@@ -480,16 +491,12 @@ def letter_docx(request, pk: int):
 def letter_sign(request, pk: int):
     letter = access.get_letter(request, pk)
     form = forms.ScanForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.sign_letter(
-                letter, by=request.user, upload=form.cleaned_data["file"], kind=form.kind, request=request
-            )
-            messages.success(request, _("已登记签订，扫描件已保存。"))
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-    else:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    _save_upload(
+        request,
+        form,
+        lambda upload, kind: services.sign_letter(letter, by=request.user, upload=upload, kind=kind, request=request),
+        _("已登记签订，扫描件已保存。"),
+    )
     return redirect("assessment:letters", plan_pk=letter.plan_id)
 
 

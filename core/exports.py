@@ -150,18 +150,11 @@ def _write(sheet, row: int, column: int, value, cell_format) -> None:
         sheet.write_string(row, column, safe_cell(str(value)), cell_format)
 
 
-def write_docx_table(
-    rows: Iterable[list],
-    *,
-    title: str,
-    subtitle: str = "",
-    widths_cm: list[float] | None = None,
-    landscape: bool = True,
-) -> bytes:
-    """Writes `rows` (header first) as a Word table under a title, in Chinese fonts on A4."""
+def a4_document(*, font: str, size_pt: float, margins_cm: tuple[float, float, float, float], landscape: bool = False):
+    """A new Word document of one A4 section (landscape when asked) with margins top, bottom,
+    left, right in cm, its Normal style in `font` (Chinese text too) at `size_pt`."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
@@ -171,13 +164,29 @@ def write_docx_table(
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-
+    top, bottom, left, right = (Cm(m) for m in margins_cm)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
     style = document.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.font.name = font
+    style.font.size = Pt(size_pt)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    return document
+
+
+def write_docx_table(
+    rows: Iterable[list],
+    *,
+    title: str,
+    subtitle: str = "",
+    widths_cm: list[float] | None = None,
+    landscape: bool = True,
+) -> bytes:
+    """Writes `rows` (header first) as a Word table under a title, in Chinese fonts on A4."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = a4_document(font="宋体", size_pt=10.5, margins_cm=(2, 2, 2, 2), landscape=landscape)
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER

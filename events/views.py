@@ -165,28 +165,23 @@ def _act(request, action, success: str):
     return result
 
 
+def _event_action(request, pk: int, action, success: str):
+    """Runs `action(event, by=…, request=…)` on a staff member's event; back to the event."""
+    event = access.get_event_for_user(request, pk)
+    _act(request, lambda: action(event, by=request.user, request=request), success)
+    return redirect("events:detail", pk=event.pk)
+
+
 @role_required(STAFF)
 @require_POST
 def event_publish(request, pk: int):
-    event = access.get_event_for_user(request, pk)
-    _act(
-        request,
-        lambda: services.publish_event(event, by=request.user, request=request),
-        gettext("已发布，已邀请 {result} 人。"),
-    )
-    return redirect("events:detail", pk=event.pk)
+    return _event_action(request, pk, services.publish_event, gettext("已发布，已邀请 {result} 人。"))
 
 
 @role_required(STAFF)
 @require_POST
 def event_invite(request, pk: int):
-    event = access.get_event_for_user(request, pk)
-    _act(
-        request,
-        lambda: services.send_invitations(event, by=request.user, request=request),
-        gettext("新邀请 {result} 人。"),
-    )
-    return redirect("events:detail", pk=event.pk)
+    return _event_action(request, pk, services.send_invitations, gettext("新邀请 {result} 人。"))
 
 
 @role_required(STAFF)
@@ -216,25 +211,13 @@ def event_delete(request, pk: int):
 @role_required(STAFF)
 @require_POST
 def event_mark_held(request, pk: int):
-    event = access.get_event_for_user(request, pk)
-    _act(
-        request,
-        lambda: services.mark_held(event, by=request.user, request=request),
-        gettext("已确认举办，已计入关联的工作要点目标。"),
-    )
-    return redirect("events:detail", pk=event.pk)
+    return _event_action(request, pk, services.mark_held, gettext("已确认举办，已计入关联的工作要点目标。"))
 
 
 @role_required(STAFF)
 @require_POST
 def event_unmark_held(request, pk: int):
-    event = access.get_event_for_user(request, pk)
-    _act(
-        request,
-        lambda: services.unmark_held(event, by=request.user, request=request),
-        gettext("已撤销“已举办”，工作要点目标的计数已撤回。"),
-    )
-    return redirect("events:detail", pk=event.pk)
+    return _event_action(request, pk, services.unmark_held, gettext("已撤销“已举办”，工作要点目标的计数已撤回。"))
 
 
 # --- Staff: attendance and check-in -----------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from core.exports import write_xlsx
+from core.exports import a4_document, write_xlsx
 from proposals.models import Answer, FilingKind, FilingStatus, Proposal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,20 +121,11 @@ def handling_form_rows(proposal: Proposal) -> list[tuple[str, str]]:
 
 
 def handling_form_docx(proposal: Proposal) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.2))
-    style = document.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    document = a4_document(font="宋体", size_pt=11, margins_cm=(2.2, 2.2, 2.2, 2.2))
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -118,34 +118,26 @@ def story_submit(request, pk: int):
 @role_required(*READERS)
 @require_POST
 def story_approve(request, pk: int):
-    story = access.get_story_for_user(request, pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, story, ValueError(_("审核意见过长。")))
-    try:
-        services.approve_story(
-            story, by=request.user, role=request.membership.role, note=form.cleaned_data["note"], request=request
-        )
-    except services.NotAllowed as e:
-        return _refused(request, story, e)
-    messages.success(request, _("报道已发布。"))
-    return redirect("publicity:detail", pk=story.pk)
+    return _review(request, pk, ReviewForm, services.approve_story, _("审核意见过长。"), _("报道已发布。"))
 
 
 @role_required(*READERS)
 @require_POST
 def story_return(request, pk: int):
+    return _review(request, pk, ReturnForm, services.return_story, _("请填写退回原因。"), _("已退回作者修改。"))
+
+
+def _review(request, pk: int, form_class, review, invalid: str, success: str):
+    """A reviewer's approval or return of a story: the note from `form_class`, then `review`."""
     story = access.get_story_for_user(request, pk)
-    form = ReturnForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _refused(request, story, ValueError(_("请填写退回原因。")))
+        return _refused(request, story, ValueError(invalid))
     try:
-        services.return_story(
-            story, by=request.user, role=request.membership.role, note=form.cleaned_data["note"], request=request
-        )
+        review(story, by=request.user, role=request.membership.role, note=form.cleaned_data["note"], request=request)
     except services.NotAllowed as e:
         return _refused(request, story, e)
-    messages.success(request, _("已退回作者修改。"))
+    messages.success(request, success)
     return redirect("publicity:detail", pk=story.pk)
 
 
