@@ -186,6 +186,20 @@ def emit_once(organisation, event_type: str, key: str, payload: dict) -> bool:
     return created
 
 
+def subscribed_organisations(event_type: str) -> set[int]:
+    """Ids of the organisations with an active endpoint subscribed to `event_type` (a periodic
+    check looks only at these)."""
+    rows = WebhookEndpoint.objects.filter(active=True).values_list("organisation_id", "event_types")
+    return {org for org, types in rows if event_type in types}
+
+
+def already_sent(event_type: str, keys: list[str]) -> set[str]:
+    """Of `keys`, those `emit_once` has already emitted for `event_type`."""
+    prefix = f"{event_type}:"
+    full = [f"{prefix}{k}"[:120] for k in keys]
+    return {k.removeprefix(prefix) for k in SentOnce.objects.filter(key__in=full).values_list("key", flat=True)}
+
+
 def queue_deliveries(organisation_id: int, event_type: str, payload: dict) -> list[int]:
     endpoints = [
         e

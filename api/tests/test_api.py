@@ -31,6 +31,21 @@ def _plan_with_items(org, n=1):
 # --- Authentication and scopes -----------------------------------------------------------------
 
 
+def test_root_is_an_index_pointing_to_the_schema_and_docs(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "同心 Tongxin API",
+        "version": "1",
+        "openapi": "/api/v1/openapi.json",
+        "docs": "/api/v1/docs",
+        "authentication": "Authorization: Bearer txk_…",
+    }
+    assert client.get(response.json()["openapi"]).status_code == 200
+    assert client.get(response.json()["docs"]).status_code == 200
+    assert not AuditEvent.objects.filter(action="api.call").exists()  # no token, no data
+
+
 def test_missing_token_is_401(client):
     assert client.get("/api/v1/plans").status_code == 401
 
