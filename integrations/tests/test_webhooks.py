@@ -240,3 +240,14 @@ def test_item_overdue_only_for_organisations_subscribed(
         assert plan_services.emit_overdue_items(today) == 0
     assert receiver.received == []
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_daily_job_runs_the_overdue_check(org, sysadmin, receiver, django_capture_on_commit_callbacks):
+    from plans.tasks import emit_overdue_items
+
+    _endpoint(org, sysadmin, receiver, EventType.ITEM_OVERDUE)
+    item = _published_item(org, timezone.localdate() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        emit_overdue_items.call_local()
+    assert [json.loads(r["body"])["data"]["item_id"] for r in receiver.received] == [item.pk]
+    assert WebhookDelivery.objects.get().event_type == "item.overdue"
