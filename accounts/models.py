@@ -179,6 +179,9 @@ class UserSession(models.Model):
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
     last_seen = models.DateTimeField(_("最近活动"), db_index=True)
+    # The CAS service ticket this session was signed in with: the CAS server's single-logout
+    # request names it (issue 17). Blank for other logins.
+    sso_ticket = models.CharField(max_length=256, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-last_seen"]

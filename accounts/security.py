@@ -301,6 +301,12 @@ def _end_sessions(sessions) -> int:
     return ended
 
 
+def end_tracked_sessions(sessions) -> int:
+    """Ends the given tracked sessions (a UserSession queryset) in the session store; no audit —
+    the caller audits (the CAS single logout)."""
+    return _end_sessions(sessions)
+
+
 @transaction.atomic
 def end_session(user_session: UserSession, *, by: User, request=None) -> None:
     """Ends one session (the owner's other device, or any session by the security admin). Audits."""

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import security
-from accounts.models import User
+from accounts.models import User, UserSession
 from core import audit
 from orgs import services as org_services
 from orgs.models import ADMIN_ROLES, Role
@@ -64,6 +64,7 @@ class Identity:
     name: str = ""
     groups: list[str] = field(default_factory=list)
     id_token: str = ""
+    ticket: str = ""  # the CAS service ticket (its single-logout request names it)
 
 
 # --- Configuration ------------------------------------------------------------------------
@@ -167,7 +168,41 @@ def cas_identity(ticket: str, service: str) -> Identity:
     if settings.CAS_ID_ATTRIBUTE:
         identifier = (attributes.get(settings.CAS_ID_ATTRIBUTE) or [""])[0]
     name = (attributes.get("name") or attributes.get("cn") or [""])[0]
-    return Identity(CAS, identifier, name=name, groups=attributes.get(settings.SSO_GROUPS_ATTRIBUTE, []))
+    groups = attributes.get(settings.SSO_GROUPS_ATTRIBUTE, [])
+    return Identity(CAS, identifier, name=name, groups=groups, ticket=ticket)
+
+
+SAMLP_NS = "{urn:oasis:names:tc:SAML:2.0:protocol}"
+TICKET_MAX = 256
+
+
+def parse_logout_request(body: str) -> str:
+    """The service ticket (<samlp:SessionIndex>) of a CAS single-logout request; SSOError for bad
+    XML or none. defusedxml refuses entities and DTDs."""
+    try:
+        root = ElementTree.fromstring(body.encode())
+    except Exception as error:
+        raise SSOError(f"cas_bad_logout_xml: {type(error).__name__}") from error
+    if root.tag != f"{SAMLP_NS}LogoutRequest":
+        raise SSOError("cas_not_a_logout_request")
+    ticket = (root.findtext(f"{SAMLP_NS}SessionIndex") or "").strip()
+    if not ticket or len(ticket) > TICKET_MAX:
+        raise SSOError("cas_no_session_index")
+    return ticket
+
+
+def cas_single_logout(request, body: str) -> int:
+    """The CAS server's back-channel logout (POSTed to the service URL): ends every local session
+    signed in with that ticket, across nodes (the sessions and tickets are in the database).
+    Signs no one in. Audits each ended account's logout; returns how many sessions ended."""
+    ticket = parse_logout_request(body)
+    sessions = UserSession.objects.filter(sso_ticket=ticket)
+    users = {s.user_id: s.user for s in sessions.select_related("user")}
+    ended = security.end_tracked_sessions(sessions)
+    for user in users.values():
+        changes = {"protocol": CAS, "sessions_ended": ended}
+        audit.log("logout.sso", by=user, organisation=_organisation_of(user), request=request, changes=changes)
+    return ended
 
 
 # --- OpenID Connect ---------------------------------------------------------------------------
@@ -414,6 +449,10 @@ def sign_in(request, identity: Identity) -> User:
     # The IdP is the second factor and holds the password: no local 2FA or password steps.
     request.session[security.STEPS] = []
     request.session[SESSION] = {"protocol": identity.protocol, "id_token": identity.id_token}
+    if identity.ticket:  # start_session (user_logged_in) has saved the session and its tracked row
+        UserSession.objects.filter(session_key=request.session.session_key).update(
+            sso_ticket=identity.ticket[:TICKET_MAX]
+        )
     audit.log(
         "login.sso",
         by=user,

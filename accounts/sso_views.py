@@ -1,11 +1,13 @@
 """Single sign-on pages (issue 17): each protocol's start (to the identity provider) and callback."""
 
 from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import sso
 
@@ -47,12 +49,28 @@ def cas_start(request):
     return redirect(sso.cas_login_url(request.build_absolute_uri(reverse("accounts:sso-cas-callback"))))
 
 
-@require_GET
+@csrf_exempt  # only for the CAS server's back-channel logout POST; the GET leg needs no token
+@require_http_methods(["GET", "POST"])
 def cas_callback(request):
+    if request.method == "POST":
+        return _cas_single_logout(request)
     if not sso.cas_enabled():
         return _disabled(request)
     service = request.build_absolute_uri(reverse("accounts:sso-cas-callback"))
     return _finish(request, sso.CAS, lambda pending: sso.cas_identity(request.GET.get("ticket", ""), service))
+
+
+def _cas_single_logout(request):
+    """The CAS server POSTs a SAML logoutRequest to the service URL when the user logs out there:
+    the sessions signed in with that ticket end. Never signs anyone in, sets no cookie."""
+    body = request.POST.get("logoutRequest", "")
+    if not sso.cas_enabled() or not body:
+        return HttpResponseBadRequest("", content_type="text/plain")
+    try:
+        sso.cas_single_logout(request, body)
+    except sso.SSOError:
+        return HttpResponseBadRequest("", content_type="text/plain")
+    return HttpResponse("", content_type="text/plain")
 
 
 @require_GET

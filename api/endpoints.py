@@ -178,6 +178,19 @@ def _item_out(item: Item) -> dict:
     }
 
 
+@api.get("/", response={200: s.Index}, auth=None, tags=["index"], summary="接口索引", url_name="index")
+def index(request):
+    """Public, like the schema: where the schema and the docs are, and how to authenticate."""
+    base = request.path.rstrip("/")
+    return {
+        "name": api.title,
+        "version": api.version,
+        "openapi": f"{base}{api.openapi_url}",
+        "docs": f"{base}{api.docs_url}",
+        "authentication": "Authorization: Bearer txk_…",
+    }
+
+
 @api.get("/plans", response={200: s.PlanPage} | ERRORS, tags=["plans"], summary="工作要点（已发布）")
 def list_plans(request, paging: Query[Paging]):
     token = _token(request, Scope.PLANS_READ)

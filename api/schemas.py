@@ -15,6 +15,14 @@ class Error(Schema):
     detail: Any = Field(description="原因（中文），或校验错误的列表")
 
 
+class Index(Schema):
+    name: str
+    version: str
+    openapi: str = Field(description="OpenAPI 3 文档地址")
+    docs: str = Field(description="接口说明页面")
+    authentication: str = Field(description="如何携带令牌")
+
+
 class Page(Schema):
     count: int = Field(description="符合条件的总条数")
     limit: int

@@ -47,6 +47,7 @@ ACTIONS = {
     "session.end": _("结束登录会话"),
     "login.sso": _("统一身份认证登录"),
     "login.sso.failed": _("统一身份认证登录失败"),
+    "logout.sso": _("统一身份认证单点退出"),
     "login.local_refused": _("拒绝本地密码登录"),
     "account.sso_provisioned": _("统一身份认证开通账号"),
     "api.call": _("接口调用"),

@@ -25,6 +25,7 @@ class EventType(models.TextChoices):
     ITEM_STATUS = "item.status_changed", _("任务状态变化")
     EVENT_HELD = "event.held", _("活动已举办")
     PROPOSAL_ANSWERED = "proposal.answered", _("建言已答复")
+    ITEM_OVERDUE = "item.overdue", _("任务逾期")
 
 
 def hash_token(raw: str) -> str:
@@ -136,3 +137,25 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()} → {self.endpoint}"
+
+
+class RateWindow(models.Model):
+    """An API token's call count in one minute, when the cache is not shared between processes
+    (no REDIS_URL): one conditional UPDATE per call, so every worker and node counts together."""
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
+
+
+class SentOnce(models.Model):
+    """A webhook event that must go out once only (e.g. `item.overdue:<item>:<due date>`)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,17 +9,27 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core import audit
 from core.exceptions import NotAllowed
-from integrations.models import EventType, IntegrationToken, Scope, WebhookDelivery, WebhookEndpoint, hash_token
+from integrations.models import (
+    EventType,
+    IntegrationToken,
+    RateWindow,
+    Scope,
+    SentOnce,
+    WebhookDelivery,
+    WebhookEndpoint,
+    hash_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,23 +100,43 @@ def authenticate(raw: str) -> IntegrationToken | None:
 
 
 def rate_limited(token: IntegrationToken) -> int:
-    """Counts this call in the token's current minute (a cache counter); returns the seconds to
-    wait when the token is over `API_RATE_PER_MINUTE`, else 0."""
+    """Counts this call in the token's current minute (a fixed window); returns the seconds to wait
+    when the token is over `API_RATE_PER_MINUTE`, else 0. The counter lives where every worker and
+    node sees it: the cache (`cache.add` + `cache.incr`, atomic in Redis) when `API_RATE_STORE` is
+    "cache" (the default with REDIS_URL), else a database row (the local-memory cache is per process)."""
     limit = settings.API_RATE_PER_MINUTE
     if limit <= 0:
         return 0
     now = time.time()
     window = int(now // 60)
     key = f"api-rate:{token.token_hash[:24]}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
+    count = _count_in_cache(key) if settings.API_RATE_STORE == "cache" else _count_in_database(key, window)
     if count > limit:
         return max(1, int((window + 1) * 60 - now) + 1)
     return 0
+
+
+def _count_in_cache(key: str) -> int:
+    cache.add(key, 0, timeout=90)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        return 1
+
+
+def _count_in_database(key: str, window: int) -> int:
+    rows = RateWindow.objects.filter(key=key)
+    if not rows.update(count=F("count") + 1):
+        expires = datetime.fromtimestamp((window + 2) * 60, tz=UTC)
+        try:
+            with transaction.atomic():
+                RateWindow.objects.create(key=key, count=1, expires_at=expires)
+            RateWindow.objects.filter(expires_at__lt=timezone.now()).delete()  # once per token and minute
+            return 1
+        except IntegrityError:  # another worker created it first
+            rows.update(count=F("count") + 1)
+    return rows.values_list("count", flat=True).first() or 1
 
 
 # --- Webhook endpoints ----------------------------------------------------------------------
@@ -144,6 +174,30 @@ def emit(organisation, event_type: str, payload: dict) -> None:
     nothing. The one call services make."""
     organisation_id = getattr(organisation, "pk", organisation)
     transaction.on_commit(lambda: queue_deliveries(organisation_id, event_type, payload))
+
+
+def emit_once(organisation, event_type: str, key: str, payload: dict) -> bool:
+    """`emit`, unless an event with this `key` was emitted before (recorded in the same
+    transaction, so a rolled-back run may send it again). Returns whether it was emitted."""
+    with transaction.atomic():
+        _row, created = SentOnce.objects.get_or_create(key=f"{event_type}:{key}"[:120])
+        if created:
+            emit(organisation, event_type, payload)
+    return created
+
+
+def subscribed_organisations(event_type: str) -> set[int]:
+    """Ids of the organisations with an active endpoint subscribed to `event_type` (a periodic
+    check looks only at these)."""
+    rows = WebhookEndpoint.objects.filter(active=True).values_list("organisation_id", "event_types")
+    return {org for org, types in rows if event_type in types}
+
+
+def already_sent(event_type: str, keys: list[str]) -> set[str]:
+    """Of `keys`, those `emit_once` has already emitted for `event_type`."""
+    prefix = f"{event_type}:"
+    full = [f"{prefix}{k}"[:120] for k in keys]
+    return {k.removeprefix(prefix) for k in SentOnce.objects.filter(key__in=full).values_list("key", flat=True)}
 
 
 def queue_deliveries(organisation_id: int, event_type: str, payload: dict) -> list[int]:

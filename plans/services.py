@@ -121,6 +121,38 @@ def refresh_progress(item: Item, *, by=None) -> Item:
     return item
 
 
+def emit_overdue_items(today: date | None = None) -> int:
+    """The daily check (plans.tasks): an item's 逾期 is computed from the date, so no service call
+    sees it happen. Emits `item.overdue` once per item and due date (a later deadline that passes
+    again emits again) for items of published plans, in organisations with an endpoint subscribed.
+    Returns how many were emitted."""
+    today = today or timezone.localdate()
+    organisations = webhooks.subscribed_organisations(EventType.ITEM_OVERDUE)
+    if not organisations:
+        return 0
+    items = list(
+        Item.objects.overdue(today)
+        .filter(plan__status=Plan.Status.PUBLISHED, plan__organisation_id__in=organisations)
+        .select_related("plan")
+        .order_by("pk")
+    )
+    done = webhooks.already_sent(EventType.ITEM_OVERDUE, [f"{i.pk}:{i.due_date}" for i in items])
+    emitted = 0
+    for item in items:
+        key = f"{item.pk}:{item.due_date}"
+        if key in done:
+            continue
+        payload = {
+            "item_id": item.pk,
+            "plan_id": item.plan_id,
+            "title": item.title,
+            "due_date": item.due_date.isoformat(),
+            "status": str(Item.Status.OVERDUE),
+        }
+        emitted += webhooks.emit_once(item.plan.organisation_id, EventType.ITEM_OVERDUE, key, payload)
+    return emitted
+
+
 # --- Import ---------------------------------------------------------------------------------
 
 

@@ -355,6 +355,13 @@ DELIVERY_RETRY_SECONDS = env_int("TONGXIN_DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_MAX_ATTEMPTS = env_int("TONGXIN_DELIVERY_MAX_ATTEMPTS", 5)
 # The API for other systems (api/, integrations/): calls per token per minute, and the page size.
 API_RATE_PER_MINUTE = env_int("TONGXIN_API_RATE_PER_MINUTE", 120)
+# Where the per-minute counter is kept: "cache" (shared when REDIS_URL is set) or "database" (a row
+# per token and minute; the only shared place without Redis, as the local-memory cache is per process).
+API_RATE_STORE = env("TONGXIN_API_RATE_STORE", "cache" if REDIS_URL else "database")
+if API_RATE_STORE not in ("cache", "database"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TONGXIN_API_RATE_STORE must be cache or database")
 NINJA_PAGINATION_PER_PAGE = env_int("TONGXIN_API_PAGE_SIZE", 50)
 NINJA_PAGINATION_MAX_LIMIT = env_int("TONGXIN_API_MAX_LIMIT", 200)
 EMAIL_BACKEND = (

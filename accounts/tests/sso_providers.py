@@ -110,12 +110,26 @@ class CASServer(_Server):
         super().__init__()
         self.users = users
         self.tickets = {}  # ticket -> (user, service)
+        self.issued = []  # every ticket issued, oldest first (validation pops `tickets`)
         self.logged_out = []
 
     def issue_ticket(self, user: str, service: str) -> str:
         ticket = "ST-" + secrets.token_urlsafe(16)
         self.tickets[ticket] = (user, service)
+        self.issued.append(ticket)
         return ticket
+
+    @staticmethod
+    def logout_request(ticket: str) -> str:
+        """The SAML body a CAS server POSTs (form field `logoutRequest`) to each service the user
+        signed in to, when the user logs out at CAS (single logout)."""
+        return (
+            '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+            'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="LR-1-' + secrets.token_hex(8) + '" '
+            'Version="2.0" IssueInstant="2026-12-03T04:00:00Z">'
+            "<saml:NameID>@NOT_USED@</saml:NameID>"
+            f"<samlp:SessionIndex>{html.escape(ticket)}</samlp:SessionIndex></samlp:LogoutRequest>"
+        )
 
     def sign_in(self, login_url: str, username: str, password: str = PASSWORD) -> str:
         """Posts the sign-in form at `login_url` (/login?service=…); returns the redirect back."""

@@ -3,10 +3,11 @@
 import urllib.parse
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts import security, sso
-from accounts.models import User
+from accounts.models import User, UserSession
 from accounts.tests.sso_providers import CASServer, OIDCProvider
 from conftest import PASSWORD, make_user
 from core.models import AuditEvent
@@ -366,6 +367,78 @@ def test_cas_logout_ends_the_session_and_goes_to_cas_logout(client, cas, org):
     assert response.context["url"] == expected
     assert f'content="0;url={expected.replace("&", "&amp;")}"' in response.content.decode()
     assert logged_in_user(client) is None
+
+
+def single_logout(cas, ticket):
+    """The CAS server's back-channel POST: its own client, no cookie, no CSRF token."""
+    other = Client(enforce_csrf_checks=True)
+    return other.post(reverse("accounts:sso-cas-callback"), {"logoutRequest": cas.logout_request(ticket)})
+
+
+def test_cas_single_logout_ends_the_session_signed_in_with_that_ticket(client, cas, org):
+    user = staff(org, "T1001")
+    cas_login(client, cas, "T1001")
+    ticket = cas.issued[-1]
+    bystander = Client()
+    bystander_user = staff(org, "T2002", role=Role.LIAISON)
+    cas_login(bystander, cas, "T2002")
+    assert logged_in_user(client) == user
+    response = single_logout(cas, ticket)
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies  # no session made for the CAS server
+    assert logged_in_user(client) is None
+    assert logged_in_user(bystander) == bystander_user  # another ticket's session stays
+    assert not UserSession.objects.filter(user=user).exists()
+    event = last_event("logout.sso")
+    assert (event.user, event.organisation) == (user, org)
+    assert event.changes == {"protocol": "cas", "sessions_ended": 1}
+
+
+def test_cas_single_logout_follows_a_session_whose_key_changed(client, cas, org):
+    user = staff(org, "T1001")
+    cas_login(client, cas, "T1001")
+    ticket = cas.issued[-1]
+    session = client.session
+    session.cycle_key()  # as a password change does
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    assert logged_in_user(client) == user  # the middleware moves the tracked row to the new key
+    single_logout(cas, ticket)
+    assert logged_in_user(client) is None
+
+
+def test_cas_single_logout_with_an_unknown_ticket_ends_nothing(client, cas, org):
+    user = staff(org, "T1001")
+    cas_login(client, cas, "T1001")
+    assert single_logout(cas, "ST-not-issued").status_code == 200
+    assert logged_in_user(client) == user
+    assert last_event("logout.sso") is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "not xml",
+        '<!DOCTYPE x [<!ENTITY e "ST-1">]><samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">'
+        "<samlp:SessionIndex>&e;</samlp:SessionIndex></samlp:LogoutRequest>",
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"></samlp:LogoutRequest>',
+        '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:user>T1001</cas:user></cas:serviceResponse>',
+    ],
+)
+def test_cas_single_logout_refuses_bad_requests_and_signs_no_one_in(client, cas, org, body):
+    staff(org, "T1001")
+    response = Client(enforce_csrf_checks=True).post(reverse("accounts:sso-cas-callback"), {"logoutRequest": body})
+    assert response.status_code == 400
+    assert response.wsgi_request.user.is_anonymous
+    assert "sessionid" not in response.cookies
+
+
+def test_cas_callback_post_is_refused_when_cas_is_off(client, org):
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("accounts:sso-cas-callback"), {"logoutRequest": CASServer.logout_request("ST-1")}
+    )
+    assert response.status_code == 400
 
 
 def test_oidc_logout_goes_to_end_session_with_the_id_token(client, oidc, org):

@@ -15,7 +15,9 @@ API_MATRIX = {
     # The schema and its docs page are public (no data in them).
     "api:openapi-json": ("anyone", 200),
     "api:openapi-view": ("anyone", 200),
-    "api:api-root": ("anyone", 404),
+    # The index (issue 17): name, version, where the schema and docs are; no data in it.
+    "api:index": ("anyone", 200),
+    "api:api-root": ("anyone", 200),  # django-ninja's root name; the index answers at that path
     "api:list_plans": ("anyone", 401),
     "api:list_sections": ("anyone", 401),
     "api:list_items": ("anyone", 401),

@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from events.models import Invitation, Registration
 from events.tests.factories import EventFactory
 from integrations import services as integration_services
-from integrations.models import Scope
+from integrations.models import RateWindow, Scope
 from orgs.models import Role
 from people.tests.factories import PersonFactory
 from plans.models import ProgressReport
@@ -29,6 +29,21 @@ def _plan_with_items(org, n=1):
 
 
 # --- Authentication and scopes -----------------------------------------------------------------
+
+
+def test_root_is_an_index_pointing_to_the_schema_and_docs(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "同心 Tongxin API",
+        "version": "1",
+        "openapi": "/api/v1/openapi.json",
+        "docs": "/api/v1/docs",
+        "authentication": "Authorization: Bearer txk_…",
+    }
+    assert client.get(response.json()["openapi"]).status_code == 200
+    assert client.get(response.json()["docs"]).status_code == 200
+    assert not AuditEvent.objects.filter(action="api.call").exists()  # no token, no data
 
 
 def test_missing_token_is_401(client):
@@ -146,13 +161,57 @@ def test_every_call_writes_an_audit_row(client, make_token, org):
 # --- Rate limit --------------------------------------------------------------------------------
 
 
-def test_rate_limit_gives_429_with_retry_after(client, make_token, settings):
+@pytest.mark.parametrize("store", ["cache", "database"])
+def test_rate_limit_gives_429_with_retry_after(client, make_token, settings, store):
     settings.API_RATE_PER_MINUTE = 3
+    settings.API_RATE_STORE = store
     _token, raw = make_token(name="限速测试")
     codes = [client.get("/api/v1/plans", **bearer(raw)).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     response = client.get("/api/v1/plans", **bearer(raw))
     assert 1 <= int(response["Retry-After"]) <= 61
+
+
+def test_rate_limit_without_redis_is_counted_in_the_database_shared_by_every_worker(client, make_token, settings):
+    """No REDIS_URL: the local-memory cache is per process, so the count is a database row that
+    another worker (here: an emptied cache) keeps adding to."""
+    from django.core.cache import cache
+
+    settings.API_RATE_PER_MINUTE = 3
+    settings.API_RATE_STORE = "database"
+    _token, raw = make_token(name="多进程")
+    codes = []
+    for _ in range(4):
+        codes.append(client.get("/api/v1/plans", **bearer(raw)).status_code)
+        cache.clear()  # as if the next call landed on another worker
+    assert codes == [200, 200, 200, 429]
+    assert RateWindow.objects.get().count == 4
+
+
+def test_rate_limit_in_the_cache_uses_one_shared_counter(client, make_token, settings):
+    from django.core.cache import cache
+
+    settings.API_RATE_PER_MINUTE = 3
+    settings.API_RATE_STORE = "cache"
+    token, raw = make_token(name="缓存计数")
+    client.get("/api/v1/plans", **bearer(raw))
+    client.get("/api/v1/plans", **bearer(raw))
+    keys = [k for k in cache._cache if "api-rate:" + token.token_hash[:24] in k]
+    assert len(keys) == 1
+    assert cache.get(keys[0].split(":", 2)[2]) == 2
+    assert not RateWindow.objects.exists()
+
+
+def test_rate_limit_window_is_a_fixed_minute(client, make_token, settings, monkeypatch):
+    settings.API_RATE_PER_MINUTE = 2
+    settings.API_RATE_STORE = "database"
+    _token, raw = make_token(name="窗口")
+    clock = [1_800_000_000.0 + 50]  # 50 s into a minute
+    monkeypatch.setattr(integration_services.time, "time", lambda: clock[0])
+    codes = [client.get("/api/v1/plans", **bearer(raw)).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    clock[0] += 10  # the next minute: a new window
+    assert client.get("/api/v1/plans", **bearer(raw)).status_code == 200
 
 
 # --- Writes --------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ BUCKET = "tongxin-media"
 S3_KEY = "S3RVER"  # s3rver's fixed credentials
 PASSWORD = "Secret-pass-123"  # the factories' password
 TASKS = 40
+API_RATE = 6  # API calls per token and minute on the cluster
 
 
 def _missing() -> str:
@@ -182,7 +183,11 @@ def cluster(tmp_path_factory):
         processes.append(process)
         return process
 
+    from accounts.tests.sso_providers import CASServer
+
+    cas = CASServer({"nodestaff": {"name": ["节点老师"]}})  # in this process, on loopback
     try:
+        cas.__enter__()
         redis_port, s3_port = _free_port(), _free_port()
         redis = start(
             "redis",
@@ -217,6 +222,8 @@ def cluster(tmp_path_factory):
             TONGXIN_FIELD_KEY="bXVsdGlub2RlLXRlc3QtZmllbGQta2V5LTAxMjM0NTY=",
             TONGXIN_2FA_REQUIRED="0",
             TONGXIN_LOG_LEVEL="INFO",
+            TONGXIN_API_RATE_PER_MINUTE=str(API_RATE),
+            TONGXIN_CAS_SERVER_URL=cas.url,
             PYTHONPATH=str(ROOT),
         )
         python = sys.executable
@@ -282,6 +289,7 @@ def cluster(tmp_path_factory):
             "query": query,
             "run": run,
             "redis_url": env["REDIS_URL"],
+            "cas": cas,
             "logs": logs,
             "media": [tmp / "media-a", tmp / "media-b"],
         }
@@ -296,6 +304,7 @@ def cluster(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        cas.__exit__(None, None, None)
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
 
@@ -310,6 +319,38 @@ def test_session_from_node_a_is_accepted_on_node_b(cluster):
     assert "多节点座谈会" in body.decode()
     stranger = Browser()
     assert stranger.get(f"{cluster['b']}/events/")[0] == 302
+
+
+def test_api_rate_limit_is_shared_by_both_nodes(cluster):
+    """API_RATE calls per token and minute in all, whichever node and worker answers (the counter is
+    in Redis); the next one gets 429 on either node."""
+    if 60 - datetime.now().second < 15:  # all calls in one minute's window
+        time.sleep(61 - datetime.now().second)
+    headers = {"Authorization": f"Bearer {cluster['seed']['api_token']}"}
+    browser = Browser()
+    codes = [
+        browser.request(f"{cluster['a' if i % 2 else 'b']}/api/v1/plans", headers=headers)[0] for i in range(API_RATE)
+    ]
+    assert codes == [200] * API_RATE
+    assert browser.request(f"{cluster['a']}/api/v1/plans", headers=headers)[0] == 429
+    assert browser.request(f"{cluster['b']}/api/v1/plans", headers=headers)[0] == 429
+
+
+def test_cas_single_logout_on_node_b_ends_the_session_made_on_node_a(cluster):
+    """The ticket → session record is in the database and the session in cached_db: the CAS
+    server's logout request may reach any node."""
+    cas, browser = cluster["cas"], Browser()
+    status, headers, _ = browser.get(f"{cluster['a']}/accounts/sso/cas/")
+    assert status == 302
+    back = cas.sign_in(headers["Location"], "nodestaff")
+    assert back.startswith(f"{cluster['a']}/accounts/sso/cas/callback/?ticket=ST-")
+    assert browser.get(back)[0] == 302
+    assert browser.get(f"{cluster['b']}/events/")[0] == 200  # signed in, on either node
+    form = urllib.parse.urlencode({"logoutRequest": cas.logout_request(cas.issued[-1])}).encode()
+    kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert Browser().request(f"{cluster['b']}/accounts/sso/cas/callback/", data=form, headers=kind)[0] == 200
+    assert browser.get(f"{cluster['a']}/events/")[0] == 302  # to the login page, on both nodes
+    assert browser.get(f"{cluster['b']}/events/")[0] == 302
 
 
 def test_five_failures_on_node_a_lock_the_account_on_node_b(cluster):

@@ -173,3 +173,81 @@ def test_suggestion_answered_is_emitted(
         proposal_services.answer_proposal(proposal, by=liaison, outcome=Outcome.ADOPTED, text="已采纳，下学期实施。")
     data = json.loads(receiver.received[0]["body"])["data"]
     assert (data["proposal_id"], data["status"], data["outcome"]) == (proposal.pk, "answered", "adopted")
+
+
+def _published_item(org, due, **kwargs):
+    plan = PlanFactory(organisation=org, status="published")
+    return ItemFactory(section=SectionFactory(plan=plan), due_date=due, **kwargs)
+
+
+def test_item_overdue_is_emitted_once_by_the_daily_check(org, sysadmin, receiver, django_capture_on_commit_callbacks):
+    """逾期 is computed from the date: no service call sees it happen, the daily job does."""
+    secret = _endpoint(org, sysadmin, receiver, EventType.ITEM_OVERDUE)[1]
+    today = timezone.localdate()
+    late = _published_item(org, today - timedelta(days=1))
+    due_today = _published_item(org, today)  # not yet overdue
+    _published_item(org, today - timedelta(days=3), accepted_at=timezone.now())  # 销号: never overdue
+    _published_item(org, today - timedelta(days=3), targets_met=True)  # done: never overdue
+    draft = ItemFactory(section=SectionFactory(plan=PlanFactory(organisation=org, status="draft")))
+    draft.due_date = today - timedelta(days=2)
+    draft.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_services.emit_overdue_items(today) == 1
+    assert len(receiver.received) == 1
+    request = receiver.received[0]
+    assert request["headers"]["X-Tongxin-Event"] == "item.overdue"
+    assert _verify(secret, request)
+    assert json.loads(request["body"])["data"] == {
+        "item_id": late.pk,
+        "plan_id": late.section.plan_id,
+        "title": late.title,
+        "due_date": (today - timedelta(days=1)).isoformat(),
+        "status": "overdue",
+    }
+    with django_capture_on_commit_callbacks(execute=True):  # the next day: `late` was sent already
+        assert plan_services.emit_overdue_items(today + timedelta(days=1)) == 1
+    assert [json.loads(r["body"])["data"]["item_id"] for r in receiver.received] == [late.pk, due_today.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_services.emit_overdue_items(today + timedelta(days=2)) == 0
+    assert len(receiver.received) == 2
+
+
+def test_item_overdue_again_after_a_later_deadline_passes(org, sysadmin, receiver, django_capture_on_commit_callbacks):
+    _endpoint(org, sysadmin, receiver, EventType.ITEM_OVERDUE)
+    today = timezone.localdate()
+    item = _published_item(org, today - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.emit_overdue_items(today)
+    item.due_date = today + timedelta(days=5)  # extended …
+    item.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_services.emit_overdue_items(today) == 0
+        assert plan_services.emit_overdue_items(today + timedelta(days=6)) == 1  # … and missed again
+    assert [json.loads(r["body"])["data"]["due_date"] for r in receiver.received] == [
+        (today - timedelta(days=1)).isoformat(),
+        (today + timedelta(days=5)).isoformat(),
+    ]
+
+
+def test_item_overdue_only_for_organisations_subscribed(
+    org, other_org, sysadmin, receiver, django_capture_on_commit_callbacks
+):
+    _endpoint(org, sysadmin, receiver, EventType.ITEM_STATUS)  # subscribed to another event only
+    today = timezone.localdate()
+    _published_item(org, today - timedelta(days=1))
+    _published_item(other_org, today - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_services.emit_overdue_items(today) == 0
+    assert receiver.received == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_the_daily_job_runs_the_overdue_check(org, sysadmin, receiver, django_capture_on_commit_callbacks):
+    from plans.tasks import emit_overdue_items
+
+    _endpoint(org, sysadmin, receiver, EventType.ITEM_OVERDUE)
+    item = _published_item(org, timezone.localdate() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        emit_overdue_items.call_local()
+    assert [json.loads(r["body"])["data"]["item_id"] for r in receiver.received] == [item.pk]
+    assert WebhookDelivery.objects.get().event_type == "item.overdue"
