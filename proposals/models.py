@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -103,10 +103,16 @@ class ProposalQuerySet(OrgScopedQuerySet):
 
     def for_departments(self, department_ids):
         """Assigned to one of the departments, as lead or support."""
-        support = Proposal.support_departments.through.objects.filter(
-            proposal=OuterRef("pk"), department_id__in=department_ids
+        # One UNION of ids (each part by its department index), not `lead OR EXISTS(support)`,
+        # which read every suggestion of the college (issue 16).
+        department_ids = list(department_ids)
+        lead = Proposal.objects.filter(lead_department_id__in=department_ids).order_by().values("pk")
+        support = (
+            Proposal.support_departments.through.objects.filter(department_id__in=department_ids)
+            .order_by()
+            .values("proposal_id")
         )
-        return self.filter(Q(lead_department_id__in=department_ids) | Q(Exists(support)))
+        return self.filter(pk__in=lead.union(support))
 
     @staticmethod
     def _of_member(person) -> Q:

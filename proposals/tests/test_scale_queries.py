@@ -51,3 +51,19 @@ def test_excellent_suggestions_are_found_once_per_version(org, submitter, django
     # A suggestion added afterwards (the version changes) is listed at once.
     third = make_proposal(org, submitter, Status.CLOSED, is_excellent=True, answered_at=now + timedelta(hours=1))
     assert [p.pk for p in queries.excellent(org, year=year)] == [third.pk, latest.pk, earlier.pk]
+
+
+def test_a_departments_suggestions_as_lead_or_support(org, submitter, student_department, support_department):
+    other_department = support_department.__class__.objects.create(organisation=org, name="教务处")
+    led = make_proposal(org, submitter, Status.ASSIGNED, lead=student_department)
+    supported = make_proposal(org, submitter, Status.ASSIGNED, lead=other_department, support=[student_department])
+    both = make_proposal(org, submitter, Status.ASSIGNED, lead=student_department, support=[support_department])
+    make_proposal(org, submitter, Status.ASSIGNED, lead=other_department, support=[support_department])  # neither
+    make_proposal(org, submitter, Status.SUBMITTED)  # not assigned yet
+
+    found = Proposal.objects.for_org(org).for_departments([student_department.pk])
+
+    assert sorted(p.pk for p in found) == sorted([led.pk, supported.pk, both.pk])
+    assert found.count() == 3  # `both` once, though it matches as lead and via its support department
+    assert not Proposal.objects.for_org(org).for_departments([]).exists()
+    assert queries.department_proposals(org, [student_department.pk], timezone.localdate())["handling"] == 3
