@@ -221,7 +221,7 @@ class Proposal(OrgScopedModel):
             models.Index(fields=["organisation", "updated_at"], name="proposal_org_updated"),
             # A person's suggestions (the person page's panel, newest first): without it the planner
             # reads every suggestion of the college by the organisation index.
-            models.Index(fields=["organisation", "submitter", "-submitted_at"], name="proposal_org_submitter"),
+            models.Index(fields=["organisation", "submitter", "-submitted_at", "-id"], name="proposal_org_submitter"),
         ]
 
     def __str__(self) -> str:

@@ -5,18 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0005_scale_indexes'),
-        ('orgs', '0002_sso'),
-        ('people', '0008_contact_person_date'),
-        ('plans', '0004_org_scoped_model'),
+        ("events", "0005_scale_indexes"),
+        ("orgs", "0002_sso"),
+        ("people", "0008_contact_person_date"),
+        ("plans", "0004_org_scoped_model"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['organisation', 'updated_at'], name='event_org_updated'),
+            model_name="event",
+            index=models.Index(fields=["organisation", "updated_at"], name="event_org_updated"),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0007_person_name_trigram'),
+        ("people", "0007_person_name_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contactrecord',
-            index=models.Index(fields=['person', 'date'], name='contact_person_date'),
+            model_name="contactrecord",
+            index=models.Index(fields=["person", "date"], name="contact_person_date"),
         ),
     ]

@@ -5,18 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_sso'),
-        ('people', '0008_contact_person_date'),
-        ('plans', '0004_org_scoped_model'),
-        ('proposals', '0005_figures_version_index'),
+        ("orgs", "0002_sso"),
+        ("people", "0008_contact_person_date"),
+        ("plans", "0004_org_scoped_model"),
+        ("proposals", "0005_figures_version_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['organisation', 'submitter', '-submitted_at'], name='proposal_org_submitter'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["organisation", "submitter", "-submitted_at", "-id"], name="proposal_org_submitter"
+            ),
         ),
     ]
