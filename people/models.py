@@ -367,6 +367,8 @@ class ContactRecord(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("联系记录")
+        # "Contacted this year?" per person (the registry figures' not-contacted list).
+        indexes = [models.Index(fields=["person", "date"], name="contact_person_date")]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_method_display()}"

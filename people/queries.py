@@ -12,7 +12,7 @@
 - `my_person(request)`: the member's own person record (members' pages of every app).
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
 from people.forms import PersonFilterForm
@@ -100,15 +100,19 @@ CONTACTED_SHOWN = 50
 
 def contact_figures(organisation, *, year: int) -> dict:
     """Contacts per person in `year` (most first) and the people not contacted in `year`."""
-    people = (
-        Person.objects.for_org(organisation)
-        .select_related("department")
-        .annotate(contacts_in_year=Count("contacts", filter=Q(contacts__date__year=year)))
-    )
+    # Counted from the year's contact records (a few thousand), not by joining every person of the
+    # college to their records and sorting them all (0.2 s at province scale).
+    contacts = ContactRecord.objects.filter(person__organisation=organisation, date__year=year).order_by()
+    per_person = contacts.values("person_id").annotate(n=Count("id"))
     # The most contacted first, the first CONTACTED_SHOWN only (thousands at scale); the counts cover all.
-    contacted_all = people.filter(contacts_in_year__gt=0).order_by("-contacts_in_year", "name", "id")
-    contacted = list(contacted_all[:CONTACTED_SHOWN])
-    contacted_count = contacted_all.count()
+    top = list(per_person.order_by("-n", "person__name", "person_id")[:CONTACTED_SHOWN])
+    people = Person.objects.select_related("department").in_bulk([row["person_id"] for row in top])
+    contacted = []
+    for row in top:
+        person = people[row["person_id"]]
+        person.contacts_in_year = row["n"]
+        contacted.append(person)
+    contacted_count = per_person.count()
     # Not contacted: a query, not a list - the page shows it a page at a time (thousands at scale).
     not_contacted = (
         Person.objects.for_org(organisation)
@@ -125,7 +129,7 @@ def contact_figures(organisation, *, year: int) -> dict:
         "contacted_count": contacted_count,
         "contacted_shown": CONTACTED_SHOWN,
         "not_contacted_count": total - contacted_count,
-        "contact_count": ContactRecord.objects.filter(person__organisation=organisation, date__year=year).count(),
+        "contact_count": contacts.count(),
         "people_count": total,
     }
 

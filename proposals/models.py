@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -103,15 +103,29 @@ class ProposalQuerySet(OrgScopedQuerySet):
 
     def for_departments(self, department_ids):
         """Assigned to one of the departments, as lead or support."""
-        support = Proposal.support_departments.through.objects.filter(
-            proposal=OuterRef("pk"), department_id__in=department_ids
+        # One UNION of ids (each part by its department index), not `lead OR EXISTS(support)`,
+        # which read every suggestion of the college (issue 16).
+        department_ids = list(department_ids)
+        lead = Proposal.objects.filter(lead_department_id__in=department_ids).order_by().values("pk")
+        support = (
+            Proposal.support_departments.through.objects.filter(department_id__in=department_ids)
+            .order_by()
+            .values("proposal_id")
         )
-        return self.filter(Q(lead_department_id__in=department_ids) | Q(Exists(support)))
+        return self.filter(pk__in=lead.union(support))
 
     @staticmethod
     def _of_member(person) -> Q:
-        cosigned = CoSigner.objects.filter(proposal=OuterRef("pk"), person=person, declined_at__isnull=True)
-        return Q(submitter=person) | (Q(Exists(cosigned)) & ~Q(status=Status.DRAFT))
+        # The ids as one UNION subquery (own, then co-signed and submitted): each part reads its own
+        # index, where `submitter OR EXISTS(co-signer)` scanned every suggestion of the college.
+        own = Proposal.objects.filter(submitter=person).order_by().values("pk")
+        cosigned = (
+            CoSigner.objects.filter(person=person, declined_at__isnull=True)
+            .exclude(proposal__status=Status.DRAFT)
+            .order_by()
+            .values("proposal_id")
+        )
+        return Q(pk__in=own.union(cosigned))
 
     def of_member(self, person):
         """The person's own suggestions and the submitted ones they co-sign (unless they declined)."""
@@ -205,6 +219,9 @@ class Proposal(OrgScopedModel):
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="proposal_org_submitted"),
             # The figures' cache version (core.figures_cache.data_version) reads only this index.
             models.Index(fields=["organisation", "updated_at"], name="proposal_org_updated"),
+            # A person's suggestions (the person page's panel, newest first): without it the planner
+            # reads every suggestion of the college by the organisation index.
+            models.Index(fields=["organisation", "submitter", "-submitted_at", "-id"], name="proposal_org_submitter"),
         ]
 
     def __str__(self) -> str:

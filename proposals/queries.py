@@ -295,6 +295,27 @@ def figures_queryset(organisation, *, year: int, kind: str = "", category: str =
     return queryset
 
 
+def excellent(organisation, *, year: int, kind: str = "", category: str = "", department=None, limit: int = 50):
+    """The figures page's 优秀建言 of the selection, latest answered first, at most `limit`. Finding
+    them reads the year's suggestions (tens of thousands in a large college), so their ids are
+    cached by the suggestions' version; the rows (and the submitters' names) are read fresh by id:
+    two queries when nothing changed."""
+    parts = (organisation.pk, version(organisation), year, kind, category, department.pk if department else None, limit)
+
+    def compute():
+        queryset = figures_queryset(organisation, year=year, kind=kind, category=category, department=department)
+        found = queryset.filter(is_excellent=True).order_by("-answered_at", "-id")
+        return list(found.values_list("pk", flat=True)[:limit])
+
+    ids = cached("proposals.excellent", parts, compute)
+    return (
+        Proposal.objects.for_org(organisation)
+        .filter(pk__in=ids, is_excellent=True)
+        .select_related("submitter", "lead_department")
+        .order_by("-answered_at", "-id")
+    )
+
+
 def figures(organisation, *, year: int, kind: str = "", category: str = "", department=None) -> dict:
     """Per year (and optional type, category, lead department): submitted, accepted, answered on
     time, adoption rate ((采纳+部分采纳)/answered) and satisfaction rate ((满意+基本满意)/rated),

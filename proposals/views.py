@@ -497,12 +497,7 @@ def figures(request):
     form = forms.FiguresForm(request.GET or None, organisation=request.organisation)
     values = form.values()
     numbers = queries.figures(request.organisation, **values)
-    excellent = (
-        queries.figures_queryset(request.organisation, **values)
-        .filter(is_excellent=True)
-        .select_related("submitter", "lead_department")
-        .order_by("-answered_at", "-id")[:50]
-    )
+    excellent = queries.excellent(request.organisation, **values)
     return render(
         request,
         "proposals/figures.html",

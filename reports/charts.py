@@ -277,7 +277,7 @@ def year_charts(organisation, year: int) -> list[Chart]:
 
 def home_charts(organisation, year: int | None = None) -> dict:
     """Context for `reports/_year_charts.html` on the home pages: the charts of `year`, by default
-    of the year of the latest published plan (this year's once it is published). Five queries."""
+    of the year of the latest published plan (this year's once it is published). Six queries at most."""
     from django.utils import timezone
 
     from plans.queries import latest_plan_year

@@ -373,7 +373,7 @@ def bulk(org, submitter, n, lead):
 # navigation account for about 8 of them).
 PAGES = [
     ("ufd", "inbox", 12),
-    ("ufd", "figures", 14),
+    ("ufd", "figures", 15),  # + the 优秀建言's cached ids, then their rows by id
     ("ufd", "supervision", 12),
     ("liaison", "assigned", 13),
     ("member", "mine", 12),
