@@ -158,19 +158,25 @@ def pages() -> tuple[list[tuple[str, str, str]], dict]:
     return listed, users
 
 
+def role_client(clients: dict, users, role):
+    """One test client per role, logged in once (anonymous for no role)."""
+    from django.test import Client
+
+    if role not in clients:
+        clients[role] = Client()
+        if role:
+            clients[role].force_login(users[role])
+    return clients[role]
+
+
 def count_queries(listed, users) -> dict[str, int]:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     counts = {}
     clients = {}
     for page, role, path in listed:
-        client = clients.get(role)
-        if client is None:
-            client = clients[role] = Client()
-            if role:
-                client.force_login(users[role])
+        client = role_client(clients, users, role)
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)

@@ -41,10 +41,9 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.template import base as template_base
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.bench_load import pages
+    from bench.bench_load import pages, role_client
 
     listed, users = pages()
     if args.only:
@@ -67,11 +66,7 @@ def main() -> int:
     clients = {}
     print(f"{'page':<22} {'total':>8} {'sql':>8} {'n':>4} {'tmpl':>8}  slowest query")
     for page, role, path in listed:
-        client = clients.get(role)
-        if client is None:
-            client = clients[role] = Client()
-            if role:
-                client.force_login(users[role])
+        client = role_client(clients, users, role)
         client.get(path)
         best = None
         for _ in range(args.repeat):
