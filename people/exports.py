@@ -2,13 +2,34 @@
 Contact data is masked unless the caller asks for it unmasked (UFD staff with a stated purpose)."""
 
 import io
+import logging
+from pathlib import Path
 
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
 from huey.contrib.djhuey import db_task
 
-from core import jobs as core_jobs
+from core import jobs
 from core.exports import write_xlsx
+from core.models import BackgroundJob
+from people.forms import PersonFilterForm
 from people.imports import HEADERS, template_rows
-from people.models import Category, Party, PartyMembership, Person, mask_email, mask_phone, source_text
+from people.models import (
+    Category,
+    Party,
+    PartyMembership,
+    Person,
+    PersonCategory,
+    PublicPost,
+    StudyAbroad,
+    mask_email,
+    mask_phone,
+    source_text,
+)
+from people.services import watermark
+
+log = logging.getLogger(__name__)
 
 
 def _month(value) -> str:
@@ -79,8 +100,6 @@ def registry_rows(queryset, *, unmasked: bool = False, progress=None, every: int
     (`values_list`, no model instances), then each kind of linked record for all of them at once.
     Phone and e-mail are decrypted and masked unless `unmasked`. `progress(done)` is called every
     `every` rows (the background export's progress bar)."""
-    from people.models import PersonCategory, PublicPost, StudyAbroad
-
     ids = queryset.values("pk")
     genders = {code: source_text(label) for code, label in Person.Gender.choices}
     categories_by_code = {code: source_text(label) for code, label in Category.choices}
@@ -270,10 +289,6 @@ REGISTER_TITLE = "统战对象名册"
 
 
 def export_dir():
-    from pathlib import Path
-
-    from django.conf import settings
-
     return Path(settings.MEDIA_ROOT) / "exports"
 
 
@@ -283,10 +298,6 @@ def export_path(job):
 
 def start_registry_export(organisation, *, by, criteria: dict, unmasked: bool, purpose: str, rows: int):
     """Creates the job and enqueues the export after commit; the page polls the job."""
-    from django.db import transaction
-
-    from core import jobs
-
     job = jobs.create_job(
         "导出统战对象名册",
         user=by,
@@ -299,7 +310,7 @@ def start_registry_export(organisation, *, by, criteria: dict, unmasked: bool, p
     return job
 
 
-@core_jobs.restartable(EXPORT_TASK)
+@jobs.restartable(EXPORT_TASK)
 def _restart_export(job, by):
     params = job.params
     return start_registry_export(
@@ -314,14 +325,6 @@ def _restart_export(job, by):
 
 def run_registry_export(job) -> None:
     """The job's work: the same filter as the list, every row written to the kept file."""
-    import logging
-
-    from django.urls import reverse
-
-    from core import jobs
-    from people.forms import PersonFilterForm
-    from people.services import watermark
-
     form = PersonFilterForm(job.params.get("criteria") or None, organisation=job.organisation)
     queryset = form.filter(Person.objects.for_org(job.organisation))
     total = queryset.count()
@@ -344,7 +347,7 @@ def run_registry_export(job) -> None:
             )
         partial.replace(path)
     except Exception:
-        logging.getLogger(__name__).exception("registry export %s failed", job.pk)
+        log.exception("registry export %s failed", job.pk)
         partial.unlink(missing_ok=True)
         jobs.fail_job(job.pk, "导出失败，请重新开始。")
         return
@@ -363,8 +366,6 @@ def run_registry_export(job) -> None:
 @db_task()
 def registry_export_task(job_id: str) -> None:
     """The huey task of `start_registry_export`."""
-    from core.models import BackgroundJob
-
     job = BackgroundJob.objects.select_related("organisation", "user").filter(pk=job_id).first()
     if job is not None:
         run_registry_export(job)

@@ -4,12 +4,11 @@ that enqueues it (plans.imports)."""
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from plans import services
 from plans.imports import parse_plan_import  # noqa: F401
 
 
 @db_periodic_task(crontab(hour="0", minute="20"))
 def emit_overdue_items() -> None:
     """Daily after midnight: `item.overdue` webhooks for items whose deadline passed yesterday."""
-    from plans.services import emit_overdue_items as emit
-
-    emit()
+    services.emit_overdue_items()
