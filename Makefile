@@ -58,11 +58,15 @@ test: setup-dev
 # the browser tests (what pages show, 72 tests, ~5 min) run once, in the SQLite pass, to keep CI under 30 min.
 # PG_MARKERS= (empty) runs every test on PostgreSQL too: make test-postgres PG_MARKERS=
 PG_MARKERS ?= not browser
+# Each pass runs on every core (pytest-xdist: one test database per worker, whole files per worker so a
+# module's fixtures are set up once); PYTEST_WORKERS=1 runs the suite in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 test-sqlite:
-	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not multinode"
+	env -u DATABASE_URL $(VENV)/bin/pytest -q $(PYTEST_PARALLEL) -m "not multinode"
 
 test-postgres:
-	$(VENV)/bin/pytest -q $(if $(PG_MARKERS),-m "$(PG_MARKERS)")
+	$(VENV)/bin/pytest -q $(PYTEST_PARALLEL) $(if $(PG_MARKERS),-m "$(PG_MARKERS)")
 
 ## bundle: one archive for an intranet server with no internet (wheels, assets, source, guide, checksums) in dist/
 bundle: setup assets
