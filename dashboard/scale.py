@@ -399,6 +399,7 @@ class Generator(Modules):
         categories = [c.value for c in ProposalCategory]
         flow = [Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.ANSWERED, Status.CLOSED, Status.DECLINED]
         flow = [s for s in flow if s in Status.values]
+        outcomes, ratings = [o.value for o in Outcome], [r.value for r in Rating]
         rows = []
         case = {}
         for college, count in zip(colleges, counts, strict=True):
@@ -432,11 +433,11 @@ class Generator(Modules):
                     assigned_at=submitted + timedelta(days=3) if assigned else None,
                     due_date=(submitted + timedelta(days=30)).date() if assigned else None,
                     decline_reason="不属于学校职权范围。" if status == Status.DECLINED else "",
-                    outcome=rng.choice([o.value for o in Outcome]) if answered else "",
+                    outcome=rng.choice(outcomes) if answered else "",
                     first_answered_at=submitted + timedelta(days=20) if answered else None,
                     answered_on_time=rng.random() < 0.8 if answered else None,
                     answered_at=submitted + timedelta(days=21) if answered else None,
-                    rating=rng.choice([r.value for r in Rating]) if status == Status.CLOSED else "",
+                    rating=rng.choice(ratings) if status == Status.CLOSED else "",
                     rated_at=submitted + timedelta(days=25) if status == Status.CLOSED else None,
                     closed_at=submitted + timedelta(days=26) if status == Status.CLOSED else None,
                 )

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import partial
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.base import ModelState
 from django.db.models.fields import Field
 from django.utils import timezone
@@ -130,9 +130,9 @@ def _text(value):
     return value if value is None or type(value) is str else str(value)
 
 
-def _converter(field: Field, vendor: str, tz):
+def _converter(field: Field, connection):
     """The function turning the attribute's value into the database's, or None when it is."""
-    kind = type(field)
+    kind, vendor, tz = type(field), connection.vendor, connection.timezone
     if kind in PLAIN:
         return None
     if kind in TEXT:
@@ -144,7 +144,7 @@ def _converter(field: Field, vendor: str, tz):
         return lambda v: None if v is None else v.isoformat()
     if kind in (models.DateTimeField, models.DateField):
         return None  # psycopg adapts date and datetime itself, as Django's PostgreSQL backend does
-    return lambda v: field.get_db_prep_save(v, connection)
+    return lambda v: field.get_db_prep_save(v, connection)  # the wrapper itself: the proxy costs a lookup
 
 
 def _needs_pre_save(field: Field) -> bool:
@@ -154,7 +154,7 @@ def _needs_pre_save(field: Field) -> bool:
     return type(field).pre_save is not Field.pre_save
 
 
-def _max_params() -> int:
+def _max_params(connection) -> int:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         try:
@@ -168,16 +168,18 @@ def bulk(model, rows, progress: Progress, label: str) -> list:
     """Insert `rows` (unsaved instances of `model`) in batches, with progress; sets each row's
     pk and returns the list."""
     rows = rows if isinstance(rows, list) else list(rows)
+    connection = connections[DEFAULT_DB_ALIAS]
+    alias = connection.alias
     opts = model._meta
     fields = [f for f in opts.local_concrete_fields if f is not opts.pk]
     quote = connection.ops.quote_name
     now = timezone.now()
     auto_now = [i for i, f in enumerate(fields) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     computed = [(i, f) for i, f in enumerate(fields) if _needs_pre_save(f)]
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection.vendor, connection.timezone))]
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection))]
     read = attrgetter(*[f.attname for f in fields])
     width = len(fields)
-    per_statement = max(1, min(BATCH, _max_params() // width))
+    per_statement = max(1, min(BATCH, _max_params(connection) // width))
     columns = ", ".join(quote(f.column) for f in fields)
     head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "  # noqa: S608 (names from the model, quoted)
     sqlite = connection.vendor == "sqlite"
@@ -212,7 +214,7 @@ def bulk(model, rows, progress: Progress, label: str) -> list:
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding = False
-                obj._state.db = connection.alias
+                obj._state.db = alias
             done += n
             progress(label, done, len(rows))
     if not rows:
@@ -225,6 +227,7 @@ def fast_load():
     """Around the load's transaction on SQLite: no fsync and a bigger page cache, the previous
     settings back afterwards (a crash mid-load loses the load, which was not committed anyway).
     Inside a caller's transaction (tests) SQLite refuses the change: nothing is changed."""
+    connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
