@@ -1,10 +1,14 @@
 """Province-scale data for benchmarks (`manage.py generate_scale`): many colleges of Zipf-like sizes,
-a year of plan items and progress reports, events with registrations and check-ins, suggestions with
-answers and ratings, contacts and audit events, all written through bulk inserts in batches.
+people (a share with member logins) with categories, parties, consents and contacts, a year of plan
+items and progress reports, events with registrations and check-ins, suggestions with answers and
+ratings, audit events; the later modules (five ones, study, publicity, assessment, budget,
+notifications, suggestion timelines and filings) in `dashboard.scale_modules`. Every row goes
+through `dashboard.scale_bulk.bulk()` (multi-row inserts) in one transaction.
 
 Reproducible: the same arguments and seed give the same rows (dates are relative to today, as in
 the demo). The demo college (slug `demo`) is the first college and gets the largest share, at least
-a tenth of every kind; with `orgs=1` it gets everything."""
+a tenth of every kind; with `orgs=1` it gets everything. Generated logins: `<prefix>-ufd`,
+`-leader`, `-l<department id>` and members `-m<number>`, with the demo's password."""
 
 from __future__ import annotations
 
