@@ -1,16 +1,18 @@
 """Province-scale data for benchmarks (`manage.py generate_scale`): many colleges of Zipf-like sizes,
-a year of plan items and progress reports, events with registrations and check-ins, suggestions with
-answers and ratings, contacts and audit events, all written through bulk inserts in batches.
+people (a share with member logins) with categories, parties, consents and contacts, a year of plan
+items and progress reports, events with registrations and check-ins, suggestions with answers and
+ratings, audit events; the later modules (five ones, study, publicity, assessment, budget,
+notifications, suggestion timelines and filings) in `dashboard.scale_modules`. Every row goes
+through `dashboard.scale_bulk.bulk()` (multi-row inserts) in one transaction.
 
 Reproducible: the same arguments and seed give the same rows (dates are relative to today, as in
 the demo). The demo college (slug `demo`) is the first college and gets the largest share, at least
-a tenth of every kind; with `orgs=1` it gets everything."""
+a tenth of every kind; with `orgs=1` it gets everything. Generated logins: `<prefix>-ufd`,
+`-leader`, `-l<department id>` and members `-m<number>`, with the demo's password."""
 
 from __future__ import annotations
 
 import random
-import sys
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -25,12 +27,22 @@ from core.models import AuditChainHead, AuditEvent
 from dashboard.demo import PASSWORD
 from events.models import Event, Registration
 from orgs.models import Department, Membership, Organisation, Role
-from people.models import Category, ContactRecord, Party, PartyMembership, Person, PersonCategory
+from people.models import (
+    Category,
+    ContactRecord,
+    Party,
+    PartyMembership,
+    Person,
+    PersonCategory,
+    PublicityConsent,
+)
 from people.pinyin import name_keys
 from plans.models import Item, Plan, ProgressReport, Section
 from proposals.models import Answer, Outcome, Proposal, Rating, Status
 
-BATCH = 2000
+from .scale_bulk import Progress, bulk, fast_load, new, shares, zipf_weights
+from .scale_modules import Modules
+
 DEMO_SLUG = "demo"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "建华海燕志强丽萍文博晓东雪梅国庆春霞立新明远思源静怡宏伟玉兰子涵浩然欣怡俊杰佳琪天宇梓萱"
@@ -38,48 +50,10 @@ DEPARTMENTS = ["党委统战部", "党委办公室", "人事处", "教务处", "
 SCHOOLS = ["机电工程学院", "信息工程学院", "经济管理学院", "艺术学院", "外国语学院", "建筑工程学院", "医学院"]
 CITIES = "杭宁温嘉湖绍金衢舟台丽苏锡常徐通扬盐淮宿连镇泰"
 TITLES = ["教授", "副教授", "讲师", "高级工程师", "实验师", "助教"]
-EVENT_TYPES = ["symposium", "study", "training", "visit", "other"]
+# Lectures, visits and research trips fill three of the five ones (fiveones.queries).
+EVENT_TYPES = ["symposium", "study", "training", "lecture", "visit", "research", "other"]
+MEMBER_SHARE = 0.3  # people with a member login (the five ones and study reads need one)
 TOPICS = ["产教融合", "青年教师培养", "实验室开放", "图书馆服务", "食堂管理", "校园安全", "科研经费", "学生就业"]
-
-
-class Progress:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self, stream=None, quiet=False):
-        self.stream = stream or sys.stderr
-        self.quiet = quiet
-        self.started = time.monotonic()
-
-    def __call__(self, label: str, done: int, total: int) -> None:
-        if self.quiet:
-            return
-        width = 30
-        filled = int(width * done / total) if total else width
-        elapsed = time.monotonic() - self.started
-        self.stream.write(f"\r{label:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {elapsed:6.1f}s")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-
-def shares(total: int, weights: list[float]) -> list[int]:
-    """Split `total` by `weights` exactly (largest remainder)."""
-    whole = sum(weights)
-    raw = [total * w / whole for w in weights]
-    counts = [int(r) for r in raw]
-    rest = total - sum(counts)
-    for i in sorted(range(len(raw)), key=lambda i: (counts[i] - raw[i], i))[:rest]:
-        counts[i] += 1
-    return counts
-
-
-def zipf_weights(n: int) -> list[float]:
-    """A few large colleges, many small (Zipf, s=1); the first is at least a tenth."""
-    weights = [1.0 / (rank + 1) for rank in range(n)]
-    if n > 1:
-        others = sum(weights[1:])
-        weights[0] = max(weights[0], others / 9)  # >= 10% of the whole
-    return weights
 
 
 @dataclass
@@ -87,23 +61,18 @@ class College:
     org: Organisation
     departments: list[Department]
     staff: User
+    leader: User | None = None
+    prefix: str = ""  # of the usernames generated for it
     liaisons: dict[int, User] = field(default_factory=dict)  # department id -> liaison
     people: list[int] = field(default_factory=list)  # person ids
+    members: dict[int, int] = field(default_factory=dict)  # person id -> user id (member logins)
+    categories: dict[str, list[int]] = field(default_factory=dict)  # category -> person ids
+    events: list = field(default_factory=list)
+    plan: Plan | None = None
+    items: list = field(default_factory=list)
 
 
-def bulk(model, rows, progress: Progress, label: str, total: int | None = None) -> list:
-    """bulk_create in batches of BATCH, with progress. Returns the saved objects."""
-    rows = list(rows)
-    saved = []
-    for start in range(0, len(rows), BATCH):
-        saved += model.objects.bulk_create(rows[start : start + BATCH])
-        progress(label, min(start + BATCH, len(rows)), len(rows))
-    if not rows:
-        progress(label, 0, 0)
-    return saved
-
-
-class Generator:
+class Generator(Modules):
     def __init__(self, *, orgs, people, events, suggestions, items, seed=1, progress=None):
         self.n_orgs, self.n_people, self.n_events = orgs, people, events
         self.n_suggestions, self.n_items = suggestions, items
@@ -113,13 +82,19 @@ class Generator:
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.tz = timezone.get_current_timezone()
+        self.hashed = make_password(PASSWORD)
+        self.topics = TOPICS
+        self.consenting: set[int] = set()  # people whose publicity consent stands
+        self.proposals: list[Proposal] = []
+
+    def bulk(self, model, rows, label: str) -> list:
+        return bulk(model, rows, self.progress, label)
 
     def moment(self, days_ago: float) -> datetime:
         return self.now - timedelta(days=days_ago)
 
     # -- colleges -------------------------------------------------------------------------------
     def colleges(self) -> list[College]:
-        hashed = make_password(PASSWORD)
         result = []
         demo = Organisation.objects.filter(slug=DEMO_SLUG).first()
         if demo is None:
@@ -148,38 +123,34 @@ class Generator:
         by_org = {}
         for d in Department.objects.filter(organisation__in=orgs).order_by("sort_order", "id"):
             by_org.setdefault(d.organisation_id, []).append(d)
-        # One UFD staff account and one liaison per department in each new college.
+        # One UFD staff account, one leader and one liaison per department in each new college.
+        hashed = self.hashed
         users, memberships = [], []
         for org in orgs[1:]:
             users.append(User(username=f"{org.slug}-ufd", name="统战干部", password=hashed))
+            users.append(User(username=f"{org.slug}-leader", name="校领导", password=hashed))
             for d in by_org[org.pk]:
                 users.append(User(username=f"{org.slug}-l{d.pk}", name=f"{d.name}联络员", password=hashed))
-        User.objects.bulk_create(users, batch_size=BATCH)
+        User.objects.bulk_create(users, batch_size=2000)
         saved = {u.username: u for u in User.objects.filter(username__startswith=f"scale-{self.seed}-")}
         for org in orgs:
             if org.slug == DEMO_SLUG:
-                staff = (
-                    User.objects.filter(membership__organisation=org, membership__role=Role.UFD_STAFF)
-                    .order_by("id")
-                    .first()
-                )
-                if staff is None:
-                    staff = User.objects.create(
-                        username=f"scale-{self.seed}-demo-ufd", name="统战干部", password=hashed
-                    )
-                    memberships.append(Membership(user=staff, organisation=org, role=Role.UFD_STAFF))
-                college = College(org, by_org[org.pk], staff)
+                prefix = f"scale-{self.seed}-demo"
+                staff = self._demo_user(org, Role.UFD_STAFF, f"{prefix}-ufd", "统战干部", memberships)
+                leader = self._demo_user(org, Role.LEADER, f"{prefix}-leader", "校领导", memberships)
+                college = College(org, by_org[org.pk], staff, leader, prefix)
                 for m in Membership.objects.filter(organisation=org, role=Role.LIAISON).prefetch_related("departments"):
                     for d in m.departments.all():
                         college.liaisons.setdefault(d.pk, m.user)
             else:
-                staff = saved[f"{org.slug}-ufd"]
+                staff, leader = saved[f"{org.slug}-ufd"], saved[f"{org.slug}-leader"]
                 memberships.append(Membership(user=staff, organisation=org, role=Role.UFD_STAFF))
-                college = College(org, by_org[org.pk], staff)
+                memberships.append(Membership(user=leader, organisation=org, role=Role.LEADER))
+                college = College(org, by_org[org.pk], staff, leader, org.slug)
                 for d in by_org[org.pk]:
                     college.liaisons[d.pk] = saved[f"{org.slug}-l{d.pk}"]
             result.append(college)
-        created = Membership.objects.bulk_create(memberships, batch_size=BATCH)
+        created = Membership.objects.bulk_create(memberships, batch_size=2000)
         links = []
         through = Membership.departments.through
         for college in result[1:]:
@@ -191,62 +162,94 @@ class Generator:
                 ids[m.user_id] = m.pk
             for dep_id, u in college.liaisons.items():
                 links.append(through(membership_id=ids[u.pk], department_id=dep_id))
-        through.objects.bulk_create(links, batch_size=BATCH)
+        through.objects.bulk_create(links, batch_size=2000)
         self.progress("colleges", len(result), len(result))
         return result
 
+    def _demo_user(self, org, role, username, name, memberships) -> User:
+        """The demo college's first user of `role`, or a new one."""
+        user = User.objects.filter(membership__organisation=org, membership__role=role).order_by("id").first()
+        if user is None:
+            user = User.objects.create(username=username, name=name, password=self.hashed)
+            memberships.append(Membership(user=user, organisation=org, role=role))
+        return user
+
     # -- people --------------------------------------------------------------------------------
     def people(self, colleges: list[College], weights: list[float]) -> None:
+        """People (a share with a member login), their categories, parties, publicity consents
+        and a year of contacts."""
         rng = self.rng
         counts = shares(self.n_people, weights)
-        rows = []
+        rows, logins = [], []
         for college, count in zip(colleges, counts, strict=True):
             deps = college.departments
             for n in range(count):
                 name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
                 initials, pinyin = name_keys(name)
-                rows.append(
-                    Person(
-                        organisation=college.org,
-                        name=name,
-                        gender=rng.choice("MF"),
-                        birth_month=date(1960 + rng.randrange(35), 1 + rng.randrange(12), 1),
-                        staff_number=f"S{self.seed}-{n:06d}",
-                        department=deps[rng.randrange(len(deps))],
-                        professional_title=rng.choice(TITLES),
-                        phone=f"13{rng.randrange(10**9):09d}",
-                        email=f"p{n}@{college.org.slug}.edu.cn",
-                        name_initials=initials,
-                        name_pinyin=pinyin,
-                    )
+                person = new(
+                    Person,
+                    organisation_id=college.org.pk,
+                    name=name,
+                    gender=rng.choice("MF"),
+                    birth_month=date(1960 + rng.randrange(35), 1 + rng.randrange(12), 1),
+                    staff_number=f"S{self.seed}-{n:06d}",
+                    department_id=deps[rng.randrange(len(deps))].pk,
+                    professional_title=rng.choice(TITLES),
+                    phone=f"13{rng.randrange(10**9):09d}",
+                    email=f"p{n}@{college.org.slug}.edu.cn",
+                    name_initials=initials,
+                    name_pinyin=pinyin,
                 )
-        saved = bulk(Person, rows, self.progress, "people")
+                rows.append(person)
+                if rng.random() < MEMBER_SHARE:
+                    logins.append((college, person, new(User, username=f"{college.prefix}-m{n:05d}", name=name)))
+        for _, _, user in logins:
+            user.password = self.hashed
+        self.bulk(User, [u for _, _, u in logins], "member logins")
+        for _, person, user in logins:
+            person.user_id = user.pk
+        self.bulk(
+            Membership,
+            [new(Membership, user_id=u.pk, organisation_id=c.org.pk, role=Role.MEMBER) for c, _, u in logins],
+            "memberships",
+        )
+        saved = self.bulk(Person, rows, "people")
         index = {c.org.pk: c for c in colleges}
-        categories, parties, contacts = [], [], []
+        categories, parties, contacts, consents = [], [], [], []
         codes = [c.value for c in Category]
         party_codes = [p.value for p in Party]
         methods = [m.value for m in ContactRecord.Method]
         for person in saved:
             college = index[person.organisation_id]
             college.people.append(person.pk)
+            if person.user_id:
+                college.members[person.pk] = person.user_id
             for code in rng.sample(codes, rng.choice((1, 1, 2))):
-                categories.append(PersonCategory(person_id=person.pk, category=code))
+                categories.append(new(PersonCategory, person_id=person.pk, category=code))
+                college.categories.setdefault(code, []).append(person.pk)
             if rng.random() < 0.3:
-                parties.append(PartyMembership(person_id=person.pk, party=rng.choice(party_codes)))
+                parties.append(new(PartyMembership, person_id=person.pk, party=rng.choice(party_codes)))
+            if rng.random() < 0.15:  # publicity consent, a tenth of it withdrawn since
+                given = self.today - timedelta(days=rng.randrange(30, 700))
+                withdrawn = given + timedelta(days=rng.randrange(1, 29)) if rng.random() < 0.1 else None
+                consents.append(new(PublicityConsent, person_id=person.pk, given_at=given, withdrawn_at=withdrawn))
             if rng.random() < 0.4:
                 contacts.append(
-                    ContactRecord(
+                    new(
+                        ContactRecord,
                         person_id=person.pk,
                         date=self.today - timedelta(days=rng.randrange(365)),
-                        recorded_by=college.staff,
+                        recorded_by_id=college.staff.pk,
                         met_by=college.staff.name or "统战部",
                         method=rng.choice(methods),
                         raised=f"关于{rng.choice(TOPICS)}的想法。",
                     )
                 )
-        bulk(PersonCategory, categories, self.progress, "categories")
-        bulk(PartyMembership, parties, self.progress, "parties")
-        bulk(ContactRecord, contacts, self.progress, "contacts")
+        self.bulk(PersonCategory, categories, "categories")
+        self.bulk(PartyMembership, parties, "parties")
+        self.bulk(PublicityConsent, consents, "consents")
+        self.bulk(ContactRecord, contacts, "contacts")
+        self.consenting = {c.person_id for c in consents if c.withdrawn_at is None}
 
     # -- plans ---------------------------------------------------------------------------------
     def plans(self, colleges: list[College], weights: list[float]) -> None:
@@ -296,7 +299,8 @@ class Generator:
                 due = self.today + timedelta(days=rng.randrange(-120, 240))
                 started = rng.random() < 0.7
                 items.append(
-                    Item(
+                    new(
+                        Item,
                         plan=college.plan,
                         section=secs[n * len(secs) // count],
                         number=first + n,
@@ -310,39 +314,32 @@ class Generator:
                         accepted_at=self.moment(rng.randrange(1, 60)) if started and rng.random() < 0.2 else None,
                     )
                 )
-        saved = bulk(Item, items, self.progress, "items")
+        # A year of monthly-ish reports per started item; the item's last report time is known
+        # before it is written, so nothing is updated afterwards.
+        times = []
+        for item in items:
+            at = [self.moment(rng.randrange(1, 365)) for _ in range(rng.randrange(1, 12))] if item.started else []
+            item.last_report_at = max(at) if at else None
+            times.append(at)
+        saved = self.bulk(Item, items, "items")
         reports = []
-        org_of_plan = {c.plan.pk: c for c in colleges if getattr(c, "plan", None)}
-        last = {}
-        for item in saved:
-            if not item.started:
-                continue
+        org_of_plan = {c.plan.pk: c for c in colleges if c.plan is not None}
+        for item, at in zip(saved, times, strict=True):
             college = org_of_plan[item.plan_id]
+            college.items.append(item)
             author = college.liaisons.get(item.lead_department_id) or college.staff
-            for _ in range(rng.randrange(1, 12)):  # a year of monthly-ish reports
-                at = self.moment(rng.randrange(1, 365))
+            for moment in at:
                 reports.append(
-                    ProgressReport(
-                        item=item,
+                    new(
+                        ProgressReport,
+                        item_id=item.pk,
                         department_id=item.lead_department_id,
-                        author=author,
+                        author_id=author.pk,
                         text="按计划推进，已完成阶段任务。",
+                        created_at=moment,
                     )
                 )
-                reports[-1]._at = at
-                last[item.pk] = max(last.get(item.pk, at), at)
-        saved_reports = bulk(ProgressReport, reports, self.progress, "reports")
-        # created_at is auto_now_add: spread it over the year afterwards, in one statement per batch.
-        for start in range(0, len(saved_reports), BATCH):
-            chunk = saved_reports[start : start + BATCH]
-            for r, original in zip(chunk, reports[start : start + BATCH], strict=True):
-                r.created_at = original._at
-            ProgressReport.objects.bulk_update(chunk, ["created_at"])
-        for start in range(0, len(saved), BATCH):
-            chunk = [i for i in saved[start : start + BATCH] if i.pk in last]
-            for i in chunk:
-                i.last_report_at = last[i.pk]
-            Item.objects.bulk_update(chunk, ["last_report_at"])
+        self.bulk(ProgressReport, reports, "reports")
 
     # -- events --------------------------------------------------------------------------------
     def events(self, colleges: list[College], weights: list[float]) -> None:
@@ -356,7 +353,8 @@ class Generator:
                 start = timezone.make_aware(datetime.combine(day, dtime(9 + rng.randrange(8), 0)), self.tz)
                 past = days > 0
                 rows.append(
-                    Event(
+                    new(
+                        Event,
                         organisation=college.org,
                         title=f"{rng.choice(TOPICS)}座谈会（{n + 1}）",
                         type=rng.choice(EVENT_TYPES),
@@ -372,10 +370,11 @@ class Generator:
                         created_by=college.staff,
                     )
                 )
-        saved = bulk(Event, rows, self.progress, "events")
+        saved = self.bulk(Event, rows, "events")
         index = {c.org.pk: c for c in colleges}
         registrations = []
         for event in saved:
+            index[event.organisation_id].events.append(event)
             people = index[event.organisation_id].people
             if not people:
                 continue
@@ -383,7 +382,8 @@ class Generator:
             past = event.starts_at < self.now
             for pid in rng.sample(people, k):
                 registrations.append(
-                    Registration(
+                    new(
+                        Registration,
                         event=event,
                         person_id=pid,
                         status=Registration.Status.REGISTERED,
@@ -391,7 +391,7 @@ class Generator:
                         checked_in_at=event.starts_at - timedelta(minutes=5) if past and rng.random() < 0.8 else None,
                     )
                 )
-        bulk(Registration, registrations, self.progress, "registrations")
+        self.bulk(Registration, registrations, "registrations")
 
     # -- suggestions ---------------------------------------------------------------------------
     def suggestions(self, colleges: list[College], weights: list[float]) -> None:
@@ -403,6 +403,7 @@ class Generator:
         categories = [c.value for c in ProposalCategory]
         flow = [Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.ANSWERED, Status.CLOSED, Status.DECLINED]
         flow = [s for s in flow if s in Status.values]
+        outcomes, ratings = [o.value for o in Outcome], [r.value for r in Rating]
         rows = []
         case = {}
         for college, count in zip(colleges, counts, strict=True):
@@ -414,11 +415,13 @@ class Generator:
                 submitted = self.moment(rng.randrange(1, 365))
                 handled = status not in (Status.SUBMITTED, Status.DECLINED)
                 answered = status in (Status.ANSWERED, Status.CLOSED)
+                assigned = answered or status == Status.ASSIGNED
                 number = ""
                 if handled:
                     case[college.org.pk] = case.get(college.org.pk, 0) + 1
                     number = f"S{self.seed}-{case[college.org.pk]:06d}"
-                row = Proposal(
+                row = new(
+                    Proposal,
                     organisation=college.org,
                     kind=rng.choice(kinds),
                     category=rng.choice(categories),
@@ -430,20 +433,20 @@ class Generator:
                     submitted_at=submitted,
                     accepted_at=submitted + timedelta(days=2) if handled else None,
                     case_number=number,
-                    lead_department=rng.choice(college.departments) if handled else None,
-                    assigned_at=submitted + timedelta(days=3) if handled else None,
-                    due_date=(submitted + timedelta(days=30)).date() if handled else None,
+                    lead_department=rng.choice(college.departments) if assigned else None,
+                    assigned_at=submitted + timedelta(days=3) if assigned else None,
+                    due_date=(submitted + timedelta(days=30)).date() if assigned else None,
                     decline_reason="不属于学校职权范围。" if status == Status.DECLINED else "",
-                    outcome=rng.choice([o.value for o in Outcome]) if answered else "",
+                    outcome=rng.choice(outcomes) if answered else "",
                     first_answered_at=submitted + timedelta(days=20) if answered else None,
                     answered_on_time=rng.random() < 0.8 if answered else None,
                     answered_at=submitted + timedelta(days=21) if answered else None,
-                    rating=rng.choice([r.value for r in Rating]) if status == Status.CLOSED else "",
+                    rating=rng.choice(ratings) if status == Status.CLOSED else "",
                     rated_at=submitted + timedelta(days=25) if status == Status.CLOSED else None,
                     closed_at=submitted + timedelta(days=26) if status == Status.CLOSED else None,
                 )
                 rows.append(row)
-        saved = bulk(Proposal, rows, self.progress, "suggestions")
+        saved = self.proposals = self.bulk(Proposal, rows, "suggestions")
         index = {c.org.pk: c for c in colleges}
         answers = []
         for p in saved:
@@ -451,7 +454,8 @@ class Generator:
                 continue
             college = index[p.organisation_id]
             answers.append(
-                Answer(
+                new(
+                    Answer,
                     proposal=p,
                     department_id=p.lead_department_id,
                     outcome=p.outcome,
@@ -463,7 +467,7 @@ class Generator:
                     rated_at=p.rated_at,
                 )
             )
-        bulk(Answer, answers, self.progress, "answers")
+        self.bulk(Answer, answers, "answers")
 
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, colleges: list[College], weights: list[float]) -> None:
@@ -480,7 +484,8 @@ class Generator:
             seq, prev = head.seq, head.last_hash
             for _ in range(count):
                 pid = rng.choice(college.people)
-                event = AuditEvent(
+                event = new(
+                    AuditEvent,
                     at=self.moment(rng.randrange(1, 365 * 24) / 24),
                     user=college.staff,
                     username=college.staff.username,
@@ -499,16 +504,23 @@ class Generator:
                 rows.append(event)
             head.seq, head.last_hash = seq, prev
             head.save(update_fields=["seq", "last_hash"])
-        bulk(AuditEvent, rows, self.progress, "audit events")
+        self.bulk(AuditEvent, rows, "audit events")
 
     def run(self) -> dict:
-        with transaction.atomic():
+        with fast_load(), transaction.atomic():
             colleges = self.colleges()
             weights = zipf_weights(len(colleges))
             self.people(colleges, weights)
             self.plans(colleges, weights)
             self.events(colleges, weights)
             self.suggestions(colleges, weights)
+            self.proposal_extras(colleges, weights)
+            self.five_ones(colleges, weights)
+            self.study(colleges, weights)
+            self.publicity(colleges, weights)
+            self.assessment(colleges)
+            self.budget(colleges, weights)
+            self.notifications(colleges, weights)
             self.audit(colleges, weights)
         return {"colleges": len(colleges), "demo": colleges[0].org.pk}
 
