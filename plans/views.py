@@ -589,7 +589,9 @@ def my_department(request):
     )
 
 
-SUPERVISION_PAGE = 50
+# Rows a board shows at a time: four boards of 50 made a page of 150-200 rows (issue 16: ~50 ms
+# to render at province scale); each board pages on its own.
+SUPERVISION_PAGE = 20
 
 
 @role_required(Role.UFD_STAFF, Role.LEADER)
