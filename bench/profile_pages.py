@@ -1,13 +1,14 @@
 """Profiles `make bench-load`'s pages in this process (issue 16): total, SQL and template time, slowest query.
 
     DATABASE_URL=sqlite:///var/bench/province.sqlite3 python bench/profile_pages.py [--only PAGE] [--cprofile]
-        [--explain] [--repeat 3]
+        [--explain] [--repeat 3] [--sort tottime]
 
 Each page is requested once to warm per-process caches, then `--repeat` times; the best run is reported:
 total ms, SQL ms (CaptureQueriesContext, time per query as Django's debug cursor records it), query
 count, template ms (time inside Template.render of the page's outermost template minus the SQL run
 during it), and the slowest query with its time. `--explain` prints SQLite's / PostgreSQL's plan of
-the slowest query; `--cprofile` prints the top functions by cumulative time."""
+the slowest query; `--cprofile` prints the top functions by cumulative time (`--sort tottime`: by time
+spent in the function itself, which shows where template time goes)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--sort",
+        default="cumulative",
+        help="pstats order for --cprofile: cumulative, or tottime (where template time goes)",
+    )
     args = parser.parse_args()
 
     import django
@@ -100,7 +106,7 @@ def main() -> int:
             profiler.enable()
             client.get(path)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     return 0
 
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import choice_label
 from orgs.models import OrgScopedModel, OrgScopedQuerySet
 from people.models import Category
 
@@ -135,7 +136,7 @@ class Event(OrgScopedModel):
     def status_label(self) -> str:
         if self.status == self.Status.PUBLISHED and self.held_at:
             return gettext("已举办")
-        return self.get_status_display()
+        return choice_label(self, "status")
 
     @property
     def status_colour(self) -> str:

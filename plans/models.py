@@ -184,13 +184,9 @@ class Item(models.Model):
         return bool(self.accepted_at or self.targets_met)
 
     def status_on(self, today: date) -> str:
-        if self.is_done:
-            return self.Status.DONE
-        if self.due_date < today:
-            return self.Status.OVERDUE
-        if self.started or self.closing_requested_at:
-            return self.Status.IN_PROGRESS
-        return self.Status.NOT_STARTED
+        return item_status(
+            today, self.accepted_at, self.targets_met, self.due_date, self.started, self.closing_requested_at
+        )
 
     def light_on(self, today: date, milestones=None) -> str:
         """`milestones`: (due_date, done_at) pairs when the caller fetched them in bulk."""
@@ -238,6 +234,22 @@ class Item(models.Model):
 
     def departments(self):
         return [d for d in [self.lead_department, *self.support_departments.all()] if d]
+
+
+# The item fields its status is derived from, in the order `item_status` takes them.
+STATUS_INPUTS = ("accepted_at", "targets_met", "due_date", "started", "closing_requested_at")
+
+
+def item_status(today: date, accepted_at, targets_met, due_date: date, started, closing_requested_at) -> str:
+    """`Item.status_on` over an item's field values (`values_list(*STATUS_INPUTS)`), so a page
+    that counts a thousand items by status needs no model instances."""
+    if accepted_at or targets_met:
+        return Item.Status.DONE
+    if due_date < today:
+        return Item.Status.OVERDUE
+    if started or closing_requested_at:
+        return Item.Status.IN_PROGRESS
+    return Item.Status.NOT_STARTED
 
 
 def progress_text(progress: int, targets: list[tuple[int, int]]) -> str:

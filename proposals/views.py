@@ -367,7 +367,9 @@ def _inbox_queryset(request, form):
 @role_required(STAFF, LEADER)
 def inbox(request):
     form = forms.ProposalFilterForm(request.GET or None, organisation=request.organisation)
-    page = Paginator(_inbox_queryset(request, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows show the submitter's name only: not their contact details, which are decrypted on load.
+    proposals = _inbox_queryset(request, form).defer("submitter__phone", "submitter__email")
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
         Proposal.objects.for_org(request.organisation)
         .exclude(status=Status.DRAFT)

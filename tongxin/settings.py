@@ -104,6 +104,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tongxin.urls"
+# <select> and <input> written in Python with the same HTML as Django's widget templates (issue 16).
+FORM_RENDERER = "core.forms_renderer.FastWidgetRenderer"
 WSGI_APPLICATION = "tongxin.wsgi.application"
 
 TEMPLATES = [

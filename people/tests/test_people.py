@@ -1,10 +1,11 @@
+import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from people.models import Category, Person
+from people.models import Category, Party, Person
 from people.tests.factories import PersonFactory
 
 FORM = {
@@ -125,6 +126,27 @@ def test_list_query_count_is_bounded(client, ufd_staff, org, ufd_department, row
     with django_assert_max_num_queries(14):
         response = client.get(reverse("people:list"))
     assert len(response.context["page"]) == min(rows, 50)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 60])
+def test_list_shows_each_persons_categories_and_parties_in_bounded_queries(
+    client, ufd_staff, org, rows, django_assert_max_num_queries
+):
+    """Categories in their order (by code), parties by join month; a person with none shows empty cells."""
+    for i in range(rows):
+        p = PersonFactory(organisation=org, name=f"人{i:03d}")
+        p.category_links.create(category=Category.RETURNED_SCHOLAR)
+        p.category_links.create(category=Category.NON_PARTY)
+        p.party_memberships.create(party=Party.JIUSAN, join_month=date(2015, 1, 1))
+        p.party_memberships.create(party=Party.MINGE, join_month=date(2010, 1, 1))
+    PersonFactory(organisation=org, name="座无类别")
+    client.force_login(ufd_staff)
+    with django_assert_max_num_queries(14):
+        body = re.sub(r">\s+<", "><", client.get(reverse("people:list")).content.decode())
+    assert body.count("<td>无党派人士、留学回国人员</td><td>民革、九三学社</td>") == min(rows, 50)
+    if rows == 1:
+        assert "座无类别</a></td><td></td><td></td><td></td><td></td><td></td>" in body
 
 
 @pytest.mark.django_db

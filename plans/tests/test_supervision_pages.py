@@ -33,7 +33,7 @@ def test_supervision_shows_a_page_of_each_board_and_counts_them_all(client, ufd_
     assert len(_board(response, "overdue")["items"]) == SUPERVISION_PAGE
     body = response.content.decode()
     assert f"已逾期（{SUPERVISION_PAGE + 10}）" in body
-    assert "第 1 / 2 页，共 60 条" in body
+    assert f"第 1 / 2 页，共 {SUPERVISION_PAGE + 10} 条" in body
     # The next page keeps the other boards' pages in the link.
     second = client.get(reverse("plans:supervision"), {"quiet": "2", "overdue": "2"})
     assert len(_board(second, "overdue")["items"]) == 10

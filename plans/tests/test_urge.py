@@ -13,6 +13,7 @@ from notifications.models import Notification
 from orgs.tests.factories import DepartmentFactory
 from plans.models import ItemEvent
 from plans.tests.factories import ItemFactory, PlanFactory, SectionFactory
+from plans.views import SUPERVISION_PAGE
 
 
 @pytest.fixture
@@ -111,11 +112,11 @@ def test_supervision_queries_are_bounded(client, ufd_staff, org, student_departm
     client.force_login(ufd_staff)
     with django_assert_max_num_queries(40) as one:
         assert client.get(reverse("plans:supervision")).status_code == 200
-    for _ in range(30):
+    for _ in range(SUPERVISION_PAGE - 1):  # a full page
         ItemFactory(plan=plan, section=section, lead_department=student_department, due_date=past)
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("plans:supervision"))
-    assert len(next(b for b in response.context["boards"] if b["key"] == "overdue")["items"]) == 31
+    assert len(next(b for b in response.context["boards"] if b["key"] == "overdue")["items"]) == SUPERVISION_PAGE
 
 
 @pytest.mark.django_db
