@@ -60,7 +60,7 @@ def _event_figures(organisation, year: int) -> dict:
         "by_type": [
             {
                 "type": code,
-                "label": label,
+                "label": str(label),  # text of the current language (in the cache key)
                 "count": by_type.get(code, {}).get("count", 0),
                 "held": by_type.get(code, {}).get("held", 0),
             }

@@ -49,13 +49,14 @@ def pending_change_count(organisation) -> int:
 
 def follow_ups(organisation, user, *, limit: int = 10) -> dict:
     """{"mine": [ContactRecord...] (oldest first, at most `limit`), "mine_count": n,
-    "all_count": n (every open follow-up of the organisation)}. Three queries."""
+    "all_count": n (every open follow-up of the organisation)}. Two queries for the user's own;
+    the organisation's count is cached under its data version (core.figures_cache)."""
     open_records = ContactRecord.objects.for_org(organisation).open_follow_ups()
     mine = open_records.filter(recorded_by=user)
     return {
         "mine": list(mine.select_related("person").order_by("date", "id")[:limit]),
         "mine_count": mine.count(),
-        "all_count": open_records.count(),
+        "all_count": org_cached("people.open_follow_ups", organisation, (), open_records.count),
     }
 
 
@@ -206,7 +207,8 @@ def _registry_composition(organisation) -> dict:
     return {
         "total": people.count(),
         "returned": returned,
-        "by_category": [(label, by_category.get(code, 0)) for code, label in Category.choices],
-        "by_party": [(label, by_party.get(code, 0)) for code, label in Party.choices],
-        "by_post": [(label, by_post.get(code, 0)) for code, label in PublicPost.Kind.choices],
+        # Labels as text of the current language (in the cache key): a lazy label is costly to unpickle.
+        "by_category": [(str(label), by_category.get(code, 0)) for code, label in Category.choices],
+        "by_party": [(str(label), by_party.get(code, 0)) for code, label in Party.choices],
+        "by_post": [(str(label), by_post.get(code, 0)) for code, label in PublicPost.Kind.choices],
     }

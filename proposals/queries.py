@@ -333,7 +333,8 @@ def _figures(organisation, *, year: int, kind: str = "", category: str = "", dep
 
     def grouped(field, labels):
         rows = {row.pop(field): row for row in queryset.order_by().values(field).annotate(**FIGURES)}
-        return [FigureRow(label, **rows[key]) for key, label in labels if key in rows]
+        # Text of the current language (in the cache key): a lazy label is costly to unpickle.
+        return [FigureRow(str(label), **rows[key]) for key, label in labels if key in rows]
 
     department_rows = (
         queryset.order_by()
