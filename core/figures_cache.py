@@ -22,9 +22,11 @@ transaction bumps nothing.
 organisation, parts, compute)` adds the organisation and its version. Since the version lives in the
 database, every process sees a bump at once: correct with a per-process cache (locmem, the default)
 and with a shared one (Redis, REDIS_URL). The timeout only bounds how long an unused entry stays.
-A process also counts its own bumps (`_local_bumps`), so an organisation instance loaded before a
-write of the same process (a view that writes and then shows figures) never reads figures cached
-before that write. An instance loaded long ago in another process (a long job) may; load it again.
+A process also remembers the versions its own bumps wrote (`_written`, the UPDATE returns it), so an
+organisation instance loaded before a write of the same process (a view that writes and then shows
+figures) never reads figures cached before that write; the keys stay the same in every process, so
+a shared cache is shared. An instance loaded long ago in another process (a long job) may read older
+figures; load it again.
 
 Callers put in `parts` whatever else the value depends on: today's date where "overdue" or "this
 month" matters, the departments or the user a block is about, the language of translated labels.
@@ -33,13 +35,12 @@ month" matters, the departments or the user a block is about, the language of tr
 
 import hashlib
 import threading
-from collections import Counter
 from contextlib import contextmanager
 from functools import partial
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -58,7 +59,7 @@ NOT_DATA = {
     "plans.PlanImport",
 }
 
-_local_bumps: Counter = Counter()  # bumps made by this process, per organisation id
+_written: dict[int, int] = {}  # the latest version this process's bumps wrote, per organisation id
 _state = threading.local()
 
 
@@ -69,9 +70,9 @@ def data_version(queryset) -> str:
     return f"{found['rows']}:{last}"
 
 
-def version(organisation) -> tuple[int, int]:
+def version(organisation) -> int:
     """The organisation's data version as this process knows it. No query."""
-    return (organisation.data_version, _local_bumps[organisation.pk])
+    return max(organisation.data_version, _written.get(organisation.pk, 0))
 
 
 def cached(name: str, parts: tuple, compute):
@@ -90,13 +91,36 @@ def org_cached(name: str, organisation, parts: tuple, compute):
     return cached(name, (organisation.pk, version(organisation), *parts), compute)
 
 
+def forget() -> None:
+    """Drops every cached figure and the versions this process wrote: after a database restore
+    (versions may go back) and between tests (each test's database starts again)."""
+    _written.clear()
+    cache.clear()
+
+
 # --- Bumping ------------------------------------------------------------------------------------
 
 
 def _write_bump(organisation_id: int, using: str = "default") -> None:
-    _local_bumps[organisation_id] += 1
-    organisations = apps.get_model(ORGANISATION).objects.using(using)
-    organisations.filter(pk=organisation_id).update(data_version=F("data_version") + 1)
+    """One UPDATE, returning the new version (PostgreSQL, SQLite ≥ 3.35; else read back)."""
+    model = apps.get_model(ORGANISATION)
+    connection = connections[using]
+    if connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+    ):
+        quote = connection.ops.quote_name
+        table, column, pk = quote(model._meta.db_table), quote("data_version"), quote(model._meta.pk.column)
+        # Only quoted names from the model's metadata; the id is a parameter.
+        sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {pk} = %s RETURNING {column}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [organisation_id])
+            row = cursor.fetchone()
+    else:
+        rows = model.objects.using(using).filter(pk=organisation_id)
+        rows.update(data_version=F("data_version") + 1)
+        row = rows.values_list("data_version").first()
+    if row is not None:
+        _written[organisation_id] = max(_written.get(organisation_id, 0), row[0])
 
 
 def bump(organisation_id, *, using: str = "default") -> None:
