@@ -146,7 +146,8 @@ def _bump_on_commit(organisation_id, connection, using: str) -> None:
             return
     callback = partial(_write_bump, organisation_id, using)
     callback.figures_organisation = organisation_id
-    transaction.on_commit(callback, using=using)
+    # robust: the rows are committed already; a failed bump (SQLite busy) is logged, not a 500.
+    transaction.on_commit(callback, using=using, robust=True)
 
 
 def _bump_in_test_case(organisation_id, connection, opened: int, using: str) -> None:
