@@ -56,11 +56,11 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached figures (core.figures_cache) never outlive a test: each test's database is new."""
-    from django.core.cache import cache
+    from core import figures_cache
 
-    cache.clear()
+    figures_cache.forget()
     yield
-    cache.clear()
+    figures_cache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import figures_cache
+
 FORMAT = "tongxin-backup/1"
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -224,6 +226,7 @@ def restore_backup(archive_path: Path, *, force: bool = False) -> dict:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(tmp / name, target)
         verify_restored(manifest)
+    figures_cache.forget()  # the restored versions may be lower than the cached ones
     return manifest
 
 

@@ -19,9 +19,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from core.figures_cache import cached, data_version
+from core.figures_cache import org_cached
 from events.models import Event, EventType, Registration
 from people.models import Person
 
@@ -38,10 +38,16 @@ def attended_events(person: Person) -> QuerySet:
 
 def event_figures(organisation, year: int) -> dict:
     """Figures for the dashboard: events of `year` (not cancelled) and how many were held, by
-    type and by organising department. Two queries.
+    type and by organising department. Cached under the organisation's data version (and the
+    labels' language): no query when nothing changed, two otherwise.
 
     {"total": n, "held": n, "by_type": [{"type", "label", "count", "held"}...] (every type),
      "by_department": [{"department", "count", "held"}...] (departments with events)}"""
+    parts = (year, get_language(), timezone.get_current_timezone_name())
+    return org_cached("events.figures", organisation, parts, lambda: _event_figures(organisation, year))
+
+
+def _event_figures(organisation, year: int) -> dict:
     events = Event.objects.for_org(organisation).in_year(year).exclude(status=Event.Status.CANCELLED)
     held = Count("id", filter=Q(held_at__isnull=False))
     by_type = {row["type"]: row for row in events.values("type").annotate(count=Count("id"), held=held)}
@@ -54,7 +60,7 @@ def event_figures(organisation, year: int) -> dict:
         "by_type": [
             {
                 "type": code,
-                "label": label,
+                "label": str(label),  # text of the current language (in the cache key)
                 "count": by_type.get(code, {}).get("count", 0),
                 "held": by_type.get(code, {}).get("held", 0),
             }
@@ -68,8 +74,15 @@ def event_figures(organisation, year: int) -> dict:
 
 
 def recent_held(organisation, year: int, *, limit: int = 5) -> list[Event]:
-    """The latest `limit` events of `year` confirmed as held, latest first. One query."""
-    return list(Event.objects.for_org(organisation).in_year(year).held().order_by("-starts_at", "-id")[:limit])
+    """The latest `limit` events of `year` confirmed as held, latest first. Cached under the
+    organisation's data version: no query when nothing changed, one otherwise."""
+    parts = (year, limit, timezone.get_current_timezone_name())
+    return org_cached(
+        "events.recent_held",
+        organisation,
+        parts,
+        lambda: list(Event.objects.for_org(organisation).in_year(year).held().order_by("-starts_at", "-id")[:limit]),
+    )
 
 
 def _month_bounds(today: date) -> tuple[datetime, datetime]:
@@ -82,7 +95,13 @@ def _month_bounds(today: date) -> tuple[datetime, datetime]:
 def month_events(organisation, today: date, *, limit: int = 20) -> dict:
     """Events starting in `today`'s month (local time), drafts included, cancelled ones not,
     in start order with their registered count. {"events": [...at most limit], "count": n}.
-    Two queries."""
+    Cached under the organisation's data version and the day: no query when nothing changed, two
+    otherwise."""
+    parts = (today, limit, timezone.get_current_timezone_name())
+    return org_cached("events.month", organisation, parts, lambda: _month_events(organisation, today, limit))
+
+
+def _month_events(organisation, today: date, limit: int) -> dict:
     start, end = _month_bounds(today)
     events = (
         Event.objects.for_org(organisation)
@@ -219,18 +238,13 @@ def year_held_events(organisation, year: int, department_id: int | None = None) 
     ]
 
 
-def version(organisation) -> str:
-    """Changes whenever an event of the organisation is added, deleted or written. One query."""
-    return data_version(Event.objects.for_org(organisation))
-
-
 def year_events_by_month(organisation, year: int) -> list[tuple[int, int, int]]:
     """(month, events planned or held that month, of them held) for months 1-12 of `year`, not
     counting cancelled events. Counted in the database by month boundaries in the current time
-    zone (a year of a large college is thousands of events), cached under the events' version:
-    one query when nothing changed, two otherwise."""
-    parts = (organisation.pk, version(organisation), year, timezone.get_current_timezone_name())
-    return cached("events.by_month", parts, lambda: _year_events_by_month(organisation, year))
+    zone (a year of a large college is thousands of events), cached under the organisation's data
+    version (core.figures_cache): no query when nothing changed, one otherwise."""
+    parts = (year, timezone.get_current_timezone_name())
+    return org_cached("events.by_month", organisation, parts, lambda: _year_events_by_month(organisation, year))
 
 
 def _year_events_by_month(organisation, year: int) -> list[tuple[int, int, int]]:

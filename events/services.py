@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.concurrency import StaleEdit, bump_version, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.exceptions import NotAllowed
+from core.figures_cache import bump
 from events.models import (
     CalendarFeed,
     Event,
@@ -94,6 +95,7 @@ def _set_links(event: Event, data: dict) -> None:
         EventCategory.objects.bulk_create(
             [EventCategory(event=event, category=c) for c in categories if c not in existing]
         )
+        bump(event.organisation_id)  # bulk_create sends no signal
     if "audience_groups" in data:
         event.audience_groups.set(data["audience_groups"])
     if "audience_people" in data:
@@ -159,6 +161,7 @@ def send_invitations(event: Event, *, by=None, request=None) -> int:
         raise NotAllowed(gettext("活动发布后才能发送邀请。"))
     people = list(audience(event).exclude(event_invitations__event=event).select_related("user"))
     Invitation.objects.bulk_create([Invitation(event=event, person=p) for p in people], ignore_conflicts=True)
+    bump(event.organisation_id)  # bulk_create sends no signal
     place = event.place or (gettext("线上") if event.online_link else "")
     notify(
         [p.user for p in people if p.user_id],

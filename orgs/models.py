@@ -14,6 +14,9 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Single sign-on may create a member account for a registry person with the signed-in 工号.
     sso_provisioning = models.BooleanField(_("统一身份认证首次登录自动开通账号"), default=False)
+    # Goes up by one after every committed write to the organisation's data: the key of its cached
+    # figures (core.figures_cache), read with the organisation at no extra query.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

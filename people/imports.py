@@ -30,6 +30,7 @@ from lxml import etree
 
 from core import audit, jobs
 from core.bounded import LimitExceeded, run_bounded
+from core.figures_cache import writing_for
 from core.models import BackgroundJob
 from orgs.models import Department, Organisation
 from orgs.services import department_lookup
@@ -765,7 +766,13 @@ def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
 def import_people(organisation, *, by, checked: Checked, source: str = "", request=None) -> dict:
     """Saves a checked import in one transaction: new people are created, people with the same
     staff number updated (empty cells keep the old value). Keeps each person's history and
-    writes one audit event. Returns {"created": n, "updated": m}."""
+    writes one audit event. Returns {"created": n, "updated": m}. Its raw INSERTs and UPDATEs
+    send no signal: the organisation's figures version is bumped once (core.figures_cache)."""
+    with writing_for(organisation.pk):
+        return _import_people(organisation, by=by, checked=checked, source=source, request=request)
+
+
+def _import_people(organisation, *, by, checked: Checked, source: str = "", request=None) -> dict:
     if not checked.ok:
         raise ValueError("import has problems")
     now = timezone.now()

@@ -12,9 +12,13 @@
 - `my_person(request)`: the member's own person record (members' pages of every app).
 """
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import QueryDict
+from django.utils.translation import get_language
 
+from core.figures_cache import org_cached
 from people.forms import PersonFilterForm
 from people.models import (
     Category,
@@ -45,13 +49,14 @@ def pending_change_count(organisation) -> int:
 
 def follow_ups(organisation, user, *, limit: int = 10) -> dict:
     """{"mine": [ContactRecord...] (oldest first, at most `limit`), "mine_count": n,
-    "all_count": n (every open follow-up of the organisation)}. Three queries."""
+    "all_count": n (every open follow-up of the organisation)}. Two queries for the user's own;
+    the organisation's count is cached under its data version (core.figures_cache)."""
     open_records = ContactRecord.objects.for_org(organisation).open_follow_ups()
     mine = open_records.filter(recorded_by=user)
     return {
         "mine": list(mine.select_related("person").order_by("date", "id")[:limit]),
         "mine_count": mine.count(),
-        "all_count": open_records.count(),
+        "all_count": org_cached("people.open_follow_ups", organisation, (), open_records.count),
     }
 
 
@@ -98,46 +103,87 @@ def open_follow_ups(user) -> QuerySet:
 CONTACTED_SHOWN = 50
 
 
+class PeopleById(Sequence):
+    """People listed by id, in the ids' order, read from the database a slice at a time (what
+    a Paginator asks): the page's rows are fresh, only the list of ids was cached."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _rows(self, ids) -> list[Person]:
+        found = Person.objects.select_related("department").only("pk", "name", "department__name").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self.ids[index])
+        return self._rows([self.ids[index]])[0]
+
+    def __iter__(self):
+        return iter(self._rows(self.ids))
+
+
 def contact_figures(organisation, *, year: int) -> dict:
-    """Contacts per person in `year` (most first) and the people not contacted in `year`."""
+    """Contacts per person in `year` (most first) and the people not contacted in `year`
+    (`not_contacted`: a sequence read a slice at a time). The counts and the ids are cached under
+    the organisation's data version (core.figures_cache): when nothing changed, one query for the
+    contacted people shown and one per slice of the not contacted."""
+    found = org_cached("people.contact_figures", organisation, (year,), lambda: _contact_figures(organisation, year))
+    people = Person.objects.select_related("department").in_bulk([pk for pk, _ in found["top"]])
+    contacted = []
+    for pk, n in found["top"]:
+        if pk in people:
+            people[pk].contacts_in_year = n
+            contacted.append(people[pk])
+    return {
+        "year": year,
+        "contacted": contacted,
+        "not_contacted": PeopleById(found["not_contacted"]),
+        "contacted_count": found["contacted_count"],
+        "contacted_shown": CONTACTED_SHOWN,
+        "not_contacted_count": found["people_count"] - found["contacted_count"],
+        "contact_count": found["contact_count"],
+        "people_count": found["people_count"],
+    }
+
+
+def _contact_figures(organisation, year: int) -> dict:
     # Counted from the year's contact records (a few thousand), not by joining every person of the
     # college to their records and sorting them all (0.2 s at province scale).
     contacts = ContactRecord.objects.filter(person__organisation=organisation, date__year=year).order_by()
     per_person = contacts.values("person_id").annotate(n=Count("id"))
     # The most contacted first, the first CONTACTED_SHOWN only (thousands at scale); the counts cover all.
-    top = list(per_person.order_by("-n", "person__name", "person_id")[:CONTACTED_SHOWN])
-    people = Person.objects.select_related("department").in_bulk([row["person_id"] for row in top])
-    contacted = []
-    for row in top:
-        person = people[row["person_id"]]
-        person.contacts_in_year = row["n"]
-        contacted.append(person)
-    contacted_count = per_person.count()
-    # Not contacted: a query, not a list - the page shows it a page at a time (thousands at scale).
+    top = [
+        (row["person_id"], row["n"]) for row in per_person.order_by("-n", "person__name", "person_id")[:CONTACTED_SHOWN]
+    ]
     not_contacted = (
         Person.objects.for_org(organisation)
         .exclude(Exists(ContactRecord.objects.filter(person=OuterRef("pk"), date__year=year)))
-        .select_related("department")
-        .only("pk", "name", "department__name")
         .order_by("name", "id")
+        .values_list("pk", flat=True)
     )
-    total = Person.objects.for_org(organisation).count()
     return {
-        "year": year,
-        "contacted": contacted,
-        "not_contacted": not_contacted,
-        "contacted_count": contacted_count,
-        "contacted_shown": CONTACTED_SHOWN,
-        "not_contacted_count": total - contacted_count,
+        "top": top,
+        "not_contacted": list(not_contacted),
+        "contacted_count": per_person.count(),
         "contact_count": contacts.count(),
-        "people_count": total,
+        "people_count": Person.objects.for_org(organisation).count(),
     }
 
 
 def registry_composition(organisation) -> dict:
     """The registry at a glance, one definition for the figures page, the home pages and the year-end
     summary: {"total", "returned", "by_category": [(label, n)], "by_party": [(label, n)],
-    "by_post": [(label, n)]}. Five queries."""
+    "by_post": [(label, n)]}. Five queries; cached under the organisation's data version and the
+    labels' language: none when nothing changed."""
+    parts = (get_language(),)
+    return org_cached("people.registry", organisation, parts, lambda: _registry_composition(organisation))
+
+
+def _registry_composition(organisation) -> dict:
     people = Person.objects.for_org(organisation)
     by_category = dict(
         PersonCategory.objects.filter(person__organisation=organisation)
@@ -161,7 +207,8 @@ def registry_composition(organisation) -> dict:
     return {
         "total": people.count(),
         "returned": returned,
-        "by_category": [(label, by_category.get(code, 0)) for code, label in Category.choices],
-        "by_party": [(label, by_party.get(code, 0)) for code, label in Party.choices],
-        "by_post": [(label, by_post.get(code, 0)) for code, label in PublicPost.Kind.choices],
+        # Labels as text of the current language (in the cache key): a lazy label is costly to unpickle.
+        "by_category": [(str(label), by_category.get(code, 0)) for code, label in Category.choices],
+        "by_party": [(str(label), by_party.get(code, 0)) for code, label in Party.choices],
+        "by_post": [(str(label), by_post.get(code, 0)) for code, label in PublicPost.Kind.choices],
     }

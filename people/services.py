@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.crypto import field_digest
+from core.figures_cache import bump
 from notifications.services import notify
 from orgs.models import Role
 from people.models import (
@@ -100,6 +101,7 @@ def _set_categories(person: Person, categories: list[str]) -> None:
     PersonCategory.objects.bulk_create(
         [PersonCategory(person=person, category=c) for c in categories if c not in existing]
     )
+    bump(person.organisation_id)  # bulk_create sends no signal
 
 
 def _keep_history(person: Person, *, by, changes: dict, note: str = "") -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from core import audit
 from core.concurrency import StaleEdit, update_if_unchanged  # noqa: F401  (StaleEdit: views catch services.StaleEdit)
 from core.exceptions import NotAllowed
+from core.figures_cache import bump, bump_for
 from integrations import services as webhooks
 from integrations.models import EventType
 from notifications.services import notify, notify_departments
@@ -38,6 +39,7 @@ ITEM_FIELDS = ["title", "text", "lead_department", "owner", "due_date"]
 
 def _recount(target: Target) -> None:
     Target.objects.filter(pk=target.pk).update(achieved=target.achievements.count())
+    bump_for(Target, [target.pk])  # a queryset update sends no signal
     refresh_progress(target.item)
 
 
@@ -272,6 +274,7 @@ def save_parsed_plan(
             targets.append(
                 Target(item=item, text=target["text"][:300], count=max(1, int(target["count"])), order=index)
             )
+    bump(plan.organisation_id)  # the bulk_creates below send no signal
     Target.objects.bulk_create(targets)
     ItemSupport.objects.bulk_create(
         [
@@ -370,6 +373,7 @@ def post_report(item: Item, *, by, text: str, files=(), closing: bool = False, r
     if closing:
         fields["closing_requested_at"] = now
     Item.objects.filter(pk=item.pk).update(**fields)
+    bump_for(Item, [item.pk])  # a queryset update sends no signal
     ItemEvent.objects.create(
         item=item,
         kind=ItemEvent.Kind.CLOSING if closing else ItemEvent.Kind.REPORT,
@@ -427,6 +431,7 @@ def accept_closing(
             % {"targets": "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)}
         )
     Item.objects.filter(pk=item.pk).update(accepted_at=timezone.now())
+    bump_for(Item, [item.pk])
     unmet_text = "；".join(f"{t.text} {t.achieved}/{t.count}" for t in unmet)
     timeline_note = note
     if unmet:
@@ -449,6 +454,7 @@ def return_closing(item: Item, *, by, reason: str, request=None) -> Item:
     if not item.is_closing_pending:
         raise NotAllowed(gettext("该任务没有待审核的办结报告。"))
     Item.objects.filter(pk=item.pk).update(closing_requested_at=None)
+    bump_for(Item, [item.pk])
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.RETURNED, user=by, note=reason)
     audit.log("update", item, by=by, request=request, changes={"closing": ["待审核", f"退回：{reason}"]})
     _notify_departments(

@@ -18,8 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from core.figures_cache import cached, data_version
-from orgs.models import Department
+from core.figures_cache import org_cached
 from proposals.models import (
     ADOPTED_OUTCOMES,
     HANDLING,
@@ -38,14 +37,11 @@ from proposals.models import (
 def staff_attention(organisation, today: date) -> dict:
     """{"submitted": waiting for 立案, "answer_review": answers waiting for UFD review,
     "overdue": with a department past the due date, "due_soon": due within 3 days}.
-    Cached by the suggestions' version: one query when nothing changed, four otherwise."""
-    parts = (organisation.pk, version(organisation), today)
-    return cached("proposals.staff_attention", parts, lambda: _staff_attention(organisation, today))
-
-
-def version(organisation) -> str:
-    """Changes whenever a suggestion of the organisation is added, deleted or written. One query."""
-    return data_version(Proposal.objects.for_org(organisation))
+    Cached under the organisation's data version (core.figures_cache): no query when nothing
+    changed, four otherwise."""
+    return org_cached(
+        "proposals.staff_attention", organisation, (today,), lambda: _staff_attention(organisation, today)
+    )
 
 
 def _staff_attention(organisation, today: date) -> dict:
@@ -86,9 +82,8 @@ def department_proposals(organisation, department_ids, today: date, *, limit: in
 def year_counts(organisation, year: int) -> dict:
     """Suggestions submitted in `year` (withdrawn ones and drafts not counted): {"received",
     "accepted", "answered", "adopted"} (answered: with a released outcome). Cached by the
-    suggestions' version: one query when nothing changed, two otherwise."""
-    parts = (organisation.pk, version(organisation), year)
-    return cached("proposals.year_counts", parts, lambda: _year_counts(organisation, year))
+    organisation's data version: no query when nothing changed, one otherwise."""
+    return org_cached("proposals.year_counts", organisation, (year,), lambda: _year_counts(organisation, year))
 
 
 def _year_counts(organisation, year: int) -> dict:
@@ -200,9 +195,8 @@ def year_department_answers(organisation, year: int, department_id: int, today=N
 def year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
     """The handling funnel of suggestions submitted in `year`: 收到 → 立案 → 答复 → 采纳（含部分采纳）.
     The stage names are the keys callers look up; they translate them where they show them. Cached
-    by the suggestions' version: one query when nothing changed, two otherwise."""
-    parts = (organisation.pk, version(organisation), year)
-    return cached("proposals.funnel", parts, lambda: _year_proposal_funnel(organisation, year))
+    under the organisation's data version: no query when nothing changed, one otherwise."""
+    return org_cached("proposals.funnel", organisation, (year,), lambda: _year_proposal_funnel(organisation, year))
 
 
 def _year_proposal_funnel(organisation, year: int) -> list[tuple[str, int]]:
@@ -298,16 +292,16 @@ def figures_queryset(organisation, *, year: int, kind: str = "", category: str =
 def excellent(organisation, *, year: int, kind: str = "", category: str = "", department=None, limit: int = 50):
     """The figures page's 优秀建言 of the selection, latest answered first, at most `limit`. Finding
     them reads the year's suggestions (tens of thousands in a large college), so their ids are
-    cached by the suggestions' version; the rows (and the submitters' names) are read fresh by id:
-    two queries when nothing changed."""
-    parts = (organisation.pk, version(organisation), year, kind, category, department.pk if department else None, limit)
+    cached under the organisation's data version; the rows (and the submitters' names) are read
+    fresh by id: one query when nothing changed."""
+    parts = (year, kind, category, department.pk if department else None, limit)
 
     def compute():
         queryset = figures_queryset(organisation, year=year, kind=kind, category=category, department=department)
         found = queryset.filter(is_excellent=True).order_by("-answered_at", "-id")
         return list(found.values_list("pk", flat=True)[:limit])
 
-    ids = cached("proposals.excellent", parts, compute)
+    ids = org_cached("proposals.excellent", organisation, parts, compute)
     return (
         Proposal.objects.for_org(organisation)
         .filter(pk__in=ids, is_excellent=True)
@@ -320,13 +314,9 @@ def figures(organisation, *, year: int, kind: str = "", category: str = "", depa
     """Per year (and optional type, category, lead department): submitted, accepted, answered on
     time, adoption rate ((采纳+部分采纳)/answered) and satisfaction rate ((满意+基本满意)/rated),
     in total and by type, by category and by department. Four queries, whatever the volume; cached
-    by the suggestions' and departments' version (labels in the current language): two queries when
-    nothing changed."""
-    departments = Department.objects.filter(organisation=organisation).order_by("pk")
+    under the organisation's data version (a department's rename bumps it too) and the language of
+    the labels: no query when nothing changed."""
     parts = (
-        organisation.pk,
-        version(organisation),
-        list(departments.values_list("pk", "name", "sort_order")),
         get_language(),
         year,
         kind,
@@ -334,7 +324,7 @@ def figures(organisation, *, year: int, kind: str = "", category: str = "", depa
         department.pk if department is not None else None,
     )
     compute = lambda: _figures(organisation, year=year, kind=kind, category=category, department=department)  # noqa: E731
-    return cached("proposals.figures", parts, compute)
+    return org_cached("proposals.figures", organisation, parts, compute)
 
 
 def _figures(organisation, *, year: int, kind: str = "", category: str = "", department=None) -> dict:
@@ -343,7 +333,8 @@ def _figures(organisation, *, year: int, kind: str = "", category: str = "", dep
 
     def grouped(field, labels):
         rows = {row.pop(field): row for row in queryset.order_by().values(field).annotate(**FIGURES)}
-        return [FigureRow(label, **rows[key]) for key, label in labels if key in rows]
+        # Text of the current language (in the cache key): a lazy label is costly to unpickle.
+        return [FigureRow(str(label), **rows[key]) for key, label in labels if key in rows]
 
     department_rows = (
         queryset.order_by()

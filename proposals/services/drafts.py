@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_noop
 from core import audit
 from core.concurrency import update_if_unchanged
 from core.exceptions import NotAllowed
+from core.figures_cache import bump
 from notifications.services import notify
 from proposals.models import Attachment, CoSigner, Proposal, ProposalEvent, Status
 from proposals.services.notices import notify_staff
@@ -40,6 +41,7 @@ def _set_cosigners(proposal: Proposal, people) -> None:
     proposal.cosigners.exclude(person__in=people).delete()
     existing = set(proposal.cosigners.values_list("person_id", flat=True))
     CoSigner.objects.bulk_create([CoSigner(proposal=proposal, person=p) for p in people if p.pk not in existing])
+    bump(proposal.organisation_id)  # bulk_create sends no signal
 
 
 def _fill(proposal: Proposal, data: dict) -> None:
