@@ -1,6 +1,7 @@
 """The navigation each role sees: only what the role may use."""
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -45,6 +46,22 @@ MEMBER_TABS = [
 ]
 
 
+# (role, script prefix, URL configuration) -> ([(label, url)] of ENTRIES, [(label, url)] of MEMBER_TABS):
+# the addresses a role's navigation links to, reversed once per process (issue 16).
+_links: dict[tuple, tuple[list, list]] = {}
+
+
+def role_links(role: str) -> tuple[list, list]:
+    key = (role, get_script_prefix(), get_urlconf())
+    try:
+        return _links[key]
+    except KeyError:
+        entries = [(label, reverse(name)) for label, name, roles in ENTRIES if role in roles]
+        tabs = [(label, reverse(name)) for label, name in MEMBER_TABS] if role == Role.MEMBER else []
+        _links[key] = (entries, tabs)
+        return entries, tabs
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -52,24 +69,20 @@ def navigation(request):
     membership = getattr(request, "membership", None)
     role = membership.role if membership else ""
     path = request.path
-    items = []
-    for label, name, roles in ENTRIES:
-        if role in roles:
-            items.append({"label": label, "url": reverse(name), "active": False})
+    entries, member_tabs = role_links(role)
+    items = [{"label": label, "url": url, "active": False} for label, url in entries]
     # Only the most specific entry is highlighted: on /plans/supervision/ that is 督办, not also
     # 工作要点 (/plans/), whose address is a prefix of it.
     matching = [i for i in items if (path == i["url"] if i["url"] == "/" else path.startswith(i["url"]))]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
-    tabs = []
-    if role == Role.MEMBER:
-        for label, name in MEMBER_TABS:
-            url = reverse(name)
-            tabs.append({"label": label, "url": url, "active": path == url})
+    tabs = [{"label": label, "url": url, "active": path == url} for label, url in member_tabs]
     from notifications.models import Notification
 
     return {
-        "unread_count": Notification.objects.filter(user=user).unread().count(),
+        # Counted when a template shows it (once, however often it is shown), not for responses
+        # that never render the page frame (HTMX fragments, JSON, redirects after a render call).
+        "unread_count": SimpleLazyObject(lambda: Notification.objects.filter(user=user).unread().count()),
         "nav_items": items,
         "member_tabs": tabs,
         "current_role": role,

@@ -17,4 +17,5 @@ def get_event_for_member(request, pk: int, person: Person | None) -> Event:
     """A published event the member is invited to (or registered for); 404 otherwise."""
     if person is None:
         raise Http404
-    return get_object_or_404(Event.objects.for_org(request.organisation).invited(person), pk=pk)
+    events = Event.objects.for_org(request.organisation).invited(person).select_related("department")
+    return get_object_or_404(events, pk=pk)

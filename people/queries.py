@@ -37,7 +37,10 @@ def my_person(request, *, queryset: QuerySet | None = None) -> Person | None:
     """The member's own person record in their organisation, or None: the one lookup of every
     app's member pages. `queryset` (of Person) adds what a page prefetches. One query."""
     people = Person.objects.all() if queryset is None else queryset
-    return people.for_org(request.organisation).of_user(request.user)
+    person = people.for_org(request.organisation).of_user(request.user)
+    if person is not None:
+        person.organisation = request.organisation  # the same row (for_org): not fetched again
+    return person
 
 
 def pending_change_count(organisation) -> int:

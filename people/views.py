@@ -3,7 +3,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,7 +54,9 @@ IMPORT_TOKENS = "people_import_tokens"
 
 def _get_person_for_user(request, pk: int) -> Person:
     queryset = Person.objects.for_org(request.organisation).select_related("department")
-    return get_object_or_404(queryset.prefetch_related("category_links", "assigned_cadres"), pk=pk)
+    person = get_object_or_404(queryset.prefetch_related("category_links", "assigned_cadres"), pk=pk)
+    person.organisation = request.organisation  # the same row (for_org): the audit write does not fetch it again
+    return person
 
 
 def _listed(queryset):
@@ -180,6 +182,8 @@ def export_download(request, pk):
 
 
 def _detail_context(request, person: Person, **extra) -> dict:
+    # One query for the consents the card lists and `has_publicity_consent` reads, not one each.
+    prefetch_related_objects([person], "consents")
     contacts = person.contacts.select_related("recorded_by")
     return {
         "person": person,

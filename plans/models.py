@@ -80,24 +80,42 @@ class Section(models.Model):
 class ItemQuerySet(OrgScopedQuerySet):
     org_lookup = "plan__organisation"
 
+    # Each rule once, as a condition (`Item.objects.filter(ItemQuerySet.overdue_q(today))`, or a
+    # `Count(..., filter=...)` that sizes several boards in one query) and as a method.
+    @staticmethod
+    def not_done_q() -> models.Q:
+        """Neither accepted (销号) nor with all counted targets met: only these can be overdue."""
+        return models.Q(accepted_at__isnull=True, targets_met=False)
+
+    @classmethod
+    def overdue_q(cls, today: date | None = None) -> models.Q:
+        return cls.not_done_q() & models.Q(due_date__lt=today or timezone.localdate())
+
+    @classmethod
+    def due_soon_q(cls, today: date | None = None) -> models.Q:
+        today = today or timezone.localdate()
+        return cls.not_done_q() & models.Q(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+
+    @classmethod
+    def quiet_q(cls, now=None) -> models.Q:
+        """Items not done with no progress report in the last 30 days."""
+        cutoff = (now or timezone.now()) - timedelta(days=QUIET_DAYS)
+        return cls.not_done_q() & (models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
+
     def open(self):
         return self.filter(accepted_at__isnull=True)
 
     def not_done(self):
-        """Neither accepted (销号) nor with all counted targets met: only these can be overdue."""
-        return self.open().filter(targets_met=False)
+        return self.filter(self.not_done_q())
 
     def overdue(self, today: date | None = None):
-        return self.not_done().filter(due_date__lt=today or timezone.localdate())
+        return self.filter(self.overdue_q(today))
 
     def due_soon(self, today: date | None = None):
-        today = today or timezone.localdate()
-        return self.not_done().filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+        return self.filter(self.due_soon_q(today))
 
     def quiet(self, now=None):
-        """Items not done with no progress report in the last 30 days."""
-        cutoff = (now or timezone.now()) - timedelta(days=QUIET_DAYS)
-        return self.not_done().filter(models.Q(last_report_at__isnull=True) | models.Q(last_report_at__lt=cutoff))
+        return self.filter(self.quiet_q(now))
 
     def for_department_ids(self, ids):
         """Items a department leads or supports (as a subquery, so it composes with prefetches)."""

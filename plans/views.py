@@ -3,6 +3,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from plans.models import (
     STATUS_INPUTS,
     Item,
     ItemEvent,
+    ItemQuerySet,
     ItemSupport,
     Milestone,
     Plan,
@@ -599,22 +601,23 @@ def supervision(request):
     published = Item.objects.filter(plan__organisation=request.organisation, plan__status=Plan.Status.PUBLISHED)
     today = timezone.localdate()
     boards = [
-        ("overdue", _("已逾期"), published.overdue(today)),
-        ("due_soon", _("7日内到期"), published.due_soon(today)),
-        ("quiet", _("30日无进展报告"), published.quiet()),
-        (
-            "closing",
-            _("待审核办结报告"),
-            published.filter(closing_requested_at__isnull=False, accepted_at__isnull=True),
-        ),
+        ("overdue", _("已逾期"), ItemQuerySet.overdue_q(today)),
+        ("due_soon", _("7日内到期"), ItemQuerySet.due_soon_q(today)),
+        ("quiet", _("30日无进展报告"), ItemQuerySet.quiet_q()),
+        ("closing", _("待审核办结报告"), Q(closing_requested_at__isnull=False, accepted_at__isnull=True)),
     ]
     lists = []
     with_liaison = services.liaison_department_ids(request.organisation)
-    for key, label, queryset in boards:
+    # The four boards' sizes in one query.
+    counts = published.aggregate(**{key: Count("pk", filter=condition) for key, _label, condition in boards})
+    for key, label, condition in boards:
         # A page of each board at a time (a large college has hundreds overdue); the other boards'
         # pages stay in the links (`?overdue=2&quiet=3`).
-        queryset = queryset.select_related("section", "lead_department", "plan").order_by("due_date", "order", "pk")
-        page = Paginator(queryset, SUPERVISION_PAGE).get_page(request.GET.get(key))
+        queryset = published.filter(condition).select_related("section", "lead_department", "plan")
+        queryset = queryset.order_by("due_date", "order", "pk")
+        paginator = Paginator(queryset, SUPERVISION_PAGE)
+        paginator.count = counts[key]  # a cached_property: the paginator does not count again
+        page = paginator.get_page(request.GET.get(key))
         others = request.GET.copy()
         others.pop(key, None)
         lists.append(

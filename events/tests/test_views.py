@@ -454,3 +454,20 @@ def test_person_page_lists_events_attended(client, org, ufd_staff, member):
     assert "参加的活动（1）" in html
     assert "统战知识培训" in html
     assert "未参加的调研" not in html
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_member_event_page_floor(client, org, member, ufd_department, django_assert_max_num_queries, n):
+    """The member's event page (issue 16): session, user, membership with its organisation, the
+    member's record, the event with its department, the member's registration, the two place
+    counts and the unread notices: 9 queries, however many have registered."""
+    event = EventFactory(organisation=org, capacity=100, department=ufd_department)
+    invite(event, member.person)
+    _fill(event, n, org)
+    client.force_login(member)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("events:m-detail", args=[event.pk]))
+    html = response.content.decode()
+    assert "<dd>党委统战部</dd>" in html
+    registered = sum(1 for i in range(n) if i % 5)  # _fill: every fifth waits
+    assert f"剩余 {100 - registered} 个" in html

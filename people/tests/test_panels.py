@@ -12,7 +12,7 @@ from django.utils import timezone
 from events.models import Registration
 from events.tests.factories import EventFactory
 from people import panels
-from people.models import ContactRecord
+from people.models import ContactRecord, PublicityConsent
 from proposals.models import Status
 from proposals.tests.factories import make_proposal
 
@@ -96,9 +96,17 @@ def test_person_page_query_count_is_bounded(client, org, ufd_staff, member, n, d
             event=_past_event(org, f"活动{i}", 3 + i), person=person, status="registered", checked_in_at=timezone.now()
         )
         make_proposal(org, person, Status.SUBMITTED)
+    PublicityConsent.objects.create(person=person, given_at=timezone.localdate(), note="书面同意")
     client.force_login(ufd_staff)
-    with django_assert_max_num_queries(26 + 7):  # + the audit chain of the view row (issue 11)
+    client.get(reverse("people:detail", args=[person.pk]))  # the organisation's audit chain head exists
+    # Session, user, membership with its organisation, the person with department, categories and
+    # cadres (3), the audit row of the view with its chain head (savepoint, head, insert, head
+    # update, release: 5, issue 11), consents (once for the card and the 宣传同意 line), the
+    # pending change, events attended and their count, proposals and their count, unread notices,
+    # parties, posts, study abroad, awards, contacts, history: 24 (issue 16).
+    with django_assert_max_num_queries(24):
         response = client.get(reverse("people:detail", args=[person.pk]))
     html = response.content.decode()
     assert f"参加的活动（{n}）" in html and f"提交的建言（{n}）" in html
+    assert "<dd>已同意</dd>" in html and "书面同意" in html
     assert html.count('href="/events/') >= min(n, 20)

@@ -158,6 +158,23 @@ def test_member_sees_own_profile_and_read_is_audited(client, member):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("parties", [1, 3])
+def test_member_profile_queries_are_bounded(client, member, org, django_assert_max_num_queries, parties):
+    """Session, user, membership with its organisation, the record with its department and
+    categories, study abroad, parties and posts (3), the audited read (savepoint, chain head,
+    insert, head update, release: 5), the pending and the latest change request, unread notices:
+    16. The audit row names the member's organisation without fetching it again (issue 16)."""
+    for party in [Party.JIUSAN, Party.MINGE, Party.MINJIAN][:parties]:
+        member.person.party_memberships.create(party=party, join_month=date(2010, 1, 1))
+    client.force_login(member)
+    client.get(reverse("people:me"))  # the organisation's audit chain head exists
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("people:me"))
+    assert "九三学社" in response.content.decode()
+    assert {e.organisation_id for e in AuditEvent.objects.filter(action="view", user=member)} == {org.pk}
+
+
+@pytest.mark.django_db
 def test_user_text_is_escaped(client, ufd_staff, org):
     PersonFactory(organisation=org, name="<script>alert(1)</script>")
     client.force_login(ufd_staff)

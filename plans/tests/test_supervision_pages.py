@@ -55,3 +55,36 @@ def test_supervision_queries_do_not_grow_with_a_page_of_items(
     assert response.status_code == 200
     assert "逾期任务000" in response.content.decode()
     assert len(_board(response, "overdue")["items"]) == SUPERVISION_PAGE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("many", [False, True])
+def test_supervision_sizes_every_board_in_one_query(
+    client, ufd_staff, org, student_department, django_assert_max_num_queries, many
+):
+    """Each board's rule counted as before, all four sizes in one query: session, user, membership,
+    the departments with a liaison, the sizes, a page of each of the four boards, support
+    departments, targets, milestones and the unread notices: 13 queries with 1 or 40 rows a board."""
+    plan = PlanFactory(organisation=org)
+    section = SectionFactory(plan=plan)
+    today = timezone.localdate()
+    now = timezone.now()
+    n = 40 if many else 1
+
+    def make(count, **fields):
+        for _ in range(count):
+            ItemFactory(plan=plan, section=section, lead_department=student_department, **fields)
+
+    make(n, due_date=today - timedelta(days=5))  # overdue, and quiet (never reported)
+    make(n, due_date=today + timedelta(days=3), last_report_at=now)  # due soon only
+    make(n, due_date=today + timedelta(days=60), last_report_at=now, closing_requested_at=now)  # closing only
+    make(1, due_date=today - timedelta(days=5), accepted_at=now)  # accepted: on no board
+    make(1, due_date=today - timedelta(days=5), targets_met=True, last_report_at=now)  # targets met: none
+    client.force_login(ufd_staff)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("plans:supervision"))
+    sizes = {board["key"]: board["page"].paginator.count for board in response.context["boards"]}
+    assert sizes == {"overdue": n, "due_soon": n, "quiet": n, "closing": n}
+    body = response.content.decode()
+    assert f"已逾期（{n}）" in body and f"待审核办结报告（{n}）" in body
+    assert len(_board(response, "overdue")["items"]) == min(n, SUPERVISION_PAGE)
