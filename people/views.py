@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.concurrency import STALE_MESSAGE
 from core.exports import write_xlsx
+from core.figures_cache import OrgPaginator
 from core.http import file_download
 from core.models import BackgroundJob
 from orgs.access import role_required
@@ -83,7 +84,8 @@ def person_list(request):
     form = PersonFilterForm(request.GET or None, organisation=request.organisation)
     people = form.filter(Person.objects.for_org(request.organisation)).select_related("department")
     # Not the e-mail address, which the list does not show (decrypted on load: 50 a page).
-    page = Paginator(people.defer("email"), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = OrgPaginator(people.defer("email"), PAGE_SIZE, organisation=request.organisation)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = _with_labels(list(page.object_list))
     context = {
         "form": form,

@@ -57,6 +57,17 @@ def _staff_attention(organisation, today: date) -> dict:
     }
 
 
+def inbox_status_counts(organisation) -> dict[str, int]:
+    """{status: suggestions} over the college's submitted suggestions (the inbox's tiles), cached
+    under the organisation's data version."""
+
+    def compute():
+        rows = Proposal.objects.for_org(organisation).exclude(status=Status.DRAFT).order_by().values_list("status")
+        return dict(rows.annotate(n=Count("id")))
+
+    return org_cached("proposals.inbox_status_counts", organisation, (), compute)
+
+
 def department_proposals(organisation, department_ids, today: date, *, limit: int = 10) -> dict:
     """Suggestions assigned to the departments (lead or support) and still being handled, the
     soonest due first. {"handling": n, "overdue": n, "due_soon": n, "answer_review": n,

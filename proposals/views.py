@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
 from core.concurrency import STALE_MESSAGE
+from core.figures_cache import OrgPaginator
 from core.http import file_download
 from orgs.access import role_required
 from orgs.models import Role
@@ -369,14 +370,8 @@ def inbox(request):
     form = forms.ProposalFilterForm(request.GET or None, organisation=request.organisation)
     # The rows show the submitter's name only: not their contact details, which are decrypted on load.
     proposals = _inbox_queryset(request, form).defer("submitter__phone", "submitter__email")
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = dict(
-        Proposal.objects.for_org(request.organisation)
-        .exclude(status=Status.DRAFT)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-    )
+    page = OrgPaginator(proposals, PAGE_SIZE, organisation=request.organisation).get_page(request.GET.get("page"))
+    counts = queries.inbox_status_counts(request.organisation)
     tiles = [
         (s, Status(s).label, counts.get(s, 0))
         for s in (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.ANSWER_REVIEW, Status.REHANDLING)
