@@ -165,6 +165,9 @@ class Person(OrgScopedModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("统战对象")
+        # The registry list's order within a college: the first page reads 50 index entries instead
+        # of sorting the college's people (10,000 at province scale: 11 ms on PostgreSQL).
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="person_org_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "staff_number"],
