@@ -29,9 +29,7 @@ a shared cache is shared. An instance loaded long ago in another process (a long
 figures; load it again.
 
 Callers put in `parts` whatever else the value depends on: today's date where "overdue" or "this
-month" matters, the departments or the user a block is about, the language of translated labels.
-
-`data_version(queryset)` (rows and latest `updated_at`, one query) remains for narrower versions."""
+month" matters, the departments or the user a block is about, the language of translated labels."""
 
 import hashlib
 import threading
@@ -43,7 +41,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models, transaction
-from django.db.models import Count, F, Max
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 TIMEOUT = 60 * 60  # seconds an entry is kept; correctness comes from the version in the key
@@ -63,13 +61,6 @@ NOT_DATA = {
 
 _written: dict[int, int] = {}  # the latest version this process's bumps wrote, per organisation id
 _state = threading.local()
-
-
-def data_version(queryset) -> str:
-    """'<rows>:<latest updated_at>' of the queryset's rows. One query."""
-    found = queryset.order_by().aggregate(rows=Count("pk"), last=Max("updated_at"))
-    last = found["last"].isoformat() if found["last"] else "-"
-    return f"{found['rows']}:{last}"
 
 
 def version(organisation) -> int:
